@@ -1,1 +1,166 @@
-pub fn _x(){}
+//! The office's local store: one SQLite file (WAL, `synchronous=FULL`) holding every record,
+//! the change log that sync pushes, and the audit log. Every create, update and delete writes
+//! the record, its change-log entry and its audit entry in one transaction.
+
+mod error;
+mod exchange;
+mod files;
+mod hlc;
+mod lists;
+mod records;
+mod rules;
+pub mod schema;
+pub mod search;
+pub mod stats;
+mod backup;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use fengqiao_model::{Ctx, OrgType, Organization};
+use rusqlite::{Connection, OpenFlags};
+use uuid::Uuid;
+
+pub use error::StoreError;
+pub use exchange::{ImportProblem, ImportReport};
+pub use lists::{DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder};
+pub use records::{ChangeEntry, Saved};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The file name of the store inside a data directory.
+pub const DB_FILE: &str = "fengqiao.db";
+
+/// Where the clock comes from: the system, or a fixed time in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    clock: Clock,
+    /// Who is acting, for `created_by` and the audit log.
+    actor: String,
+    device_id: Uuid,
+    office_id: Uuid,
+}
+
+impl Store {
+    /// Creates the store for an office in `data_dir` (made if missing). Refuses if one exists.
+    pub fn init(data_dir: &Path, office_name: &str, division_code: &str) -> Result<Store> {
+        Self::init_with_clock(data_dir, office_name, division_code, system_clock())
+    }
+
+    pub fn init_with_clock(data_dir: &Path, office_name: &str, division_code: &str, clock: Clock) -> Result<Store> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join(DB_FILE);
+        if path.exists() {
+            return Err(StoreError::AlreadyInitialized(path));
+        }
+        let mut conn = open_connection(&path, true)?;
+        schema::migrate(&mut conn)?;
+        let device_id = fengqiao_model::new_id();
+        let office_id = fengqiao_model::new_id();
+        conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?1), ('office_id', ?2)", [
+            device_id.to_string(),
+            office_id.to_string(),
+        ])?;
+        let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id };
+        let office = Organization {
+            meta: fengqiao_model::Meta { id: office_id, ..Default::default() },
+            name: Some(office_name.trim().to_string()),
+            org_type: Some(OrgType::JudicialOffice),
+            division_code: Some(division_code.trim().to_string()),
+            ..Default::default()
+        };
+        if let Err(e) = store.save(office) {
+            drop(store);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", data_dir.join(DB_FILE).display()));
+            }
+            return Err(e);
+        }
+        Ok(store)
+    }
+
+    /// Opens an existing store, migrating it forward if it was made by an older version.
+    pub fn open(data_dir: &Path) -> Result<Store> {
+        Self::open_with_clock(data_dir, system_clock())
+    }
+
+    pub fn open_with_clock(data_dir: &Path, clock: Clock) -> Result<Store> {
+        let path = data_dir.join(DB_FILE);
+        if !path.exists() {
+            return Err(StoreError::NotInitialized(path));
+        }
+        let mut conn = open_connection(&path, false)?;
+        schema::migrate(&mut conn)?;
+        let setting = |key: &str| -> Result<Uuid> {
+            let v: String = conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))?;
+            Uuid::parse_str(&v).map_err(|_| StoreError::Corrupt(format!("设置项{key}不是有效的编号")))
+        };
+        let device_id = setting("device_id")?;
+        let office_id = setting("office_id")?;
+        Ok(Store { conn, path, clock, actor: "system".into(), device_id, office_id })
+    }
+
+    /// Sets who is acting (a staff account name) for the records and the audit log.
+    pub fn set_actor(&mut self, actor: &str) {
+        self.actor = actor.to_string();
+    }
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+    pub fn device_id(&self) -> Uuid {
+        self.device_id
+    }
+    pub fn office_id(&self) -> Uuid {
+        self.office_id
+    }
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// The validation context at this moment.
+    pub fn ctx(&self) -> Ctx {
+        Ctx::at((self.clock)())
+    }
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+    /// The office record (司法所) this store belongs to.
+    pub fn office(&self) -> Result<Organization> {
+        self.get::<Organization>(self.office_id)?.ok_or(StoreError::NotFound { kind: "机构", id: self.office_id })
+    }
+    /// `PRAGMA integrity_check`; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" { Ok(()) } else { Err(StoreError::Corrupt(result)) }
+    }
+    /// Read access for reports in other crates of this workspace (documents, sync).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+pub fn system_clock() -> Clock {
+    Arc::new(Utc::now)
+}
+
+fn open_connection(path: &Path, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    // WAL for concurrent readers (the app and the CLI on one file); FULL so that a save that
+    // returned survives a power cut.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Corrupt(format!("无法启用WAL日志模式（当前为{mode}）")));
+    }
+    Ok(conn)
+}

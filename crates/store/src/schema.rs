@@ -1,0 +1,147 @@
+//! The schema, as forward-only migrations. `PRAGMA user_version` is the number of migrations
+//! applied; a database newer than this code is refused rather than opened.
+
+use rusqlite::Transaction;
+
+use crate::StoreError;
+
+pub enum Step {
+    Sql(&'static str),
+    /// Data migrations that need Rust (backfills).
+    Code(fn(&Transaction) -> Result<(), StoreError>),
+}
+
+/// Columns every record table has; `data` is the record as JSON (domain.md field names).
+const RECORD_COLUMNS: &str = "id TEXT PRIMARY KEY, org_id TEXT NOT NULL, parent_id TEXT, data TEXT NOT NULL, \
+    version INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, \
+    updated_at TEXT NOT NULL, created_by TEXT NOT NULL";
+
+/// Version 1: the record tables, the change log, the audit log, case numbers, settings.
+pub const V1: &str = concat!(
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;\n",
+    "CREATE TABLE change_log (\n",
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,\n",
+    "  change_id TEXT NOT NULL UNIQUE,\n",
+    "  kind TEXT NOT NULL, record_id TEXT NOT NULL, op TEXT NOT NULL CHECK (op IN ('upsert','delete')),\n",
+    "  version INTEGER NOT NULL, data TEXT NOT NULL, changed_fields TEXT NOT NULL,\n",
+    "  hlc TEXT NOT NULL, device_id TEXT NOT NULL, created_at TEXT NOT NULL,\n",
+    "  acked_at TEXT, set_aside_reason TEXT) STRICT;\n",
+    "CREATE INDEX change_log_pending ON change_log(seq) WHERE acked_at IS NULL;\n",
+    "CREATE INDEX change_log_record ON change_log(kind, record_id);\n",
+    "CREATE TABLE audit_log (\n",
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, device_id TEXT NOT NULL,\n",
+    "  action TEXT NOT NULL, kind TEXT, record_id TEXT, summary TEXT NOT NULL, detail TEXT) STRICT;\n",
+    "CREATE INDEX audit_log_record ON audit_log(kind, record_id);\n",
+    "CREATE TABLE case_number (\n",
+    "  committee_id TEXT NOT NULL, year INTEGER NOT NULL, seq INTEGER NOT NULL, case_no TEXT NOT NULL UNIQUE,\n",
+    "  case_id TEXT, voided INTEGER NOT NULL DEFAULT 0, void_reason TEXT, allocated_at TEXT NOT NULL,\n",
+    "  PRIMARY KEY (committee_id, year, seq)) STRICT;\n",
+);
+
+/// The record tables with their generated columns for filters and sorting.
+pub fn v1_record_tables() -> String {
+    let mut sql = String::new();
+    let tables: &[(&str, &[(&str, &str)])] = &[
+        ("organization", &[("org_type", "$.org_type"), ("division_code", "$.division_code")]),
+        ("mediator", &[("committee_id", "$.committee_id"), ("name", "$.name")]),
+        ("person", &[("name", "$.name"), ("id_number", "$.id_number")]),
+        ("legal_entity", &[("name", "$.name")]),
+        ("dispute_case", &[
+            ("status", "$.status"), ("dispute_type", "$.dispute_type"), ("source", "$.source"),
+            ("committee_id", "$.committee_id"), ("accepted_on", "$.accepted_on"), ("closed_on", "$.closed_on"),
+            ("result", "$.result"), ("case_no", "$.case_no"), ("lead_mediator_id", "$.lead_mediator_id"),
+        ]),
+        ("case_party", &[("person_id", "$.person_id"), ("entity_id", "$.entity_id")]),
+        ("investigation_record", &[]),
+        ("mediation_session", &[]),
+        ("agreement", &[("performance_status", "$.performance_status")]),
+        ("return_visit", &[]),
+        ("screening_round", &[
+            ("unit_division_code", "$.unit_division_code"), ("period_type", "$.period_type"),
+            ("period_start", "$.period_start"), ("period_end", "$.period_end"), ("screened_on", "$.screened_on"),
+            ("zero_report", "$.zero_report"),
+        ]),
+        ("screening_item", &[("found_on", "$.found_on"), ("status", "$.status"), ("dispute_type", "$.dispute_type")]),
+        ("field_visit", &[("subject_id", "$.subject_id"), ("visited_at", "$.visited_at")]),
+        ("released_person", &[
+            ("person_id", "$.person_id"), ("assessment_type", "$.assessment_type"),
+            ("handover_status", "$.handover_status"), ("help_status", "$.help_status"),
+            ("released_on", "$.released_on"), ("help_period_end", "$.help_period_end"),
+        ]),
+        ("help_group", &[]),
+        ("help_visit", &[("visited_at", "$.visited_at")]),
+        ("assessment_change", &[]),
+        ("handover_event", &[]),
+    ];
+    for (table, generated) in tables {
+        sql.push_str(&format!("CREATE TABLE {table} ({RECORD_COLUMNS}"));
+        for (col, path) in *generated {
+            sql.push_str(&format!(", {col} GENERATED ALWAYS AS (json_extract(data, '{path}')) VIRTUAL"));
+        }
+        sql.push_str(");\n");
+        sql.push_str(&format!("CREATE INDEX {table}_parent ON {table}(parent_id) WHERE parent_id IS NOT NULL;\n"));
+    }
+    sql.push_str(concat!(
+        "CREATE INDEX dispute_case_accepted ON dispute_case(accepted_on, deleted);\n",
+        "CREATE INDEX dispute_case_status ON dispute_case(status, accepted_on);\n",
+        "CREATE INDEX dispute_case_type ON dispute_case(dispute_type, accepted_on);\n",
+        "CREATE INDEX dispute_case_committee ON dispute_case(committee_id, accepted_on);\n",
+        "CREATE INDEX dispute_case_no ON dispute_case(case_no);\n",
+        "CREATE INDEX case_party_person ON case_party(person_id);\n",
+        "CREATE INDEX person_id_number ON person(id_number);\n",
+        "CREATE INDEX released_person_person ON released_person(person_id);\n",
+        "CREATE INDEX released_person_released ON released_person(released_on);\n",
+        "CREATE INDEX released_person_status ON released_person(help_status, released_on);\n",
+        "CREATE INDEX released_person_assessment ON released_person(assessment_type, released_on);\n",
+        "CREATE INDEX released_person_period_end ON released_person(help_period_end);\n",
+        "CREATE INDEX screening_round_period ON screening_round(period_start, unit_division_code);\n",
+        "CREATE INDEX screening_item_found ON screening_item(found_on);\n",
+    ));
+    sql
+}
+
+/// Version 2: the search index. Chinese names are two or three characters and FTS5's trigram
+/// tokenizer matches only 3+, so short terms go through an index of the names' 1- and
+/// 2-character grams (DESIGN.md).
+pub const V2: &str = concat!(
+    "CREATE TABLE search_doc (rowid INTEGER PRIMARY KEY, root_kind TEXT NOT NULL, root_id TEXT NOT NULL UNIQUE) STRICT;\n",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, tokenize = 'trigram', content = '', contentless_delete = 1);\n",
+    "CREATE TABLE search_gram (gram TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (gram, doc)) STRICT, WITHOUT ROWID;\n",
+    "CREATE INDEX search_gram_doc ON search_gram(doc);\n",
+);
+
+pub fn migrations() -> Vec<Step> {
+    vec![
+        Step::Code(|tx| {
+            tx.execute_batch(V1)?;
+            tx.execute_batch(&v1_record_tables())?;
+            Ok(())
+        }),
+        Step::Sql(V2),
+        Step::Code(crate::search::rebuild_all),
+    ]
+}
+
+/// The schema version this code writes.
+pub fn current_version() -> i64 {
+    migrations().len() as i64
+}
+
+/// Applies the migrations not yet applied, each in its own transaction.
+pub fn migrate(conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
+    let steps = migrations();
+    let have: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if have > steps.len() as i64 {
+        return Err(StoreError::NewerSchema { found: have, supported: steps.len() as i64 });
+    }
+    for (n, step) in steps.iter().enumerate().skip(have as usize) {
+        let tx = conn.transaction()?;
+        match step {
+            Step::Sql(sql) => tx.execute_batch(sql)?,
+            Step::Code(f) => f(&tx)?,
+        }
+        tx.pragma_update(None, "user_version", (n + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

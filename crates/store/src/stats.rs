@@ -1,0 +1,1 @@
+//! Statistics (filled in below).
