@@ -25,7 +25,7 @@ use uuid::Uuid;
 pub use error::StoreError;
 pub use exchange::{ImportProblem, ImportReport};
 pub use lists::{DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder};
-pub use records::{ChangeEntry, Saved};
+pub use records::{Batch, ChangeEntry, Saved};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

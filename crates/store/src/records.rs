@@ -387,3 +387,26 @@ pub(crate) fn children_with<R: Record>(conn: &rusqlite::Connection, parent_id: U
     let rows = stmt.query_map([parent_id.to_string()], |r| r.get::<_, String>(0))?;
     rows.map(|d| Ok(serde_json::from_str(&d?)?)).collect()
 }
+
+/// Many records written in one transaction, arriving whole (ids, times, versions and statuses
+/// kept): demo data, migrations from other systems, tests. Still validated, still logged.
+pub struct Batch<'w, 'a> {
+    writer: &'w Writer<'a>,
+}
+
+impl Batch<'_, '_> {
+    pub fn save<R: Record>(&self, rec: R) -> Result<Saved<R>> {
+        self.writer.save(rec)
+    }
+    /// Enters a case's number in the register so it is never issued again.
+    pub fn register_case_number(&self, case: &fengqiao_model::DisputeCase) -> Result<()> {
+        crate::files::register_number(self.writer, case)
+    }
+}
+
+impl Store {
+    /// Runs `f` with a [`Batch`]; commits everything or nothing.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&Batch) -> Result<T>) -> Result<T> {
+        self.write(Mode::Import, |w| f(&Batch { writer: w }))
+    }
+}
