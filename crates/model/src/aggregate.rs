@@ -99,21 +99,95 @@ impl ExportLine {
 /// misspelt column never loses data silently.
 pub fn parse_line(line: &str) -> Result<ExportLine, crate::validate::FieldIssue> {
     use crate::validate::FieldIssue;
+    let issue = |field: String, message: String| FieldIssue { field, label: "字段".into(), message };
     let value: serde_json::Value = serde_json::from_str(line).map_err(|e| FieldIssue {
         field: String::new(),
         label: "整行".into(),
         message: format!("不是有效的JSON（第{}列附近）：{}", e.column(), json_error_cn(&e)),
     })?;
-    let parsed: ExportLine = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        FieldIssue { field: if path == "." { String::new() } else { path }, label: "字段".into(), message: type_error_cn(&inner) }
-    })?;
+    let kind = match value.get("kind") {
+        Some(serde_json::Value::String(k)) => k.clone(),
+        Some(_) => return Err(issue("kind".into(), "记录类别（kind）应为文字".into())),
+        None if value.is_object() => return Err(issue("kind".into(), "缺少记录类别（kind）".into())),
+        None => return Err(issue(String::new(), "每行应是一个JSON对象".into())),
+    };
+    let parsed = match kind.as_str() {
+        "organization" => parse_as(&value).map(ExportLine::Organization),
+        "mediator" => parse_as(&value).map(ExportLine::Mediator),
+        "person" => parse_as(&value).map(ExportLine::Person),
+        "legal_entity" => parse_as(&value).map(ExportLine::LegalEntity),
+        "dispute_case" => parse_as(&value).map(ExportLine::DisputeCase),
+        "screening_round" => parse_as(&value).map(ExportLine::ScreeningRound),
+        "field_visit" => parse_as(&value).map(ExportLine::FieldVisit),
+        "released_person" => parse_as(&value).map(ExportLine::ReleasedPerson),
+        other => {
+            return Err(issue(
+                "kind".into(),
+                format!(
+                    "记录类别“{}”不存在（可用：organization、mediator、person、legal_entity、dispute_case、screening_round、field_visit、released_person）",
+                    other.chars().take(40).collect::<String>()
+                ),
+            ))
+        }
+    }
+    .map_err(|(field, message)| issue(field, message))?;
     let back = serde_json::to_value(&parsed).expect("records always serialize");
     if let Some(path) = unknown_key(&value, &back, String::new()) {
-        return Err(FieldIssue { field: path, label: "字段".into(), message: "不是本格式的字段名，请检查拼写".into() });
+        return Err(issue(path, "不是本格式的字段名，请检查拼写".into()));
     }
     Ok(parsed)
+}
+
+/// Deserializes `value` as `T`; on failure finds the innermost field that fails.
+fn parse_as<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<T, (String, String)> {
+    serde_json::from_value::<T>(value.clone()).map_err(|e| {
+        let mut path = Vec::new();
+        locate::<T>(&mut path, value).unwrap_or_else(|| (String::new(), type_error_cn(&e.to_string())))
+    })
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Rebuilds the minimal JSON around `leaf` at `path` (arrays hold just that element).
+fn wrap(path: &[Seg], leaf: serde_json::Value) -> serde_json::Value {
+    path.iter().rev().fold(leaf, |inner, seg| match seg {
+        Seg::Key(k) => serde_json::json!({ k.as_str(): inner }),
+        Seg::Index(_) => serde_json::Value::Array(vec![inner]),
+    })
+}
+
+fn path_text(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if s.is_empty() => s.push_str(k),
+            Seg::Key(k) => s.push_str(&format!(".{k}")),
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// Probes each child alone (every record field has a default), descending into the one that
+/// fails. Internally tagged and flattened records lose serde's own paths; this does not.
+fn locate<T: serde::de::DeserializeOwned>(path: &mut Vec<Seg>, v: &serde_json::Value) -> Option<(String, String)> {
+    use serde_json::Value;
+    let children: Vec<(Seg, &Value)> = match v {
+        Value::Object(m) => m.iter().filter(|(k, _)| !(path.is_empty() && *k == "kind")).map(|(k, c)| (Seg::Key(k.clone()), c)).collect(),
+        Value::Array(a) => a.iter().enumerate().map(|(i, c)| (Seg::Index(i), c)).collect(),
+        _ => return None,
+    };
+    for (seg, child) in children {
+        path.push(seg);
+        if let Err(e) = serde_json::from_value::<T>(wrap(path, child.clone())) {
+            return Some(locate::<T>(path, child).unwrap_or_else(|| (path_text(path), type_error_cn(&e.to_string()))));
+        }
+        path.pop();
+    }
+    None
 }
 
 /// The first key present in `input` but absent from the re-serialized `known`.
