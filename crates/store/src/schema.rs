@@ -129,10 +129,17 @@ pub fn current_version() -> i64 {
 
 /// Applies the migrations not yet applied, each in its own transaction.
 pub fn migrate(conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
-    let steps = migrations();
+    migrate_to(conn, current_version())
+}
+
+/// Applies migrations up to `target` (tests build databases of earlier versions with it).
+pub fn migrate_to(conn: &mut rusqlite::Connection, target: i64) -> Result<(), StoreError> {
+    let mut steps = migrations();
+    let known = steps.len() as i64;
+    steps.truncate(target.clamp(0, known) as usize);
     let have: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if have > steps.len() as i64 {
-        return Err(StoreError::NewerSchema { found: have, supported: steps.len() as i64 });
+    if have > known {
+        return Err(StoreError::NewerSchema { found: have, supported: known });
     }
     for (n, step) in steps.iter().enumerate().skip(have as usize) {
         let tx = conn.transaction()?;
