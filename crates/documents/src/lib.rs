@@ -1,8 +1,42 @@
 //! Standardized 司法所 documents: a small document model, its layout engine
-//! (Chinese line breaking, pagination, tables, signature blocks) and a PDF backend on printpdf.
+//! (Chinese line breaking with 避头尾, pagination that keeps signatures with what they sign,
+//! ruled grids with repeated header rows) and a PDF backend on printpdf.
+//!
+//! ```no_run
+//! use fengqiao_documents::{model::*, render, FontSet};
+//! let mut doc = Document::portrait("人民调解申请书");
+//! doc.push(Paragraph::new("申请人因邻里纠纷申请调解。"));
+//! doc.push(Signatures::new(&["申请人（签名盖章或按指印）"]));
+//! let pdf: Vec<u8> = render(&doc, FontSet::shared_default()).unwrap();
+//! ```
 
+pub mod binder;
 pub mod error;
 pub mod fonts;
+pub mod layout;
+pub mod linebreak;
+pub mod model;
+pub mod pdf;
 
+pub use binder::{bind, Bound, Contents, Part, PartPages};
 pub use error::{DocError, Result};
 pub use fonts::{FontConfig, FontFile, FontSet, Glyph};
+pub use layout::{layout, Layout, Page};
+pub use model::Document;
+
+/// Lays out one document, numbers its pages in its own style, and writes the PDF.
+pub fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
+    let mut l = layout(doc, fonts)?;
+    let total = l.pages.len() as u32;
+    layout::number_pages(fonts, &mut l.pages, l.page_numbers, 1, total);
+    pdf::write(&doc.title, &l.pages, fonts)
+}
+
+/// [`render`] into a file.
+pub fn render_to_file(doc: &Document, fonts: &FontSet, path: &std::path::Path) -> Result<()> {
+    let bytes = render(doc, fonts)?;
+    std::fs::write(path, bytes).map_err(|source| DocError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
