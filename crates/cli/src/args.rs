@@ -1,0 +1,209 @@
+//! The command line, in Chinese: clap's headings, placeholders and messages are replaced so a
+//! clerk never reads English (clap's own error texts are translated in [`clap_error_cn`]).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+
+const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fengqiao-cli",
+    version,
+    about = "枫桥司法所工作台命令行工具：初始化、导入导出、台账查询、统计、备份恢复、演示数据",
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    next_help_heading = "选项",
+    after_help = "\n数据目录：--data-dir，否则取环境变量 FENGQIAO_DATA_DIR，否则为系统数据目录下的 fengqiao。"
+)]
+pub struct Cli {
+    /// 数据目录（存放本所数据库）
+    #[arg(long, global = true, value_name = "目录")]
+    pub data_dir: Option<PathBuf>,
+    /// 以JSON格式输出结果（供脚本使用）
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// 显示帮助
+    #[arg(short = 'h', long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 初始化本所数据库
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Init {
+        /// 司法所名称，如“城东镇司法所”
+        #[arg(long, value_name = "名称")]
+        office: String,
+        /// 行政区划代码（6位、9位或12位数字）
+        #[arg(long, value_name = "代码")]
+        division_code: String,
+    },
+    /// 导出全部记录（JSON Lines，每行一个案卷）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Export {
+        /// 写入的文件（不指定则输出到标准输出）
+        #[arg(long, value_name = "文件")]
+        out: Option<PathBuf>,
+    },
+    /// 导入JSON Lines文件（全部成功或全部不导入）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Import {
+        /// 要导入的文件
+        #[arg(value_name = "文件", help_heading = "参数")]
+        file: PathBuf,
+    },
+    /// 查询台账：纠纷案件、排查、安置帮教
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List {
+        /// 台账：disputes（纠纷）、screenings（排查）、released（安置帮教）
+        #[arg(value_enum, value_name = "台账", help_heading = "参数", hide_possible_values = true)]
+        what: ListKind,
+        /// 查询词（姓名、编号、地点等；多个词以空格分隔，须同时匹配）
+        #[arg(long, short = 'q', value_name = "查询词")]
+        query: Option<String>,
+        /// 第几页（从1开始）
+        #[arg(long, value_name = "页码", default_value_t = 1, hide_default_value = true)]
+        page: u32,
+        /// 每页条数（默认20，最多500）
+        #[arg(long, value_name = "条数", default_value_t = 20, hide_default_value = true)]
+        page_size: u32,
+    },
+    /// 人民调解案件统计与工作指标
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Stats {
+        /// 统计起始日期（YYYY-MM-DD，含当日）
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
+        from: NaiveDate,
+        /// 统计截止日期（YYYY-MM-DD，含当日）
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
+        to: NaiveDate,
+    },
+    /// 备份数据库到文件
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Backup {
+        /// 备份文件（不能已存在）
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+    },
+    /// 从备份文件恢复（替换当前数据）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Restore {
+        /// 备份文件
+        #[arg(value_name = "文件", help_heading = "参数")]
+        file: PathBuf,
+    },
+    /// 生成演示数据（按种子可重复）
+    #[command(name = "demo-data", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    DemoData {
+        /// 纠纷案件数
+        #[arg(long, value_name = "数量", default_value_t = 0, hide_default_value = true)]
+        disputes: usize,
+        /// 安置帮教对象数
+        #[arg(long, value_name = "数量", default_value_t = 0, hide_default_value = true)]
+        released: usize,
+        /// 排查次数（含零报告）
+        #[arg(long, value_name = "数量", default_value_t = 0, hide_default_value = true)]
+        screenings: usize,
+        /// 随机种子（默认1；同一种子在同样的数据库上生成同样的数据）
+        #[arg(long, value_name = "种子", default_value_t = 1, hide_default_value = true)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKind {
+    #[value(alias = "纠纷")]
+    Disputes,
+    #[value(alias = "排查")]
+    Screenings,
+    #[value(alias = "帮教")]
+    Released,
+}
+
+/// `YYYY-MM-DD`, with a Chinese message that names the problem.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    if parts.len() != 3 || parts[0].len() != 4 || parts.iter().any(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+        return Err("日期格式应为YYYY-MM-DD，如2024-05-06".into());
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("日期{t}不存在"))
+}
+
+/// clap's error, in Chinese, with the usage line.
+pub fn clap_error_cn(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ctx = |k: ContextKind| -> String {
+        match e.get(k) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        }
+    };
+    let valid = {
+        let v = ctx(ContextKind::ValidValue);
+        if v.is_empty() { String::new() } else { format!("（可用：{v}）") }
+    };
+    let arg = ctx(ContextKind::InvalidArg);
+    let message = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let value = ctx(ContextKind::InvalidValue);
+            if value.is_empty() {
+                format!("参数 {arg} 需要一个值{valid}")
+            } else {
+                format!("参数 {arg} 的值“{value}”无效{valid}")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            format!("参数 {arg} 的值“{}”不正确：{reason}", ctx(ContextKind::InvalidValue))
+        }
+        ErrorKind::UnknownArgument => {
+            let tip = ctx(ContextKind::SuggestedArg);
+            let tip = if tip.is_empty() { String::new() } else { format!("，您是否想用 {tip}") };
+            format!("不认识的参数 {arg}{tip}")
+        }
+        ErrorKind::InvalidSubcommand => {
+            let tip = ctx(ContextKind::SuggestedSubcommand);
+            let tip = if tip.is_empty() { String::new() } else { format!("，您是否想用 {tip}") };
+            format!("不认识的命令 {}{tip}", ctx(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "请指定要执行的命令（init、export、import、list、stats、backup、restore、demo-data）".into()
+        }
+        ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", ctx(ContextKind::PriorArg)),
+        ErrorKind::NoEquals => format!("参数 {arg} 须用“=”连接其值"),
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数 {arg} 的值的个数不对")
+        }
+        ErrorKind::InvalidUtf8 => "命令行参数不是有效的UTF-8文本".into(),
+        _ => format!("命令行参数有误：{}", e.to_string().trim()),
+    };
+    let usage = localize_usage(&ctx(ContextKind::Usage));
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    if usage.is_empty() {
+        format!("{message}\n运行 fengqiao-cli --help 查看帮助")
+    } else {
+        format!("{message}\n用法：{usage}\n运行 fengqiao-cli --help 查看帮助")
+    }
+}
+
+/// clap's placeholders in usage lines, in Chinese.
+pub fn localize_usage(text: &str) -> String {
+    text.replace("[OPTIONS]", "[选项]")
+}

@@ -1,0 +1,72 @@
+//! What a command can fail with: a machine-readable code and a Chinese message.
+
+use std::path::Path;
+
+use fengqiao_store::{ImportProblem, StoreError};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// A file the command was told to read or write.
+    #[error("{action}{path}失败：{}", io_cn(.source))]
+    File { action: &'static str, path: String, source: std::io::Error },
+    /// Bad arguments (after clap accepted them).
+    #[error("{0}")]
+    Usage(String),
+    /// Demo data that the store refused: a bug in the generator, said with the record.
+    #[error("生成的演示数据未通过校验（{what}）：\n{source}")]
+    Demo { what: String, source: StoreError },
+}
+
+impl CliError {
+    pub fn file(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        CliError::File { action, path: path.display().to_string(), source }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            CliError::Store(e) => e.code(),
+            CliError::File { .. } => "io",
+            CliError::Usage(_) => "usage",
+            CliError::Demo { .. } => "demo_invalid",
+        }
+    }
+
+    /// The process exit code: 2 for usage errors (as clap uses), 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn problems(&self) -> Option<&[ImportProblem]> {
+        match self {
+            CliError::Store(StoreError::Import(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut error = json!({ "code": self.code(), "message": self.to_string() });
+        if let Some(p) = self.problems() {
+            error["problems"] = serde_json::to_value(p).unwrap_or_default();
+        }
+        json!({ "ok": false, "error": error })
+    }
+}
+
+/// An I/O error in Chinese (the common kinds; the system's text otherwise).
+pub fn io_cn(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件或目录不存在".into(),
+        PermissionDenied => "没有访问权限".into(),
+        AlreadyExists => "文件已存在".into(),
+        StorageFull => "磁盘空间不足".into(),
+        InvalidData => "文件内容不是有效的文本".into(),
+        _ => format!("{e}"),
+    }
+}
