@@ -1,36 +1,57 @@
 //! Several documents bound into one PDF (a 卷宗), with the page on which each part starts,
 //! so a table of contents (卷内目录) can carry real page numbers.
 //!
-//! Two passes: lay out every other part, then build the contents from the page counts; if
-//! the contents itself needs a different number of pages than assumed, build it again.
+//! Parts built from the page numbers (the contents, a back cover that counts pages) are laid
+//! out after the others with a guessed length of one page; if one comes out longer, every
+//! generated part is built again with the new numbers, until the lengths agree.
 
-use crate::error::Result;
+use crate::error::{DocError, Result};
 use crate::fonts::FontSet;
 use crate::layout::{layout, number_pages, Layout};
 use crate::model::{Document, PageNumbers};
 use crate::pdf;
 
-pub struct Part {
-    pub name: String,
-    pub document: Document,
-    /// Numbered parts carry continuous page numbers ("— n —"); covers and the contents do not.
-    pub numbered: bool,
+type Build<'a> = Box<dyn Fn(&[PartPages]) -> Document + 'a>;
+
+pub enum Source<'a> {
+    Fixed(Document),
+    /// Built from where every part landed (its own entry included).
+    Generated(Build<'a>),
 }
 
-impl Part {
+pub struct Part<'a> {
+    pub name: String,
+    /// Numbered parts carry continuous page numbers ("— n —"); covers and the contents do not.
+    pub numbered: bool,
+    pub source: Source<'a>,
+}
+
+impl<'a> Part<'a> {
     pub fn numbered(name: impl Into<String>, document: Document) -> Self {
         Part {
             name: name.into(),
-            document,
             numbered: true,
+            source: Source::Fixed(document),
         }
     }
 
     pub fn unnumbered(name: impl Into<String>, document: Document) -> Self {
         Part {
             name: name.into(),
-            document,
             numbered: false,
+            source: Source::Fixed(document),
+        }
+    }
+
+    pub fn generated(
+        name: impl Into<String>,
+        numbered: bool,
+        build: impl Fn(&[PartPages]) -> Document + 'a,
+    ) -> Self {
+        Part {
+            name: name.into(),
+            numbered,
+            source: Source::Generated(Box::new(build)),
         }
     }
 }
@@ -47,13 +68,15 @@ pub struct PartPages {
     pub last_number: Option<u32>,
 }
 
-/// The table of contents: where it goes among the parts and how to build it from the
-/// parts' page numbers (which include its own entry).
-pub struct Contents<'a> {
-    pub position: usize,
-    pub name: String,
-    pub numbered: bool,
-    pub build: &'a dyn Fn(&[PartPages]) -> Document,
+impl PartPages {
+    /// "3" or "3-5" for a contents line; empty when unnumbered.
+    pub fn page_range(&self) -> String {
+        match (self.first_number, self.last_number) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => String::new(),
+        }
+    }
 }
 
 pub struct Bound {
@@ -62,47 +85,37 @@ pub struct Bound {
     pub sheets: usize,
 }
 
-/// Lays out and binds `parts` (and the contents, if any) into one PDF.
-pub fn bind(
-    title: &str,
-    parts: &[Part],
-    contents: Option<&Contents>,
-    fonts: &FontSet,
-) -> Result<Bound> {
-    let mut layouts: Vec<Layout> = parts
+/// Lays out and binds the parts into one PDF.
+pub fn bind(title: &str, parts: &[Part], fonts: &FontSet) -> Result<Bound> {
+    let mut layouts: Vec<Option<Layout>> = parts
         .iter()
-        .map(|p| layout(&p.document, fonts))
+        .map(|p| match &p.source {
+            Source::Fixed(d) => layout(d, fonts).map(Some),
+            Source::Generated(_) => Ok(None),
+        })
         .collect::<Result<_>>()?;
-    let mut names: Vec<(String, bool)> =
-        parts.iter().map(|p| (p.name.clone(), p.numbered)).collect();
-
-    let mut placed;
-    if let Some(c) = contents {
-        let at = c.position.min(parts.len());
-        names.insert(at, (c.name.clone(), c.numbered));
-        let mut guess = 1;
-        let mut toc;
-        let mut tries = 0;
-        loop {
-            let mut counts: Vec<usize> = layouts.iter().map(|l| l.pages.len()).collect();
-            counts.insert(at, guess);
-            placed = place(&names, &counts);
-            toc = layout(&(c.build)(&placed), fonts)?;
-            tries += 1;
-            if toc.pages.len() == guess || tries == 4 {
-                break;
+    let mut counts: Vec<usize> = layouts
+        .iter()
+        .map(|l| l.as_ref().map_or(1, |l| l.pages.len()))
+        .collect();
+    let mut placed = place(parts, &counts);
+    for round in 0.. {
+        let mut changed = false;
+        for (k, part) in parts.iter().enumerate() {
+            if let Source::Generated(build) = &part.source {
+                let l = layout(&build(&placed), fonts)?;
+                changed |= l.pages.len() != counts[k];
+                counts[k] = l.pages.len();
+                layouts[k] = Some(l);
             }
-            guess = toc.pages.len();
         }
-        let mut counts: Vec<usize> = layouts.iter().map(|l| l.pages.len()).collect();
-        counts.insert(at, toc.pages.len());
-        placed = place(&names, &counts);
-        layouts.insert(at, toc);
-    } else {
-        placed = place(
-            &names,
-            &layouts.iter().map(|l| l.pages.len()).collect::<Vec<_>>(),
-        );
+        placed = place(parts, &counts);
+        if !changed {
+            break;
+        }
+        if round == 5 {
+            return Err(DocError::Layout(title.into(), "目录页数无法确定".into()));
+        }
     }
 
     let total = placed
@@ -111,7 +124,8 @@ pub fn bind(
         .map(|p| p.pages as u32)
         .sum();
     let mut pages = Vec::new();
-    for (l, p) in layouts.iter_mut().zip(&placed) {
+    for (l, p) in layouts.into_iter().zip(&placed) {
+        let mut l = l.expect("every part laid out");
         if let Some(first) = p.first_number {
             number_pages(fonts, &mut l.pages, PageNumbers::Dash, first, total);
         }
@@ -125,27 +139,28 @@ pub fn bind(
     })
 }
 
-fn place(names: &[(String, bool)], counts: &[usize]) -> Vec<PartPages> {
+fn place(parts: &[Part], counts: &[usize]) -> Vec<PartPages> {
     let mut sheet = 1;
     let mut number = 1u32;
-    names
+    parts
         .iter()
         .zip(counts)
-        .map(|((name, numbered), &pages)| {
-            let (first_number, last_number) = if *numbered && pages > 0 {
+        .map(|(part, &pages)| {
+            let numbered = part.numbered && pages > 0;
+            let (first_number, last_number) = if numbered {
                 (Some(number), Some(number + pages as u32 - 1))
             } else {
                 (None, None)
             };
             let p = PartPages {
-                name: name.clone(),
+                name: part.name.clone(),
                 first_sheet: sheet,
                 pages,
                 first_number,
                 last_number,
             };
             sheet += pages;
-            if *numbered {
+            if numbered {
                 number += pages as u32;
             }
             p

@@ -498,7 +498,7 @@ impl Builder<'_> {
                 let pitch = self.pitch * size / self.body;
                 let atoms = self.inline_atoms(&p.content, size);
                 let indent = if p.indent { 2.0 * size } else { 0.0 };
-                let lines = self.lines(&atoms, indent, 0.0, p.align, size, pitch, false);
+                let lines = self.lines(&atoms, indent, 0.0, p.align, size, pitch, p.bold);
                 self.boxes.extend(lines);
             }
             Block::Grid(g) => self.grid(g, doc_title)?,
@@ -690,7 +690,7 @@ impl Builder<'_> {
         // One column: labels line up in the right part of the page with ~6 characters to sign.
         let x_single =
             (right - widest - 6.0 * size).clamp(self.g.left, self.g.left + self.g.text_w * 0.45);
-        let row_h = self.pitch * 1.4;
+        let row_h = self.pitch * 1.3;
         let baseline = row_h - self.pitch + (self.pitch - size) / 2.0 + ASCENT * size;
         let first = self.boxes.len();
         for chunk in s
@@ -939,6 +939,8 @@ impl Builder<'_> {
             }
             self.boxes.push(b);
         }
+        // Breathing room between a grid and the text under it.
+        self.space(self.pitch * 0.25);
         Ok(())
     }
 }

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod binder;
+pub mod catalogue;
 pub mod error;
 pub mod fonts;
 pub mod layout;
@@ -18,7 +19,7 @@ pub mod linebreak;
 pub mod model;
 pub mod pdf;
 
-pub use binder::{bind, Bound, Contents, Part, PartPages};
+pub use binder::{bind, Bound, Part, PartPages, Source};
 pub use error::{DocError, Result};
 pub use fonts::{FontConfig, FontFile, FontSet, Glyph};
 pub use layout::{layout, Layout, Page};

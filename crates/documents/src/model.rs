@@ -117,17 +117,13 @@ pub struct Paragraph {
     pub align: Align,
     /// Type size in pt; `None` = the document's body size.
     pub size: Option<f32>,
+    pub bold: bool,
 }
 
 impl Paragraph {
     /// A body paragraph: justified, first line indented two characters.
     pub fn new(text: impl Into<String>) -> Self {
-        Paragraph {
-            content: vec![Inline::Text(text.into())],
-            indent: true,
-            align: Align::Justify,
-            size: None,
-        }
+        Paragraph::runs(vec![Inline::Text(text.into())])
     }
 
     /// Built from runs; an empty field is a blank to fill by hand.
@@ -137,6 +133,7 @@ impl Paragraph {
             indent: true,
             align: Align::Justify,
             size: None,
+            bold: false,
         }
     }
 
@@ -152,6 +149,11 @@ impl Paragraph {
 
     pub fn size(mut self, pt: f32) -> Self {
         self.size = Some(pt);
+        self
+    }
+
+    pub fn bold(mut self) -> Self {
+        self.bold = true;
         self
     }
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: read PDFs back with poppler-utils.
 #![allow(dead_code)]
 
+pub mod fixture;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
