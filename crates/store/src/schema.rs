@@ -110,6 +110,24 @@ pub const V2: &str = concat!(
     "CREATE INDEX search_gram_doc ON search_gram(doc);\n",
 );
 
+/// Version 3: statistics (stats.rs). The 统计表 and the metrics sum a year of cases and
+/// agreements from these indexes alone, without parsing each record's JSON; stats.rs must
+/// spell these expressions verbatim and names the indexes in its queries.
+pub const V3: &str = concat!(
+    "CREATE INDEX dispute_case_stats ON dispute_case(accepted_on, committee_id, status, case_no, result, source, dispute_type, ",
+    "json_extract(data, '$.referral_type'), json_extract(data, '$.agreement_form'), json_extract(data, '$.is_difficult'), ",
+    "json_extract(data, '$.amount_cents'), ",
+    "json_extract(data, '$.prevented.suicide.cases'), json_extract(data, '$.prevented.suicide.persons'), ",
+    "json_extract(data, '$.prevented.criminal.cases'), json_extract(data, '$.prevented.criminal.persons'), ",
+    "json_extract(data, '$.prevented.group_petition.cases'), json_extract(data, '$.prevented.group_petition.persons'), ",
+    "json_extract(data, '$.prevented.group_fight.cases'), json_extract(data, '$.prevented.group_fight.persons'), ",
+    "id) WHERE deleted = 0;\n",
+    "CREATE INDEX case_party_live ON case_party(parent_id) WHERE deleted = 0;\n",
+    "CREATE INDEX agreement_stats ON agreement(parent_id, performance_status, json_extract(data, '$.draft'), ",
+    "json_extract(data, '$.supersedes_agreement_id'), id) WHERE deleted = 0;\n",
+    "CREATE INDEX screening_round_screened ON screening_round(screened_on, json_extract(data, '$.unit_org_id')) WHERE deleted = 0;\n",
+);
+
 pub fn migrations() -> Vec<Step> {
     vec![
         Step::Code(|tx| {
@@ -119,6 +137,7 @@ pub fn migrations() -> Vec<Step> {
         }),
         Step::Sql(V2),
         Step::Code(crate::search::rebuild_all),
+        Step::Sql(V3),
     ]
 }
 
