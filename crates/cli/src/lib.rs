@@ -32,7 +32,7 @@ where
             return match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
                     let text = args::localize_usage(&e.render().to_string());
-                    println!("{}", text.trim_end());
+                    out(&format!("{}\n", text.trim_end()));
                     0
                 }
                 _ => {
@@ -57,8 +57,15 @@ where
 pub fn report_error(e: &CliError, json: bool) {
     eprintln!("错误：{e}\n（错误代码：{}）", e.code());
     if json {
-        println!("{}", e.to_json());
+        out(&format!("{}\n", e.to_json()));
     }
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error of the command.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
 }
 
 /// Runs one parsed command.

@@ -354,3 +354,26 @@ fn export_to_a_file_replaces_it_whole() {
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn stats_table_and_metrics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = demo_store(&tmp, "stats");
+    let v = json(&ok(&dir, &["--json", "stats", "--from", "2020-01-01", "--to", "2026-11-21"]));
+    let s = &v["statistics"];
+    assert!(s["checks"].as_array().unwrap().iter().all(|c| c["ok"] == true), "{}", s["checks"]);
+    let total = s["own_total"]["total"].as_i64().unwrap();
+    assert!(total > 40 && total <= 60, "{total}");
+    // Every round was screened through a committee: none is left without a unit.
+    assert_eq!(s["own_total"]["prevention"]["screening_rounds"], 30);
+    assert!(s["rows"].as_array().unwrap().iter().all(|r| r["label"] != "未指定单位"));
+    assert_eq!(v["metrics"]["mediation_success"]["label"], "调解成功率");
+
+    let text = ok(&dir, &["stats", "--from", "2020-01-01", "--to", "2026-11-21"]);
+    for part in ["人民调解案件情况统计表", "本级上报总计", "一致性检查", "调解成功率", "衔接率", "重新犯罪率"] {
+        assert!(text.contains(part), "{part} missing:\n{text}");
+    }
+    let out = cli(&dir, &["stats", "--from", "2026-06-30", "--to", "2026-01-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("晚于截止日期"), "{}", stderr(&out));
+}

@@ -97,21 +97,21 @@ fn print<T: Serialize>(
     columns: &[(&'static str, usize)],
 ) -> Result<(), CliError> {
     if env.json {
-        println!("{}", serde_json::to_string(page).map_err(|e| CliError::Usage(e.to_string()))?);
+        crate::out(&format!("{}\n", serde_json::to_string(page).map_err(|e| CliError::Usage(e.to_string()))?));
         return Ok(());
     }
     if page.total == 0 {
-        println!("没有找到符合条件的记录（共0{noun}）");
+        crate::out(&format!("没有找到符合条件的记录（共0{noun}）\n"));
         return Ok(());
     }
     let mut t = Table::new(columns);
     fill(&mut t);
-    print!("{}", t.render());
     let pages = (page.total as u64).div_ceil(page.page_size as u64).max(1);
-    if page.rows.is_empty() {
-        println!("第{}页没有记录（共{}{noun}，{pages}页）", page.page, page.total);
+    let footer = if page.rows.is_empty() {
+        format!("第{}页没有记录（共{}{noun}，{pages}页）", page.page, page.total)
     } else {
-        println!("共{}{noun}，第{}/{pages}页，每页{}条", page.total, page.page, page.page_size);
-    }
+        format!("共{}{noun}，第{}/{pages}页，每页{}条", page.total, page.page, page.page_size)
+    };
+    crate::out(&format!("{}{footer}\n", t.render()));
     Ok(())
 }

@@ -37,9 +37,9 @@ pub(crate) fn open(env: &Env) -> Result<Store, CliError> {
 /// Prints a JSON document on stdout (with `--json`) or the human text.
 pub(crate) fn say(env: &Env, value: serde_json::Value, human: impl FnOnce() -> String) {
     if env.json {
-        println!("{value}");
+        crate::out(&format!("{value}\n"));
     } else {
-        println!("{}", human());
+        crate::out(&format!("{}\n", human()));
     }
 }
 

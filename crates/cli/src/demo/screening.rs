@@ -105,7 +105,8 @@ impl<'w> RoundGen<'w> {
         }
         let round = ScreeningRound {
             meta,
-            unit_org_id: None,
+            // The unit screened through its 调委会, which the statistics count it under.
+            unit_org_id: committee.map(|c| w.committees[c].id),
             unit_division_code: Some(code),
             unit_name: Some(name),
             period_type: Some(period_type),

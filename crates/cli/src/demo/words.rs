@@ -71,8 +71,10 @@ pub const PRISONS_MALE: &[(&str, &str)] = &[
 pub const PRISON_FEMALE: &str = "福建省女子监狱";
 pub const PRISON_JUVENILE: &str = "福建省未成年犯管教所";
 
-/// Crimes with their 罪名类别 code, weight, sentence range in months, and whether 拘役.
-pub const CRIMES: &[(&str, &str, u32, (i64, i64), bool)] = &[
+/// A crime: its name, 罪名类别 code, weight, sentence range in months, and whether 拘役.
+pub type Crime = (&'static str, &'static str, u32, (i64, i64), bool);
+
+pub const CRIMES: &[Crime] = &[
     ("盗窃罪", "05", 180, (6, 60), false),
     ("诈骗罪", "05", 90, (8, 96), false),
     ("故意伤害罪", "04", 90, (8, 120), false),
