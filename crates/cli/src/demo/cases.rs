@@ -101,8 +101,8 @@ fn status_by_age(g: &mut Gen, age: i64) -> CaseStatus {
     let table: &[(CaseStatus, u32)] = match age {
         0..=2 => &[(Draft, 20), (Accepted, 45), (Investigating, 20), (Mediating, 15)],
         3..=29 => &[(Accepted, 5), (Investigating, 12), (Mediating, 25), (AgreementReached, 8), (Performing, 10), (Terminated, 4), (Closed, 30), (Rejected, 2), (Withdrawn, 4)],
-        30..=119 => &[(Mediating, 3), (Performing, 8), (Terminated, 1), (Closed, 60), (Archived, 23), (Rejected, 2), (Withdrawn, 3)],
-        _ => &[(Performing, 1), (Closed, 12), (Archived, 82), (Rejected, 2), (Withdrawn, 3)],
+        30..=119 => &[(Mediating, 3), (Performing, 8), (Terminated, 1), (Closed, 61), (Archived, 24), (Rejected, 2), (Withdrawn, 1)],
+        _ => &[(Performing, 1), (Closed, 12), (Archived, 84), (Rejected, 2), (Withdrawn, 1)],
     };
     g.weighted(table)
 }
@@ -176,7 +176,7 @@ impl<'w> CaseGen<'w> {
             CaseStatus::Withdrawn => Some(MediationResult::Withdrawn),
             CaseStatus::Closed | CaseStatus::Archived => {
                 self.closed += 1;
-                Some(if self.closed == 2 || g.chance(0.06) { MediationResult::Failed } else { MediationResult::Success })
+                Some(if self.closed == 2 || g.chance(0.025) { MediationResult::Failed } else { MediationResult::Success })
             }
             _ => None,
         };

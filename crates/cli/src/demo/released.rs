@@ -135,7 +135,7 @@ impl<'w> ReleasedGen<'w> {
             self.done += 1;
             match HandoverMethod::ALL.get(self.done - 1) {
                 Some(m) => *m,
-                None if key => g.weighted(&[(HandoverMethod::JudicialOfficeCollected, 40), (HandoverMethod::GovernmentCollected, 20), (HandoverMethod::GrassrootsCollected, 20), (HandoverMethod::PrisonEscorted, 15), (HandoverMethod::PoliceControl, 5)]),
+                None if key => g.weighted(&[(HandoverMethod::JudicialOfficeCollected, 40), (HandoverMethod::GovernmentCollected, 20), (HandoverMethod::GrassrootsCollected, 20), (HandoverMethod::PrisonEscorted, 19), (HandoverMethod::PoliceControl, 1)]),
                 None => g.weighted(&[(HandoverMethod::SelfReturned, 60), (HandoverMethod::GrassrootsCollected, 15), (HandoverMethod::JudicialOfficeCollected, 10), (HandoverMethod::GovernmentCollected, 5), (HandoverMethod::PrisonEscorted, 3), (HandoverMethod::PoliceControl, 2), (HandoverMethod::Other, 5)]),
             }
         });
@@ -145,7 +145,7 @@ impl<'w> ReleasedGen<'w> {
 
         // ---- resettlement ----
         let can_resettle = done && (today - released_on).num_days() >= 15 && help_status != HelpStatus::Deceased;
-        let resettled_on = (can_resettle && g.chance(0.75)).then(|| (released_on + Duration::days(g.int(15, 180))).min(today));
+        let resettled_on = (can_resettle && g.chance(0.9)).then(|| (released_on + Duration::days(g.int(15, 180))).min(today));
         let resettlement_method = resettled_on.map(|_| {
             self.resettled += 1;
             match ResettlementMethod::ALL.get(self.resettled - 1) {
