@@ -253,6 +253,7 @@ impl<'w> CaseGen<'w> {
             Some(match k {
                 "T" => w.town.clone(),
                 "V" => village.name.clone(),
+                "RES" => if village.community { "居民" } else { "村民" }.to_string(),
                 "CITY" => CITY.to_string(),
                 "X" => firm.clone(),
                 _ => return None,
@@ -261,7 +262,11 @@ impl<'w> CaseGen<'w> {
         let subject = sc.subject;
         let same_surname = matches!(subject, "赡养" | "征地补偿款分配");
         let opposite = matches!(subject, "离婚" | "抚养费");
-        let mut a = if subject == "赡养" {
+        let mut a = if subject == "离婚" {
+            // Most divorce applications are the wife's (and the templates say so: 回娘家).
+            let birth = people::adult_birth(g, base, 22, 60);
+            people::person(g, w, people::PersonSpec { gender: Gender::Female, birth, village: h.village, surname: None, floating: false, with_id: true }, created)
+        } else if subject == "赡养" {
             let gender = people::random_gender(g, 0.5);
             let birth = people::adult_birth(g, base, 70, 90);
             people::person(g, w, people::PersonSpec { gender, birth, village: h.village, surname: None, floating: false, with_id: true }, created)
@@ -496,7 +501,7 @@ impl<'w> CaseGen<'w> {
                 let id = p.meta.id;
                 let rel = g.weighted(&[(IntervieweeRelation::Witness, 50), (IntervieweeRelation::Informed, 30), (IntervieweeRelation::VillageCadre, 20)]);
                 extra_persons.push(p);
-                (id, rel, format!("我是{}村民，和两家都认识。{}", village.name, fill(sc.background[0], &vars)))
+                (id, rel, format!("我是{}{}，和两家都认识。{}", village.name, if village.community { "居民" } else { "村民" }, fill(sc.background[0], &vars)))
             } else {
                 let p = parties[k].person.as_ref().expect("checked").meta.id;
                 (p, IntervieweeRelation::Party, if k == 0 { claim.clone() } else { reply.clone() })

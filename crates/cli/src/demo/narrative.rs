@@ -1,6 +1,6 @@
 //! Dispute narratives per 纠纷类型: titles, summaries of 2–4 sentences, requests, agreement
 //! terms and what each side says. Placeholders: {A} applicant, {B} respondent (a person or a
-//! unit), {V} village, {T} town, {CITY}, {X} a firm's name, {ROAD}, {M} the month it
+//! unit), {V} village (or community) and {RES} its 村民/居民, {T} town, {CITY}, {X} a firm's name, {ROAD}, {M} the month it
 //! happened, {Y} years, {N} a small count, {AMT} the amount in dispute, {PAY} the settled
 //! sum, {HALF} half the amount, {DUE} the performance date.
 
@@ -96,7 +96,7 @@ pub const SPECS: &[TypeSpec] = &[
     ]},
     TypeSpec { t: DisputeType::HousingHomestead, weight: 100, unit_share: 0.0, units: &[], scenarios: &[
         Scenario { subject: "宅基地界址", amount: (5_000, 60_000),
-            background: &["{A}与{B}系{V}村民，两家宅基地相邻。"],
+            background: &["{A}与{B}系{V}{RES}，两家宅基地相邻。"],
             cause: &["{B}拆旧建新时，{A}认为其新房地基越过原界址约半米，占用了{A}家宅基地。", "双方对两家宅基地之间一块约20平方米空地的使用权存在争议。"],
             extra: &["双方各执一词，均无法提供完整的原始界址资料。", "{B}已开挖地基，{A}多次阻止施工。"],
             status: &["为防止矛盾激化，村委会将纠纷移交调委会调解。"],
@@ -196,7 +196,7 @@ pub const SPECS: &[TypeSpec] = &[
     ]},
     TypeSpec { t: DisputeType::ForestLand, weight: 50, unit_share: 0.0, units: &[], scenarios: &[
         Scenario { subject: "山林权属", amount: (3_000, 40_000),
-            background: &["{A}与{B}均为{V}村民，两家承包的山林相邻。"],
+            background: &["{A}与{B}均为{V}{RES}，两家承包的山林相邻。"],
             cause: &["{B}砍伐杉木时越界砍伐了{A}承包山场内的杉木约{N}0株。", "双方对两块山场交界处的界址认识不一，{A}认为{B}种植的桉树占用了其承包林地。"],
             extra: &["林权证上的四至描述较为模糊，双方各执一词。"],
             status: &["林业站和村委会到现场查看后，建议双方通过调解解决。"],
@@ -371,9 +371,9 @@ pub const SPECS: &[TypeSpec] = &[
             reply: &["漏水是业主自家管道的问题，但可以协助维修。"] },
     ]},
     TypeSpec { t: DisputeType::Other, weight: 30, unit_share: 0.3,
-        units: &["{V}村民委员会"], scenarios: &[
+        units: &["{V}{RES}委员会"], scenarios: &[
         Scenario { subject: "集体收益分配", amount: (3_000, 30_000),
-            background: &["{A}系{V}村民，{V}年底分配集体经济收益。"],
+            background: &["{A}系{V}{RES}，{V}年底分配集体经济收益。"],
             cause: &["{A}认为分配时未将其户内新增人口计入名单，少分{AMT}，多次找村里理论未果。"],
             extra: &[],
             status: &["{A}向调委会申请调解。"],

@@ -151,6 +151,7 @@ impl<'w> RoundGen<'w> {
                 "A" => a.clone(),
                 "B" => b.clone(),
                 "V" => vname.clone(),
+                "RES" => if w.villages[village].community { "居民" } else { "村民" }.to_string(),
                 "T" => town.clone(),
                 "CITY" => super::words::CITY.to_string(),
                 "X" => "某".to_string(),
