@@ -512,10 +512,10 @@ impl<'w> CaseGen<'w> {
                 case_id: Some(case_id),
                 started_at: Some(started),
                 ended_at: Some(started + Duration::minutes(g.int(25, 90))),
-                place: Some(if g.chance(0.5) { format!("{}村（居）委会", village.name) } else { "当事人家中".to_string() }),
+                place: Some(if g.chance(0.5) { village.council() } else { "当事人家中".to_string() }),
                 interviewee_person_id: Some(interviewee),
                 interviewee_relation: Some(relation),
-                attendees: g.chance(0.3).then(|| format!("{}（村干部）", village.head)),
+                attendees: g.chance(0.3).then(|| format!("{}（{}）", village.head, village.cadre())),
                 investigator_ids: if second != lead { vec![lead_id, second_id] } else { vec![lead_id] },
                 recorder_id: Some(second_id),
                 content: Some(format!(
@@ -546,7 +546,7 @@ impl<'w> CaseGen<'w> {
                 SessionOutcome::Terminated => "双方坚持各自意见，无法达成一致。调解员告知双方可通过诉讼等途径解决，本次调解终止。".to_string(),
             };
             let invitees = if g.chance(0.2) {
-                vec![Invitee { name: Some(village.head.clone()), unit: Some(format!("{}村（居）委会", village.name)), relation: Some("村（居）干部".into()), reason: Some("熟悉双方情况，协助调解".into()) }]
+                vec![Invitee { name: Some(village.head.clone()), unit: Some(village.council()), relation: Some(village.cadre().into()), reason: Some("熟悉双方情况，协助调解".into()) }]
             } else {
                 vec![]
             };

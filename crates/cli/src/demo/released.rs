@@ -59,7 +59,7 @@ impl<'w> ReleasedGen<'w> {
             _ => AssessmentType::General,
         };
         let key = assessment == AssessmentType::Key;
-        let juvenile = i == 8 || g.chance(0.01);
+        let juvenile = i == 10 || (i >= CrimeCategory::ALL.len() && g.chance(0.01));
         let correction = i == 9 || g.chance(0.03);
 
         // ---- the person ----
@@ -86,6 +86,8 @@ impl<'w> ReleasedGen<'w> {
         // ---- the crime and the prison ----
         let crime = match CrimeCategory::ALL.get(i) {
             Some(c) => *CRIMES.iter().find(|x| x.1 == c.code()).expect("a crime in every category"),
+            // What minors are sentenced for.
+            None if juvenile => *CRIMES.iter().filter(|c| ["盗窃罪", "抢劫罪", "故意伤害罪", "寻衅滋事罪", "聚众斗殴罪"].contains(&c.0)).nth(g.index(5)).expect("juvenile crimes"),
             None => {
                 let weights: Vec<(usize, u32)> = CRIMES.iter().enumerate().map(|(n, c)| (n, c.2)).collect();
                 CRIMES[g.weighted(&weights)]
@@ -153,7 +155,11 @@ impl<'w> ReleasedGen<'w> {
                 None => g.weighted(&[(ResettlementMethod::ResponsibilityLand, 25), (ResettlementMethod::PublicWelfareJob, 5), (ResettlementMethod::CertifiedEnterpriseBase, 5), (ResettlementMethod::GovernmentBase, 3), (ResettlementMethod::SelfEmployed, 20), (ResettlementMethod::EnterpriseEmployment, 30), (ResettlementMethod::Entrepreneurship, 7), (ResettlementMethod::Other, 5)]),
             }
         });
-        let unresettled_reason = (resettled_on.is_none() && (today - released_on).num_days() >= 30).then(|| g.pick(UNRESETTLED_REASONS).to_string());
+        let age = fengqiao_model::id_number::age_on(birth, released_on);
+        let unresettled_reason = (resettled_on.is_none() && (today - released_on).num_days() >= 30).then(|| {
+            // The first reason (old age) only for the old, and only for them.
+            if age >= 60 { UNRESETTLED_REASONS[0].to_string() } else { g.text(&UNRESETTLED_REASONS[1..]).to_string() }
+        });
         let mut assistance = Vec::new();
         if g.chance(0.15) {
             assistance.push(*g.pick(Assistance::ALL));
@@ -186,7 +192,7 @@ impl<'w> ReleasedGen<'w> {
         let released = ReleasedPerson {
             meta,
             person_id: Some(person.meta.id),
-            is_recidivist: Some(g.chance(0.15)),
+            is_recidivist: Some(!juvenile && g.chance(0.15)),
             crime_name: Some(crime_name.to_string()),
             crime_category: CrimeCategory::from_code(category),
             sentence_term: Some(term),
@@ -236,7 +242,7 @@ impl<'w> ReleasedGen<'w> {
             let leader_is_staff = g.chance(0.6);
             let mut members = vec![
                 HelpGroupMember { name: Some(staff), role: Some(HelpGroupRole::JudicialStaff), org: Some(format!("{}司法所", w.town)), phone: Some(people::phone(g)), is_leader: leader_is_staff },
-                HelpGroupMember { name: Some(vill.head.clone()), role: Some(HelpGroupRole::VillageCadre), org: Some(format!("{}村（居）委会", vill.name)), phone: Some(people::phone(g)), is_leader: !leader_is_staff },
+                HelpGroupMember { name: Some(vill.head.clone()), role: Some(HelpGroupRole::VillageCadre), org: Some(vill.council()), phone: Some(people::phone(g)), is_leader: !leader_is_staff },
                 HelpGroupMember { name: Some(people::name(g, Gender::Male, None)), role: Some(HelpGroupRole::Police), org: Some(w.police_station()), phone: Some(people::phone(g)), is_leader: false },
                 HelpGroupMember { name: Some(people::any_name(g, 0.4, Some(&surname))), role: Some(HelpGroupRole::Family), org: None, phone: Some(people::phone(g)), is_leader: false },
             ];
@@ -271,6 +277,15 @@ impl<'w> ReleasedGen<'w> {
             for (n, d) in dates.iter().enumerate() {
                 let at = g.at(*d, 9, 17);
                 let anomaly = lost && n + 1 == dates.len();
+                // What the person said, what the group saw as a problem, what it did.
+                const SITUATIONS: [(&str, Option<&str>, Option<&str>); 5] = [
+                    ("目前在本地务工，收入稳定。", None, None),
+                    ("在家务农，家庭关系和睦。", None, None),
+                    ("正在找工作，希望得到就业推荐。", Some("就业不稳定"), Some("推荐参加镇人社所组织的职业技能培训")),
+                    ("身体状况一般，家庭经济较为困难。", Some("家庭经济困难"), Some("协助申请临时救助")),
+                    ("与家人偶有争吵，情绪有时低落。", Some("与家人关系紧张"), Some("约请家属共同谈话，做好心理疏导")),
+                ];
+                let situation = SITUATIONS[g.weighted(&[(0, 40), (1, 30), (2, 12), (3, 10), (4, 8)])];
                 let kind = g.weighted(&[(HelpVisitType::Visit, 50), (HelpVisitType::Talk, 20), (HelpVisitType::Phone, 20), (HelpVisitType::GroupEducation, 5), (HelpVisitType::AidDelivery, 5)]);
                 let mut topics = vec![HelpTopic::Thought];
                 if g.chance(0.6) {
@@ -283,7 +298,7 @@ impl<'w> ReleasedGen<'w> {
                     place: Some(match kind {
                         HelpVisitType::Phone => "电话联系".to_string(),
                         HelpVisitType::GroupEducation => format!("{}司法所", w.town),
-                        _ => if g.chance(0.7) { "本人家中".to_string() } else { format!("{}村（居）委会", vill.name) },
+                        _ => if g.chance(0.7) { "本人家中".to_string() } else { vill.council() },
                     }),
                     visitor_ids: vec![],
                     visitor_names: visitors.clone(),
@@ -292,10 +307,10 @@ impl<'w> ReleasedGen<'w> {
                     content: Some(if anomaly {
                         format!("帮教小组到{name}家中走访，未见本人，家属称其已外出多日，电话无法接通。")
                     } else {
-                        format!("帮教小组与{name}谈话，了解其近期思想动态和生活就业情况。{name}表示认罪悔罪，遵纪守法，{}", g.pick(&["目前在本地务工，收入稳定。", "在家务农，家庭关系和睦。", "正在找工作，希望得到就业推荐。", "身体状况一般，生活基本有保障。"]))
+                        format!("帮教小组与{name}谈话，了解其近期思想动态和生活就业情况。{name}表示认罪悔罪，遵纪守法，{}", situation.0)
                     }),
-                    problems: (g.chance(0.2)).then(|| g.pick(&["就业不稳定", "家庭经济困难", "与家人关系紧张"]).to_string()),
-                    help_given: (g.chance(0.2)).then(|| g.pick(&["推荐参加镇人社所组织的职业技能培训", "协助申请临时救助", "联系村委会帮助解决住房问题"]).to_string()),
+                    problems: situation.1.map(String::from),
+                    help_given: situation.2.map(String::from),
                     next_plan_on: Some(*d + Duration::days(step)),
                     anomaly,
                     anomaly_note: anomaly.then(|| "本人失联，已报告派出所并发出协查通报".to_string()),
@@ -334,6 +349,7 @@ impl<'w> ReleasedGen<'w> {
         if let Some(s) = help_group.as_ref().and_then(|g| g.agreement_signed_on) {
             steps.push((HandoverEventKind::AgreementSigned, s));
         }
+        steps.sort_by_key(|s| s.1);
         let handover_events = steps
             .into_iter()
             .map(|(event, on)| {

@@ -188,7 +188,7 @@ impl<'w> RoundGen<'w> {
             party_summary: Some(format!("{a}、{b}")),
             party_person_ids: vec![],
             dispute_type: Some(dtype),
-            people_involved: Some(g.int(2, 8)),
+            people_involved: Some(if g.chance(0.85) { g.int(2, 4) } else { g.int(5, 12) }),
             summary: Some(summary),
             risk_level: Some(match n {
                 0..=2 => RiskLevel::ALL[n],

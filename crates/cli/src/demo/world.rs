@@ -54,6 +54,18 @@ pub struct World {
     pub staff: Vec<String>,
 }
 
+impl Village {
+    /// 村委会 / 居委会 of the village or community.
+    pub fn council(&self) -> String {
+        let short = self.name.trim_end_matches("社区").trim_end_matches('村');
+        if self.community { format!("{short}社区居委会") } else { format!("{short}村委会") }
+    }
+    /// 村干部 / 社区干部.
+    pub fn cadre(&self) -> &'static str {
+        if self.community { "社区干部" } else { "村干部" }
+    }
+}
+
 impl World {
     /// A staff member acting (created_by).
     pub fn clerk(&self, g: &mut Gen) -> &str {
