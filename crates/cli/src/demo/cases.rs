@@ -248,13 +248,13 @@ impl<'w> CaseGen<'w> {
         let group = n_applicants >= 5;
         let unit = spec.unit_share > 0.0 && g.chance(spec.unit_share);
         let firm = g.pick(FIRM_WORDS).to_string();
-        let county = format!("{CITY}{}", w.county_name);
+        let county = w.county_full();
         let place_vars = |k: &str| -> Option<String> {
             Some(match k {
                 "T" => w.town.clone(),
                 "V" => village.name.clone(),
                 "RES" => if village.community { "居民" } else { "村民" }.to_string(),
-                "CITY" => CITY.to_string(),
+                "CITY" => w.city.clone(),
                 "X" => firm.clone(),
                 _ => return None,
             })
@@ -713,7 +713,7 @@ fn referral_org(w: &World, r: ReferralType, t: DisputeType, county: &str) -> Str
     match r {
         ReferralType::Court => format!("{}{}人民法庭", w.court(), w.town.trim_end_matches("街道").trim_end_matches('镇').trim_end_matches('乡')),
         ReferralType::Procuratorate => format!("{county}人民检察院"),
-        ReferralType::Police if t == DisputeType::TrafficAccident => format!("{CITY}公安局交通警察支队{}大队", w.county_name),
+        ReferralType::Police if t == DisputeType::TrafficAccident => format!("{county}公安局交通警察大队"),
         ReferralType::Police => w.police_station(),
         ReferralType::PetitionOffice => format!("{}信访办", w.town),
         ReferralType::OtherDept => match t {

@@ -79,7 +79,7 @@ impl<'w> ReleasedGen<'w> {
             let (code, county) = *g.pick(COUNTIES);
             registered = vec![w.villages[village].code.clone(), code.to_string()];
             person.residence_division_code = Some(code.to_string());
-            person.residence_address = Some(format!("{CITY}{county}{}{}号", g.pick(ROADS), g.int(1, 300)));
+            person.residence_address = Some(format!("{}{county}{}{}号", w.city, g.pick(ROADS), g.int(1, 300)));
         }
         let name = person.name.clone().unwrap_or_default();
 
@@ -105,7 +105,7 @@ impl<'w> ReleasedGen<'w> {
             }
         };
         let (prison, prison_type) = if correction {
-            (format!("{CITY}{}社区矫正管理局", w.county_name), None)
+            (format!("{}社区矫正管理局", w.county_full()), None)
         } else if juvenile {
             (PRISON_JUVENILE.to_string(), Some(PrisonType::JuvenileFacility))
         } else if detention || months <= 12 {

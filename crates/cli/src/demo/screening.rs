@@ -125,7 +125,7 @@ impl<'w> RoundGen<'w> {
             }),
             approved_by: Some(head),
             approved_on: Some(approved),
-            submitted_to: Some(if slot.village.is_some() { format!("{}司法所", w.town) } else { format!("{}{}司法局", super::words::CITY, w.county_name) }),
+            submitted_to: Some(if slot.village.is_some() { format!("{}司法所", w.town) } else { format!("{}司法局", w.county_full()) }),
             submitted_on: Some(submitted),
         };
         RoundFile { round, items }
@@ -153,7 +153,7 @@ impl<'w> RoundGen<'w> {
                 "V" => vname.clone(),
                 "RES" => if w.villages[village].community { "居民" } else { "村民" }.to_string(),
                 "T" => town.clone(),
-                "CITY" => super::words::CITY.to_string(),
+                "CITY" => w.city.clone(),
                 "X" => "某".to_string(),
                 "M" => super::gen::cn_month(found),
                 "Y" | "N" => "3".to_string(),

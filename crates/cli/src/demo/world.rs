@@ -46,7 +46,10 @@ pub struct World {
     pub office_id: Uuid,
     pub town: String,
     pub county_code: String,
+    /// The county's name (丰泽区), empty when its code is not one of [`COUNTIES`].
     pub county_name: String,
+    /// The prefecture (泉州市), empty likewise.
+    pub city: String,
     pub township_code: String,
     pub villages: Vec<Village>,
     pub committees: Vec<Committee>,
@@ -72,8 +75,13 @@ impl World {
         &self.staff[g.index(self.staff.len())]
     }
 
+    /// "泉州市丰泽区", or "县" for a county this generator has no name for.
+    pub fn county_full(&self) -> String {
+        if self.county_name.is_empty() { "县".to_string() } else { format!("{}{}", self.city, self.county_name) }
+    }
+
     pub fn court(&self) -> String {
-        format!("{CITY}{}人民法院", self.county_name)
+        format!("{}人民法院", self.county_full())
     }
 
     pub fn police_station(&self) -> String {
@@ -104,6 +112,7 @@ impl World {
         let known_province = code6.len() == 6 && matches!(code6[..2].parse::<u32>(), Ok(p) if (11..=82).contains(&p));
         let county_code = if known_province { code6.clone() } else { "350503".to_string() };
         let county_name = COUNTIES.iter().find(|c| c.0 == county_code).map(|c| c.1).unwrap_or("").to_string();
+        let city = if county_name.is_empty() { String::new() } else { CITY.to_string() };
         let township_code = if digits && code.len() >= 9 { code[..9].to_string() } else { format!("{county_code}101") };
         let office_name = office.name.clone().unwrap_or_default();
         let town = office_name.trim().trim_end_matches("司法所").trim().to_string();
@@ -135,7 +144,7 @@ impl World {
             });
         }
         let staff = (0..4).map(|_| people::any_name(&mut tg, 0.5, None)).collect();
-        let mut world = World { office_id: office.meta.id, town, county_code, county_name, township_code, villages, committees: Vec::new(), staff };
+        let mut world = World { office_id: office.meta.id, town, county_code, county_name, city, township_code, villages, committees: Vec::new(), staff };
 
         // Committees: those of a previous run, else new ones.
         let mut mediators: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
