@@ -114,9 +114,8 @@ impl Store {
         for (_, l) in &lines {
             *report.lines.entry(l.kind_code().to_string()).or_default() += 1;
         }
-        if !problems.is_empty() {
-            return Err(StoreError::Import(problems));
-        }
+        // Lines that parsed are validated even when others did not, so one try reports every
+        // problem; any problem rolls the whole transaction back.
         let result = self.write(Mode::Import, |w| {
             for (n, line) in &lines {
                 let mut sink = LineSink { w, line: *n, problems: &mut problems, written: 0, unchanged: 0 };
@@ -134,8 +133,9 @@ impl Store {
                 )?;
                 Ok(())
             } else {
-                // Returning an error rolls the whole transaction back.
-                Err(StoreError::Import(std::mem::take(&mut problems)))
+                let mut all = std::mem::take(&mut problems);
+                all.sort_by_key(|p| p.line);
+                Err(StoreError::Import(all))
             }
         });
         result.map(|_| report)

@@ -20,7 +20,7 @@ impl Store {
             let entity = party.entity_id.map(|id| get_with::<LegalEntity>(&self.conn, id)).transpose()?.flatten();
             parties.push(PartyEntry { party, person, entity });
         }
-        parties.sort_by(|a, b| (a.party.side.as_deref(), a.party.meta.id).cmp(&(b.party.side.as_deref(), b.party.meta.id)));
+        parties.sort_by_key(|p| (side_rank(p.party.side.as_deref()), p.party.meta.id));
         case.party_count = parties.len() as i64;
         let mut sessions: Vec<MediationSession> = children_with(&self.conn, case_id)?;
         sessions.sort_by_key(|s| (s.seq, s.meta.id));
@@ -166,4 +166,10 @@ pub(crate) fn register_number(w: &crate::records::Writer, case: &DisputeCase) ->
         params![committee.to_string(), year, seq, no, case.meta.id.to_string(), ts(w.ctx.now)],
     )?;
     Ok(())
+}
+
+/// 甲, 乙, 丙 … in the agreement's order (their code points are not: 乙 < 甲); other labels last.
+pub fn side_rank(side: Option<&str>) -> usize {
+    const SIDES: [&str; 10] = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
+    side.and_then(|s| SIDES.iter().position(|x| *x == s.trim())).unwrap_or(SIDES.len())
 }

@@ -24,7 +24,8 @@ use uuid::Uuid;
 
 pub use error::StoreError;
 pub use exchange::{ImportProblem, ImportReport};
-pub use lists::{DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder};
+pub use files::side_rank;
+pub use lists::{MAX_PAGE_SIZE, DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder};
 pub use records::{Batch, ChangeEntry, Saved};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

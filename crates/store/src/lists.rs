@@ -34,6 +34,7 @@ pub struct Page<T> {
     pub page_size: u32,
 }
 
+/// The largest page a list returns; larger requests are capped.
 pub const MAX_PAGE_SIZE: u32 = 500;
 
 /// Folds what people type into what is indexed: full-width digits and letters to ASCII,
@@ -229,7 +230,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT coalesce(json_extract(p.data, '$.name'), json_extract(e.data, '$.name'), '') \
              FROM case_party cp LEFT JOIN person p ON p.id = cp.person_id LEFT JOIN legal_entity e ON e.id = cp.entity_id \
-             WHERE cp.parent_id = ?1 AND cp.deleted = 0 ORDER BY json_extract(cp.data, '$.side'), cp.id",
+             WHERE cp.parent_id = ?1 AND cp.deleted = 0 \
+             ORDER BY coalesce(nullif(instr('甲乙丙丁戊己庚辛壬癸', json_extract(cp.data, '$.side')), 0), 99), cp.id",
         )?;
         let rows = stmt.query_map([case_id.to_string()], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -75,7 +75,8 @@ impl<'a> Writer<'a> {
         let sql = format!("SELECT data, version FROM {} WHERE id = ?1", kind.code());
         let row = self
             .tx
-            .query_row(&sql, [id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .prepare_cached(&sql)?
+            .query_row([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
             .optional()?;
         row.map(|(data, version)| Ok(Existing { data: serde_json::from_str(&data)?, version })).transpose()
     }
@@ -161,8 +162,7 @@ impl<'a> Writer<'a> {
              version = excluded.version, deleted = excluded.deleted, updated_at = excluded.updated_at",
             kind.code()
         );
-        self.tx.execute(
-            &sql,
+        self.tx.prepare_cached(&sql)?.execute(
             params![
                 m.id.to_string(),
                 m.org_id.to_string(),
@@ -200,10 +200,11 @@ impl<'a> Writer<'a> {
 
     pub fn log_change(&self, kind: Kind, id: Uuid, op: &str, version: i64, data: &Value, changed: &[String]) -> Result<()> {
         let stamp = hlc::next(self.tx, self.ctx.now.timestamp_millis(), self.device)?;
-        self.tx.execute(
+        self.tx.prepare_cached(
             "INSERT INTO change_log (change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+        )?
+        .execute(params![
                 fengqiao_model::new_id().to_string(),
                 kind.code(),
                 id.to_string(),
@@ -220,9 +221,10 @@ impl<'a> Writer<'a> {
     }
 
     pub fn audit(&self, action: &str, kind: Kind, id: Uuid, summary: &str, detail: Option<Value>) -> Result<()> {
-        self.tx.execute(
+        self.tx.prepare_cached(
             "INSERT INTO audit_log (at, actor, device_id, action, kind, record_id, summary, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![ts(self.ctx.now), self.actor, self.device.to_string(), action, kind.code(), id.to_string(), summary, detail.map(|d| d.to_string())],
+        )?
+        .execute(params![ts(self.ctx.now), self.actor, self.device.to_string(), action, kind.code(), id.to_string(), summary, detail.map(|d| d.to_string())],
         )?;
         Ok(())
     }

@@ -139,6 +139,8 @@ pub const V5: &str = concat!(
     "CREATE INDEX IF NOT EXISTS released_person_list_status ON released_person(help_status, handover_status, released_on) WHERE deleted = 0;\n",
     "CREATE INDEX IF NOT EXISTS released_person_list_handover ON released_person(handover_status, released_on) WHERE deleted = 0;\n",
     "CREATE INDEX IF NOT EXISTS screening_round_list ON screening_round(period_start, period_type) WHERE deleted = 0;\n",
+    // Saving a unit re-indexes the cases it is a party of.
+    "CREATE INDEX IF NOT EXISTS case_party_entity ON case_party(entity_id) WHERE entity_id IS NOT NULL;\n",
 );
 
 pub fn migrations() -> Vec<Step> {

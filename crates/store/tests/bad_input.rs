@@ -146,8 +146,10 @@ fn enumerations_and_malformed_import_lines() {
     refused(&mut f, |s| import(s, r#"{"kind":"person","birth_date":"2024-02-30","name":"张三","gender":"1"}"#), &["birth_date", "日期"]);
     // One bad line among good ones: nothing is imported, and every bad line is reported.
     let good = r#"{"kind":"person","name":"王五","gender":"1"}"#;
-    let text = format!("{good}\n{}\n{good}\n{}\n", r#"{"kind":"person","gender":"x"}"#, "garbage");
-    let err = refused(&mut f, |s| import(s, &text), &["第2行", "第4行"]);
+    // Lines that do not parse and lines that fail validation are reported in one go.
+    let bad_id = format!(r#"{{"kind":"person","name":"赵六","id_number":"{}"}}"#, &valid_id()[..17].to_string().add_char('0'));
+    let text = format!("{good}\n{}\n{good}\n{}\n{bad_id}\n", r#"{"kind":"person","gender":"x"}"#, "garbage");
+    let err = refused(&mut f, |s| import(s, &text), &["第2行", "第4行", "第5行 id_number", "校验码错误"]);
     assert!(!err.to_string().contains("第1行"));
 }
 
@@ -299,4 +301,18 @@ fn rare_characters_round_trip_exactly() {
     }
     let found = f.store.list_disputes(&DisputeFilter::default()).unwrap();
     assert_eq!(found.total, 0);
+}
+
+trait AddChar {
+    fn add_char(self, c: char) -> String;
+}
+impl AddChar for String {
+    fn add_char(mut self, c: char) -> String {
+        if self.len() == 17 && valid_id().ends_with(c) {
+            self.push('9');
+        } else {
+            self.push(c);
+        }
+        self
+    }
 }

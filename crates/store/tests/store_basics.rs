@@ -62,3 +62,14 @@ fn workflow_allocates_numbers_and_refuses_illegal_steps() {
     c.status = CaseStatus::Archived;
     assert_eq!(f.store.save(c).unwrap_err().code(), "rule");
 }
+
+#[test]
+fn parties_are_listed_jia_before_yi() {
+    let mut f = fixture();
+    // 乙 (U+4E59) sorts before 甲 (U+7532) by code point; the ledger must not.
+    let case = f.case_with_parties("张伟与李娜相邻通行纠纷", "张伟", "李娜");
+    let rows = f.store.list_disputes(&DisputeFilter::default()).unwrap().rows;
+    assert_eq!(rows[0].party_names, "张伟、李娜");
+    let file = f.store.case_file(case).unwrap();
+    assert_eq!(file.parties[0].party.side.as_deref(), Some("甲"));
+}

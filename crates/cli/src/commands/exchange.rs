@@ -1,11 +1,10 @@
 //! `export` and `import`: the JSON Lines interchange format.
 
-use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use fengqiao_store::{ImportProblem, ImportReport, Store, StoreError, DB_FILE};
+use fengqiao_store::{ImportReport, Store, StoreError, DB_FILE};
 use serde_json::json;
 
 use super::{open, say};
@@ -78,11 +77,7 @@ pub fn import(env: &Env, file: &Path) -> Result<(), CliError> {
     } else {
         open(env)?
     };
-    let result = store.import(&mut BufReader::with_capacity(1 << 20, open_file()?));
-    let result = match result {
-        Err(StoreError::Import(problems)) => Err(every_problem(&mut store, file, problems)),
-        other => other.map_err(CliError::from),
-    };
+    let result = store.import(&mut BufReader::with_capacity(1 << 20, open_file()?)).map_err(CliError::from);
     match result {
         Ok(report) => {
             say(env, json!({ "ok": true, "created_store": fresh, "report": report }), || summary(&report, fresh, env));
@@ -139,72 +134,3 @@ fn first_line(r: &mut dyn BufRead) -> std::io::Result<String> {
     }
 }
 
-/// A line that parses but can never be valid (a control character in a name): appended to a
-/// trial import, it makes sure that trial rolls back.
-const NEVER_VALID: &str = r#"{"kind":"organization","name":"\u0000"}"#;
-
-/// Every problem of the file, not only the first pass's.
-///
-/// `Store::import` stops after reading when any line does not parse, so the lines that do
-/// parse are not validated and their problems (a wrong check character in an ID number …)
-/// would only show on the next try. Here the lines that parse are imported once more,
-/// followed by [`NEVER_VALID`], which guarantees that this trial is rolled back; its problems
-/// are mapped back to the file's line numbers and merged with the parse problems.
-fn every_problem(store: &mut Store, file: &Path, mut problems: Vec<ImportProblem>) -> CliError {
-    let Ok(lines) = read_lines(file) else { return StoreError::Import(problems).into() };
-    let unparsed: BTreeSet<usize> = lines
-        .iter()
-        .filter(|(_, text)| text.as_deref().is_none_or(|t| fengqiao_model::parse_line(t).is_err()))
-        .map(|(n, _)| *n)
-        .collect();
-    // Problems only from validation: the store already saw every line.
-    if !problems.iter().any(|p| unparsed.contains(&p.line)) {
-        return StoreError::Import(problems).into();
-    }
-    let mut trial = Vec::new();
-    let mut origin = Vec::new();
-    for (n, text) in &lines {
-        if let Some(t) = text.as_deref().filter(|_| !unparsed.contains(n)) {
-            trial.extend_from_slice(t.as_bytes());
-            trial.push(b'\n');
-            origin.push(*n);
-        }
-    }
-    trial.extend_from_slice(NEVER_VALID.as_bytes());
-    trial.push(b'\n');
-    // The trial cannot succeed; should it fail otherwise, what was found so far is said.
-    if let Err(StoreError::Import(found)) = store.import(&mut &trial[..]) {
-        for p in found {
-            if let Some(&line) = p.line.checked_sub(1).and_then(|i| origin.get(i)) {
-                problems.push(ImportProblem { line, ..p });
-            }
-        }
-    }
-    problems.sort_by_key(|p| p.line);
-    StoreError::Import(problems).into()
-}
-
-/// The non-blank lines with their numbers; `None` for a line that is not UTF-8.
-fn read_lines(file: &Path) -> std::io::Result<Vec<(usize, Option<String>)>> {
-    let mut r = BufReader::new(File::open(file)?);
-    let mut out = Vec::new();
-    let mut buf = Vec::new();
-    let mut n = 0;
-    loop {
-        buf.clear();
-        if (&mut r).take(64 << 20).read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        n += 1;
-        match std::str::from_utf8(&buf) {
-            Ok(t) => {
-                let t = t.trim_start_matches('\u{FEFF}').trim();
-                if !t.is_empty() {
-                    out.push((n, Some(t.to_string())));
-                }
-            }
-            Err(_) => out.push((n, None)),
-        }
-    }
-    Ok(out)
-}

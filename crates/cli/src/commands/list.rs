@@ -13,8 +13,8 @@ pub fn list(env: &Env, what: ListKind, query: Option<String>, page: u32, page_si
     if page == 0 {
         return Err(CliError::Usage("页码从1开始".into()));
     }
-    if !(1..=fengqiao_store_max_page()).contains(&page_size) {
-        return Err(CliError::Usage(format!("每页条数应在1到{}之间", fengqiao_store_max_page())));
+    if !(1..=fengqiao_store::MAX_PAGE_SIZE).contains(&page_size) {
+        return Err(CliError::Usage(format!("每页条数应在1到{}之间", fengqiao_store::MAX_PAGE_SIZE)));
     }
     let store = open(env)?;
     let query = query.filter(|q| !q.trim().is_empty());
@@ -73,12 +73,6 @@ pub fn list(env: &Env, what: ListKind, query: Option<String>, page: u32, page_si
             }, &[("姓名", 0), ("公民身份号码", 0), ("危险性评估", 0), ("释放日期", 0), ("帮教状态", 0)])
         }
     }
-}
-
-/// The store's `lists::MAX_PAGE_SIZE` (not exported); the store clamps to it silently, so
-/// the CLI says so instead.
-fn fengqiao_store_max_page() -> u32 {
-    500
 }
 
 fn dash() -> String {
