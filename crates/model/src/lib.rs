@@ -10,6 +10,7 @@ pub mod aggregate;
 pub mod case_no;
 pub mod id_number;
 pub mod mediation;
+pub mod merge;
 pub mod released;
 pub mod screening;
 pub mod validate;

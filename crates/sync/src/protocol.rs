@@ -1,0 +1,119 @@
+//! The wire protocol, version 1. JSON over HTTP under `/api/v1/`; a device authenticates with
+//! `Authorization: Bearer <device token>` after enrolling with a one-time code.
+//!
+//! - `POST /api/v1/enroll` — [`EnrollRequest`] → [`EnrollResponse`].
+//! - `POST /api/v1/push` — [`PushRequest`] → [`PushResponse`]: a batch of the office's change-log
+//!   entries. The county applies each idempotently (the same `change_id` twice has one effect),
+//!   merging field by field (`fengqiao_model::merge`), in one transaction with its
+//!   bookkeeping; a change it can never accept comes back `rejected` with a reason and does not
+//!   block the others.
+//! - `GET /api/v1/pull?since=CURSOR&limit=N` — [`PullResponse`]: every change the county holds
+//!   for this office after `CURSOR` (its own sequence) that did not come from the asking device:
+//!   other PCs of the office, and the county's own (e.g. a 刑满释放人员通知书).
+//! - `GET /api/v1/health` — [`Health`].
+//!
+//! Every request and response carries the header [`PROTOCOL_HEADER`] with the sender's
+//! protocol version; a server answers 426 with an [`ErrorBody`] to a version it cannot speak.
+//! Errors are 4xx/5xx with an [`ErrorBody`] whose message is Chinese.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_HEADER: &str = "fengqiao-protocol";
+/// Most changes in one push, and in one pull page.
+pub const MAX_BATCH: usize = 500;
+/// Largest request body the county accepts (after decompression).
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub enrollment_code: String,
+    /// The id the device made for itself (the store's device id).
+    pub device_id: Uuid,
+    /// e.g. the PC's host name, shown to the county.
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub division_code: String,
+    /// The device credential; the county stores only its hash.
+    pub device_token: String,
+}
+
+/// One change-log entry on the wire (the office store's `ChangeEntry` without local state).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub change_id: Uuid,
+    /// The record kind's code, e.g. `dispute_case`.
+    pub kind: String,
+    pub record_id: Uuid,
+    /// `upsert` or `delete`.
+    pub op: String,
+    pub version: i64,
+    /// The record's full data after the change (domain.md field names).
+    pub data: Value,
+    pub changed_fields: Vec<String>,
+    /// Hybrid logical clock stamp `{ms:015}-{counter:06}-{device}`; orders changes.
+    pub hlc: String,
+    pub device_id: Uuid,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PushStatus {
+    /// Applied now.
+    Applied,
+    /// Seen before (same `change_id`): no effect, acknowledged again.
+    Duplicate,
+    /// Can never be applied (invalid); the agent sets it aside and goes on.
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub change_id: Uuid,
+    pub status: PushStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<Change>,
+    /// Pass as `since` next time.
+    pub next_cursor: i64,
+    /// More changes wait after this page.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u32,
+    pub version: String,
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Machine-readable, e.g. `unauthorized`, `bad_request`, `too_large`, `forbidden`.
+    pub code: String,
+    /// Chinese, for the clerk or the county's IT staff.
+    pub message: String,
+}
