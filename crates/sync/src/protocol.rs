@@ -34,10 +34,17 @@ pub struct EnrollRequest {
     pub device_id: Uuid,
     /// e.g. the PC's host name, shown to the county.
     pub device_name: String,
+    /// The office id the device's records already carry as `org_id` (its store's office), or
+    /// none for a new PC with no store yet. The first enrollment binds the county's office to
+    /// this id; a later device with a different one is refused (409), and a device with none
+    /// adopts the bound id from the response.
+    #[serde(default)]
+    pub office_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnrollResponse {
+    /// The office id records carry as `org_id` (bound at the first enrollment).
     pub office_id: Uuid,
     pub office_name: String,
     pub division_code: String,
