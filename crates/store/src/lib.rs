@@ -8,6 +8,7 @@ mod files;
 mod hlc;
 mod lists;
 mod records;
+pub mod reminders;
 mod rules;
 pub mod schema;
 pub mod search;

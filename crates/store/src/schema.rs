@@ -154,6 +154,8 @@ pub fn migrations() -> Vec<Step> {
         Step::Code(crate::search::rebuild_all),
         Step::Sql(V3),
         Step::Sql(V5),
+        // Reminders: acknowledgements and snoozes (reminders.rs).
+        Step::Sql(crate::reminders::SCHEMA),
     ]
 }
 
