@@ -1,7 +1,9 @@
 //! Layout: blocks become boxes (a text line, a grid row group, a signature row), boxes
 //! become pages. Pagination keeps chained boxes together (headings with what follows,
 //! a signature block with the last lines it signs, grid header rows with the first body row)
-//! and repeats grid header rows at the top of each continued page.
+//! and repeats grid header rows at the top of each continued page. A grid row too tall to
+//! move whole (a long 纠纷简要情况) is cut between its text lines where the page ends, with a
+//! closing rule at the cut.
 //!
 //! Coordinates are in pt, x from the left edge, y from the top edge of the page.
 
@@ -181,6 +183,20 @@ struct LBox {
     para: Option<usize>,
     table: Option<usize>,
     is_header: bool,
+    /// A tall grid row group cut between its text lines, to use in its place when it does
+    /// not fit where it falls.
+    slices: Option<Vec<LBox>>,
+    /// A slice of a cut row: the table's left and right edges, and whether the row goes on
+    /// above or below it (a page break there gets a closing rule).
+    cut: Option<Cut>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Cut {
+    x0: f32,
+    x1: f32,
+    above: bool,
+    below: bool,
 }
 
 struct Builder<'a> {
@@ -225,7 +241,7 @@ pub fn layout(doc: &Document, fonts: &FontSet) -> Result<Layout> {
     for block in &doc.blocks {
         b.block(block, &doc.title)?;
     }
-    let pages = paginate(&b.boxes, &b.headers, &g);
+    let pages = paginate(std::mem::take(&mut b.boxes), &b.headers, &g);
     Ok(Layout {
         title: doc.title.clone(),
         orientation: doc.orientation,
@@ -865,10 +881,13 @@ impl Builder<'_> {
         let table = self.headers.len();
         self.headers.push(Vec::new());
         let right = xs[ncols];
-        for rows in &groups {
+        // The cells of one group of rows drawn from `y = 0`; `top` forces every cell to the
+        // top (a row that is cut across pages). Returns the items and the text lines' bands.
+        let draw = |rows: &std::ops::Range<usize>, top: bool| -> (Vec<Item>, Vec<(f32, f32)>, f32) {
             let top_of = |r: usize| heights[rows.start..r].iter().sum::<f32>();
             let height = top_of(rows.end);
             let mut items = Vec::new();
+            let mut bands = Vec::new();
             for p in placed.iter().filter(|p| rows.contains(&p.row)) {
                 let y0 = top_of(p.row);
                 let y1 = top_of((p.row + p.cell.rowspan).min(rows.end));
@@ -890,9 +909,9 @@ impl Builder<'_> {
                     width: left_w,
                 }));
                 let text_h = p.lines.len() as f32 * cpitch;
-                let mut y = match p.cell.valign {
-                    VAlign::Top => y0 + padv,
-                    VAlign::Middle => y0 + (y1 - y0 - text_h) / 2.0,
+                let mut y = match (top, p.cell.valign) {
+                    (true, _) | (_, VAlign::Top) => y0 + padv,
+                    (false, VAlign::Middle) => y0 + (y1 - y0 - text_h) / 2.0,
                 };
                 for (line, last) in &p.lines {
                     let baseline = y + (cpitch - size) / 2.0 + ASCENT * size;
@@ -907,6 +926,7 @@ impl Builder<'_> {
                         baseline,
                         false,
                     ));
+                    bands.push((y, y + cpitch));
                     y += cpitch;
                 }
             }
@@ -925,13 +945,29 @@ impl Builder<'_> {
                 y2: height,
                 width: bottom_w,
             }));
+            (items, bands, height)
+        };
+        for rows in &groups {
+            let (items, _, height) = draw(rows, false);
             let is_header = rows.end <= grid.header_rows;
+            // A tall group may be cut between text lines where it falls at a page's foot
+            // (a long 纠纷简要情况 in one cell); pagination decides, see `paginate`.
+            let slices = if !is_header && height > self.g.text_h / 3.0 {
+                let (items, bands, height) = draw(rows, true);
+                let row_tops = (rows.start + 1..rows.end)
+                    .map(|r| heights[rows.start..r].iter().sum::<f32>());
+                let slices = slice_group(&items, &bands, row_tops, height, xs[0], right, table);
+                (slices.len() > 1).then_some(slices)
+            } else {
+                None
+            };
             let b = LBox {
                 height,
                 keep_with_next: is_header,
                 items,
                 table: Some(table),
                 is_header,
+                slices,
                 ..LBox::default()
             };
             if is_header {
@@ -979,7 +1015,132 @@ pub fn chinese_number(n: u32) -> String {
     }
 }
 
-fn paginate(boxes: &[LBox], headers: &[Vec<LBox>], g: &Geometry) -> Vec<Page> {
+/// Cuts a drawn group of grid rows (y from 0 to `height`) into slices at the foot of each
+/// text line and at row boundaries, never through a line. Text goes with the slice its
+/// baseline is in, horizontal rules with the slice they top (the bottom rule with the last),
+/// vertical rules are clipped to each slice.
+fn slice_group(
+    items: &[Item],
+    bands: &[(f32, f32)],
+    row_tops: impl Iterator<Item = f32>,
+    height: f32,
+    x0: f32,
+    x1: f32,
+    table: usize,
+) -> Vec<LBox> {
+    const EPS: f32 = 0.01;
+    let mut cuts: Vec<f32> = bands
+        .iter()
+        .map(|b| b.1)
+        .chain(row_tops)
+        .filter(|&c| c > EPS && c < height - EPS)
+        .filter(|&c| !bands.iter().any(|b| b.0 + EPS < c && c < b.1 - EPS))
+        .collect();
+    cuts.sort_by(f32::total_cmp);
+    cuts.dedup_by(|a, b| (*a - *b).abs() < EPS);
+    let mut edges = vec![0.0];
+    edges.extend(cuts);
+    edges.push(height);
+    let n = edges.len() - 1;
+    let mut slices: Vec<LBox> = (0..n)
+        .map(|k| LBox {
+            height: edges[k + 1] - edges[k],
+            // No single line of the row alone at a page's foot or head.
+            keep_with_next: n > 2 && (k == 0 || k + 2 == n),
+            table: Some(table),
+            cut: Some(Cut {
+                x0,
+                x1,
+                above: k > 0,
+                below: k + 1 < n,
+            }),
+            ..LBox::default()
+        })
+        .collect();
+    let slice_of = |y: f32| {
+        edges[1..n]
+            .iter()
+            .position(|&e| y < e - EPS)
+            .unwrap_or(n - 1)
+    };
+    for item in items {
+        match item {
+            Item::Text(t) => {
+                let k = slice_of(t.baseline);
+                slices[k].items.push(item.shifted(-edges[k]));
+            }
+            Item::Rule(r) if (r.y1 - r.y2).abs() < EPS => {
+                let k = slice_of(r.y1);
+                slices[k].items.push(item.shifted(-edges[k]));
+            }
+            Item::Rule(r) => {
+                let (top, bottom) = (r.y1.min(r.y2), r.y1.max(r.y2));
+                for k in 0..n {
+                    let (a, b) = (top.max(edges[k]), bottom.min(edges[k + 1]));
+                    if b - a > EPS {
+                        slices[k].items.push(Item::Rule(Rule {
+                            y1: a - edges[k],
+                            y2: b - edges[k],
+                            ..r.clone()
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    slices
+}
+
+/// One finished page: the repeated header rows of the table it continues, then its boxes,
+/// closing a row cut at the page's head or foot with a rule.
+fn flush(
+    boxes: &[LBox],
+    headers: &[Vec<LBox>],
+    g: &Geometry,
+    cur: &mut Vec<(usize, f32)>,
+    header: &mut Option<(usize, f32)>,
+    y: &mut f32,
+    pages: &mut Vec<Page>,
+) {
+    let mut items = Vec::new();
+    let mut hy = 0.0;
+    if let Some((t, _)) = header.take() {
+        for h in &headers[t] {
+            items.extend(h.items.iter().map(|it| it.shifted(g.top + hy)));
+            hy += h.height;
+        }
+    }
+    let rule = |c: &Cut, y: f32| {
+        Item::Rule(Rule {
+            x1: c.x0,
+            y1: y,
+            x2: c.x1,
+            y2: y,
+            width: THIN,
+        })
+    };
+    if let Some(&(k, at)) = cur.first() {
+        if let Some(c) = boxes[k].cut.filter(|c| c.above) {
+            items.push(rule(&c, g.top + at));
+        }
+    }
+    if let Some(&(k, at)) = cur.last() {
+        if let Some(c) = boxes[k].cut.filter(|c| c.below) {
+            items.push(rule(&c, g.top + at + boxes[k].height));
+        }
+    }
+    for (k, at) in cur.drain(..) {
+        items.extend(boxes[k].items.iter().map(|it| it.shifted(g.top + at)));
+    }
+    pages.push(Page {
+        width: g.width,
+        height: g.height,
+        items,
+    });
+    *y = 0.0;
+}
+
+fn paginate(mut boxes: Vec<LBox>, headers: &[Vec<LBox>], g: &Geometry) -> Vec<Page> {
     let cap = g.text_h + 0.5;
     let mut pages = Vec::new();
     let mut cur: Vec<(usize, f32)> = Vec::new();
@@ -987,55 +1148,57 @@ fn paginate(boxes: &[LBox], headers: &[Vec<LBox>], g: &Geometry) -> Vec<Page> {
     let mut y = 0.0;
     let mut first = 0;
     let mut i = 0;
-    let flush = |cur: &mut Vec<(usize, f32)>,
-                 header: &mut Option<(usize, f32)>,
-                 y: &mut f32,
-                 pages: &mut Vec<Page>| {
-        let mut items = Vec::new();
-        let mut hy = 0.0;
-        if let Some((t, _)) = header.take() {
-            for h in &headers[t] {
-                items.extend(h.items.iter().map(|it| it.shifted(g.top + hy)));
-                hy += h.height;
-            }
-        }
-        for (k, at) in cur.drain(..) {
-            items.extend(boxes[k].items.iter().map(|it| it.shifted(g.top + at)));
-        }
-        pages.push(Page {
-            width: g.width,
-            height: g.height,
-            items,
-        });
-        *y = 0.0;
-    };
     while i < boxes.len() {
-        let b = &boxes[i];
-        if b.page_break {
+        if boxes[i].page_break {
             if !cur.is_empty() {
-                flush(&mut cur, &mut header, &mut y, &mut pages);
+                flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
             }
             i += 1;
             continue;
         }
         if cur.is_empty() {
-            if b.spacer {
+            if boxes[i].spacer {
                 i += 1;
                 continue;
             }
             first = i;
+            let b = &boxes[i];
             if let (Some(t), false) = (b.table, b.is_header) {
                 let h: f32 = headers[t].iter().map(|h| h.height).sum();
-                if h > 0.0 && h + b.height <= cap {
+                let smallest = b.slices.as_ref().map_or(b.height, |s| s[0].height);
+                if h > 0.0 && h + smallest <= cap {
                     header = Some((t, h));
                     y = h;
                 }
             }
         }
+        let b = &boxes[i];
         let before = if cur.is_empty() { 0.0 } else { b.space_before };
-        if cur.is_empty() || y + before + b.height <= cap {
+        if y + before + b.height <= cap {
             cur.push((i, y + before));
             y += before + b.height;
+            i += 1;
+            continue;
+        }
+        // A tall row that does not fit is cut where the page ends when it could never fit
+        // a page, or when at least two of its lines fit here.
+        if let Some(slices) = &b.slices {
+            let head: f32 = b
+                .table
+                .map_or(0.0, |t| headers[t].iter().map(|h| h.height).sum());
+            let fresh = cap - head;
+            let room = cap - y - before;
+            if b.height > fresh || room >= slices[0].height + slices[1].height {
+                let slices = boxes[i].slices.take().unwrap_or_default();
+                let space = boxes[i].space_before;
+                boxes.splice(i..=i, slices);
+                boxes[i].space_before = space;
+                continue;
+            }
+        }
+        if cur.is_empty() {
+            cur.push((i, y));
+            y += b.height;
             i += 1;
             continue;
         }
@@ -1049,10 +1212,10 @@ fn paginate(boxes: &[LBox], headers: &[Vec<LBox>], g: &Geometry) -> Vec<Page> {
             cur.truncate(k - first);
             i = k;
         }
-        flush(&mut cur, &mut header, &mut y, &mut pages);
+        flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
     }
     if !cur.is_empty() || pages.is_empty() {
-        flush(&mut cur, &mut header, &mut y, &mut pages);
+        flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
     }
     pages
 }

@@ -385,6 +385,110 @@ fn grid_header_rows_repeat_on_every_page() {
     assert!(squash(&text).contains(&format!("第1页共{pages}页")));
 }
 
+/// Every text run and rule of every page lies inside the text block (page numbers aside).
+fn assert_inside_text_block(l: &fengqiao_documents::Layout, top: f32, bottom: f32) {
+    use fengqiao_documents::layout::Item;
+    for (n, page) in l.pages.iter().enumerate() {
+        for item in &page.items {
+            let (a, b) = match item {
+                Item::Text(t) => (t.baseline - t.size, t.baseline),
+                Item::Rule(r) => (r.y1.min(r.y2), r.y1.max(r.y2)),
+            };
+            assert!(
+                a >= top - 1.0 && b <= bottom + 1.0,
+                "page {} has an item at {a}..{b}, outside {top}..{bottom}: {item:?}",
+                n + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn a_grid_row_taller_than_a_page_is_cut_between_lines() {
+    use fengqiao_documents::layout::mm;
+    let fonts = FontSet::shared_default();
+    let mut doc = Document::landscape("纠纷台账");
+    let long: String = (1..=160)
+        .map(|i| format!("第{i}句：双方对宅基地界址认识不一，多次发生口角。"))
+        .collect();
+    let mut g = Grid::new(&[15.0, 40.0, 150.0, 52.0]).header_rows(1);
+    g = g.row(Row::new(
+        ["序号", "当事人", "纠纷简要情况", "化解结果"]
+            .iter()
+            .map(|s| Cell::label(*s))
+            .collect(),
+    ));
+    g = g.row(Row::new(vec![
+        Cell::value("1"),
+        Cell::value("张三、李四"),
+        Cell::value("相邻通行纠纷"),
+        Cell::value("调解成功"),
+    ]));
+    g = g.row(Row::new(vec![
+        Cell::value("2"),
+        Cell::value("王五、赵六"),
+        Cell::value(long.clone()),
+        Cell::value("化解中"),
+    ]));
+    g = g.row(Row::new(vec![
+        Cell::value("3"),
+        Cell::value("钱七、孙八"),
+        Cell::value("排水沟纠纷"),
+        Cell::value("已化解"),
+    ]));
+    doc.push(g);
+    let l = layout(&doc, fonts).unwrap();
+    assert!(l.pages.len() >= 3, "{} pages", l.pages.len());
+    assert_inside_text_block(&l, mm(20.0), mm(20.0 + 160.0));
+    let mut sentences = Vec::new();
+    for page in &l.pages {
+        let lines = page.lines();
+        let header = lines.iter().position(|t| t == "序号");
+        assert!(header.is_some_and(|h| h <= 1), "header at the top of every page: {lines:?}");
+        sentences.push(lines.join(""));
+    }
+    let all = sentences.join("");
+    // Every sentence once, in order, and the rows around it in place.
+    let mut at = 0;
+    for i in 1..=160 {
+        let s = format!("第{i}句：");
+        let found = all[at..].find(&s).unwrap_or_else(|| panic!("{s} missing or out of order"));
+        at += found + s.len();
+    }
+    assert_eq!(all.matches("第1句：").count(), 1);
+    assert!(all.find("张三、李四").unwrap() < all.find("第1句").unwrap());
+    assert!(all.find("钱七、孙八").unwrap() > all.find("第160句").unwrap());
+    // The first page is filled down to its foot, not left half empty.
+    let last_baseline = l.pages[0]
+        .runs()
+        .map(|r| r.baseline)
+        .fold(0.0, f32::max);
+    assert!(last_baseline > mm(20.0 + 160.0) - mm(12.0), "first page ends at {last_baseline}");
+}
+
+#[test]
+fn a_tall_row_at_a_page_foot_is_cut_and_a_short_one_moves_whole() {
+    use fengqiao_documents::layout::mm;
+    let fonts = FontSet::shared_default();
+    let mut doc = Document::portrait("人民调解受理登记表");
+    doc.push(filler(15));
+    let long: String = (1..=30)
+        .map(|i| format!("第{i}句：双方对宅基地界址认识不一。"))
+        .collect();
+    doc.push(
+        Grid::new(&[40.0, 116.0])
+            .row(Row::new(vec![Cell::label("纠纷简要情况"), Cell::value(long)]))
+            .row(Row::new(vec![Cell::label("短行"), Cell::value("一行字")])),
+    );
+    let l = layout(&doc, fonts).unwrap();
+    assert_inside_text_block(&l, mm(37.0), mm(37.0 + 225.0));
+    let p1 = l.pages[0].lines().join("");
+    let p2 = l.pages[1].lines().join("");
+    assert!(p1.contains("纠纷简要情况") && p1.contains("第1句"), "the row starts on page 1: {p1}");
+    assert!(p2.contains("第30句"), "and ends on page 2: {p2}");
+    assert!(p2.contains("短行一行字"), "{p2}");
+}
+
 #[test]
 fn explicit_page_breaks_and_keep_together() {
     let fonts = FontSet::shared_default();
