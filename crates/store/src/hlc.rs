@@ -39,3 +39,20 @@ mod tests {
         assert_eq!(super::parse(&super::format(1234, 7, d)), Some((1234, 7)));
     }
 }
+
+/// Takes a stamp seen from another device into account: the next local stamp sorts after it.
+pub fn observe(tx: &Transaction, stamp: &str) -> Result<()> {
+    let Some((ms, counter)) = parse(stamp) else { return Ok(()) };
+    let last: Option<String> =
+        tx.query_row("SELECT value FROM settings WHERE key = 'hlc_last'", [], |r| r.get(0)).optional()?;
+    let newer = last.as_deref().and_then(parse).is_none_or(|l| (ms, counter) > l);
+    if newer {
+        // Keep our own device in the stamp: only the time and counter are taken over.
+        let mine = format(ms, counter, Uuid::nil());
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES ('hlc_last', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [&mine],
+        )?;
+    }
+    Ok(())
+}

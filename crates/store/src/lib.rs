@@ -13,6 +13,7 @@ mod rules;
 pub mod schema;
 pub mod search;
 pub mod stats;
+pub mod sync;
 mod backup;
 
 use std::path::{Path, PathBuf};

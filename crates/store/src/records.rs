@@ -145,7 +145,8 @@ impl<'a> Writer<'a> {
         }
         self.write_row(R::KIND, &rec, &data)?;
         let changed = changed_fields(existing.as_ref().map(|e| &e.data), &data);
-        self.log_change(R::KIND, rec.meta().id, "upsert", rec.meta().version, &data, &changed)?;
+        let stamp = self.log_change(R::KIND, rec.meta().id, "upsert", rec.meta().version, &data, &changed)?;
+        crate::sync::touch(self.tx, R::KIND, rec.meta().id, &changed, &stamp)?;
         let verb = if existing.is_none() { "新建" } else { "修改" };
         let detail = (!changed.is_empty() && existing.is_some()).then(|| Value::from(changed.clone()));
         self.audit(if existing.is_none() { "create" } else { "update" }, R::KIND, rec.meta().id, &format!("{verb}{}“{}”", R::KIND.label(), display_name(&data)), detail)?;
@@ -153,7 +154,7 @@ impl<'a> Writer<'a> {
         Ok(Saved { record: rec, warnings })
     }
 
-    fn write_row<R: Record>(&self, kind: Kind, rec: &R, data: &Value) -> Result<()> {
+    pub(crate) fn write_row<R: Record>(&self, kind: Kind, rec: &R, data: &Value) -> Result<()> {
         let m = rec.meta();
         let sql = format!(
             "INSERT INTO {} (id, org_id, parent_id, data, version, deleted, created_at, updated_at, created_by) \
@@ -192,13 +193,15 @@ impl<'a> Writer<'a> {
         m.updated_at = self.ctx.now;
         let data = serde_json::to_value(&rec)?;
         self.write_row(R::KIND, &rec, &data)?;
-        self.log_change(R::KIND, id, "delete", rec.meta().version, &data, &["deleted".to_string()])?;
+        let stamp = self.log_change(R::KIND, id, "delete", rec.meta().version, &data, &["deleted".to_string()])?;
+        crate::sync::touch(self.tx, R::KIND, id, &["deleted".to_string()], &stamp)?;
         self.audit("delete", R::KIND, id, &format!("删除{}“{}”", R::KIND.label(), display_name(&data)), None)?;
         search::mark_dirty(self, R::KIND, &rec)?;
         Ok(rec)
     }
 
-    pub fn log_change(&self, kind: Kind, id: Uuid, op: &str, version: i64, data: &Value, changed: &[String]) -> Result<()> {
+    /// Appends to the change log; returns the change's HLC stamp.
+    pub fn log_change(&self, kind: Kind, id: Uuid, op: &str, version: i64, data: &Value, changed: &[String]) -> Result<String> {
         let stamp = hlc::next(self.tx, self.ctx.now.timestamp_millis(), self.device)?;
         self.tx.prepare_cached(
             "INSERT INTO change_log (change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at) \
@@ -217,7 +220,7 @@ impl<'a> Writer<'a> {
                 ts(self.ctx.now)
             ],
         )?;
-        Ok(())
+        Ok(stamp)
     }
 
     pub fn audit(&self, action: &str, kind: Kind, id: Uuid, summary: &str, detail: Option<Value>) -> Result<()> {
@@ -337,7 +340,7 @@ impl Store {
     }
 }
 
-fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Result<ChangeEntry>> {
+pub(crate) fn change_from_row(r: &rusqlite::Row) -> rusqlite::Result<Result<ChangeEntry>> {
     let parse_id = |s: String| Uuid::parse_str(&s).map_err(|_| StoreError::Corrupt("变更日志中的编号无效".into()));
     let change_id: String = r.get(1)?;
     let record_id: String = r.get(3)?;

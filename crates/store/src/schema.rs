@@ -156,6 +156,9 @@ pub fn migrations() -> Vec<Step> {
         Step::Sql(V5),
         // Reminders: acknowledgements and snoozes (reminders.rs).
         Step::Sql(crate::reminders::SCHEMA),
+        // Sync: per-field clocks, where each change came from (sync.rs).
+        Step::Sql(crate::sync::SCHEMA),
+        Step::Code(crate::sync::backfill_clocks),
     ]
 }
 
