@@ -31,6 +31,39 @@ fn main() {
         ("09_visit", return_visit(f, &f.return_visits[0], &refs)),
         ("10_jc", judicial_confirmation_application(f, a, &refs)),
     ];
+    let office = fixture::office();
+    let refs2 = Refs {
+        office: Some(&office),
+        ..fx.refs()
+    };
+    let released = fixture::released();
+    let rounds = fixture::rounds();
+    let period = Period {
+        from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    };
+    let docs: Vec<(&str, fengqiao_documents::Document)> = docs
+        .into_iter()
+        .chain([
+            (
+                "11_dispute_ledger",
+                dispute_ledger(std::slice::from_ref(f), period, &refs2),
+            ),
+            ("12_statistics", statistics_table(&fixture::statistics())),
+            (
+                "13_screening_ledger",
+                screening_ledger(&rounds, period, &refs2),
+            ),
+            ("14_zero_report", zero_report(&rounds[1], &refs2)),
+            ("15_released_register", released_register(&released, &refs2)),
+            ("16_help_agreement", help_agreement(&released, &refs2)),
+            (
+                "17_help_record",
+                help_record(&released, released.help_visits.first(), &refs2),
+            ),
+            ("18_handover_sheet", handover_sheet(&released, &refs2)),
+        ])
+        .collect();
     let mut total_pages = 0;
     let mut total_bytes = 0;
     let t = Instant::now();

@@ -8,15 +8,25 @@
 mod bundle;
 mod cover;
 mod forms;
+mod kinds;
+mod ledger;
 mod records;
+mod released;
+mod screening;
+mod statistics;
 
 pub use bundle::{case_file, case_file_parts};
 pub use cover::{back_cover, case_notes, contents, cover, Attachment};
 pub use forms::{application, intake_register, rights_notice};
+pub use kinds::{DocKind, Input};
+pub use ledger::dispute_ledger;
 pub use records::{
     agreement, investigation, judicial_confirmation_application, oral_agreement, return_visit,
     session,
 };
+pub use released::{handover_sheet, help_agreement, help_record, released_register};
+pub use screening::{screening_ledger, zero_report};
+pub use statistics::{statistics_table, StatisticsCheck, StatisticsRow, StatisticsTable};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use fengqiao_model::{CaseFile, Mediator, Organization, PartyEntry, PartyRole, Person};
@@ -34,6 +44,28 @@ pub struct Refs<'a> {
     pub persons: &'a [Person],
     /// The basic-level court for 司法确认 when the agreement names none.
     pub court: Option<&'a str>,
+    /// The 司法所 that prints (安置帮教 forms, ledgers, the 统计表).
+    pub office: Option<&'a Organization>,
+    /// Committees and units looked up by id (a ledger's 调委会, a 排查 round's unit).
+    pub organizations: &'a [Organization],
+}
+
+/// The period of a ledger or a report, both days included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// "2024年1月1日至2024年6月30日".
+    pub fn text(&self) -> String {
+        format!("{}至{}", date(Some(self.from)), date(Some(self.to)))
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
 }
 
 impl<'a> Refs<'a> {
@@ -51,6 +83,24 @@ impl<'a> Refs<'a> {
 
     fn mediators<'i>(&self, ids: impl IntoIterator<Item = &'i Uuid>) -> String {
         join(ids.into_iter().map(|id| self.mediator(Some(*id))))
+    }
+
+    fn office_name(&self) -> Option<&'a str> {
+        self.office
+            .and_then(|o| o.name.as_deref())
+            .filter(|n| !n.trim().is_empty())
+    }
+
+    /// An organization's name by id: the committee, the office, then the list.
+    fn org_name(&self, id: Option<Uuid>) -> String {
+        let Some(id) = id else { return String::new() };
+        self.committee
+            .into_iter()
+            .chain(self.office)
+            .chain(self.organizations)
+            .find(|o| o.meta.id == id)
+            .and_then(|o| o.name.clone())
+            .unwrap_or_default()
     }
 
     /// A person by id: a party's person first, then the extra persons.
@@ -73,6 +123,27 @@ fn join(names: impl IntoIterator<Item = String>) -> String {
         .filter(|n| !n.is_empty())
         .collect::<Vec<_>>()
         .join("、")
+}
+
+/// "2024.5.6", the short date of ledgers; empty when unknown.
+fn short_date(d: Option<NaiveDate>) -> String {
+    use chrono::Datelike;
+    d.map(|d| format!("{}.{}.{}", d.year(), d.month(), d.day()))
+        .unwrap_or_default()
+}
+
+/// "是" / "否" / blank.
+fn yes_no(b: Option<bool>) -> &'static str {
+    match b {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "",
+    }
+}
+
+/// A value cell, centred (numbers, dates and codes in ledgers).
+fn centred(text: impl Into<String>) -> Cell {
+    Cell::value(text).align(Align::Center)
 }
 
 /// "2024年5月6日"; empty when unknown (the form then shows a blank).
@@ -271,7 +342,37 @@ fn numbered(items: &[String]) -> Vec<Block> {
         .collect()
 }
 
+/// Two label–value pairs on a 4-column grid.
+fn row4(a: &str, b: impl Into<String>, c: &str, d: impl Into<String>) -> Row {
+    Row::new(vec![
+        Cell::label(a),
+        Cell::value(b),
+        Cell::label(c),
+        Cell::value(d),
+    ])
+}
+
 /// A label cell and a value cell spanning the rest of a 2-column grid.
 fn row2(label: &str, value: impl Into<String>) -> Row {
     Row::new(vec![Cell::label(label), Cell::value(value)])
+}
+
+/// A ledger's first line: "填报单位：＿＿　　排查期间：…".
+fn ledger_head(refs: &Refs, period_label: &str, period: Period) -> Paragraph {
+    Paragraph::runs(vec![
+        text("填报单位："),
+        field(refs.office_name().unwrap_or_default(), 8),
+        text(format!("　　{period_label}：{}", period.text())),
+    ])
+    .no_indent()
+}
+
+/// A ledger's foot: the period's counts, then who filled it in and who checked it.
+fn ledger_foot(doc: &mut Document, summary: String) {
+    doc.push(Paragraph::new(summary).no_indent());
+    doc.push(
+        Signatures::new(&["填表人（签名）", "负责人（签名）"])
+            .columns(2)
+            .date(DateLine::Blank),
+    );
 }

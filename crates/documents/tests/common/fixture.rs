@@ -216,6 +216,306 @@ impl Fixture {
             mediators: &self.mediators,
             persons: &self.persons,
             court: None,
+            office: None,
+            organizations: &[],
         }
+    }
+}
+
+/// The 司法所 that prints.
+pub fn office() -> Organization {
+    let mut o = Organization {
+        name: Some("城关镇司法所".into()),
+        org_type: Some(OrgType::JudicialOffice),
+        ..Organization::default()
+    };
+    o.meta.id = new_id();
+    o
+}
+
+/// A released person's file: a 一般 person released in 2024, handed over, placed, with a
+/// five-member group and two visits.
+pub fn released() -> ReleasedFile {
+    let mut p = person(
+        "黄少祥",
+        Gender::Male,
+        day(1992, 7, 24),
+        "泥水工",
+        "15023343105",
+        "城关镇岭兜村9组9号",
+    );
+    p.id_number = Some("350503199207242136".into());
+    p.hukou_address = Some("城关镇岭兜村9组9号".into());
+    p.education = Some(Education::HighSchool);
+    p.marital_status = Some(MaritalStatus::Married);
+    let mut r = ReleasedPerson {
+        person_id: Some(p.meta.id),
+        is_recidivist: Some(false),
+        crime_name: Some("危险驾驶罪".into()),
+        crime_category: Some(CrimeCategory::PublicSafety),
+        sentence_term: Some("拘役5个月".into()),
+        sentence_months: Some(5),
+        prison_name: Some("某某市看守所".into()),
+        prison_type: Some(PrisonType::DetentionCenter),
+        released_on: Some(day(2024, 4, 11)),
+        release_type: Some(ReleaseType::SentenceServed),
+        assessment_type: Some(AssessmentType::General),
+        notice_received_on: Some(day(2024, 3, 12)),
+        notice_from: Some("某某市看守所".into()),
+        handover_on: Some(day(2024, 4, 11)),
+        handover_method: Some(HandoverMethod::JudicialOfficeCollected),
+        handover_status: Some(HandoverStatus::Done),
+        must_escort: Some(false),
+        police_registration_on: Some(day(2024, 4, 14)),
+        resettled_on: Some(day(2024, 9, 12)),
+        resettlement_method: Some(ResettlementMethod::PublicWelfareJob),
+        assistance: vec![Assistance::SkillsTraining],
+        help_period_start: Some(day(2024, 4, 11)),
+        help_period_end: Some(day(2029, 4, 10)),
+        help_status: Some(HelpStatus::Active),
+        reoffended: Some(false),
+        ..ReleasedPerson::default()
+    };
+    r.meta.id = new_id();
+    let member = |name: &str, role: HelpGroupRole, org: Option<&str>, phone: &str, leader: bool| {
+        HelpGroupMember {
+            name: Some(name.into()),
+            role: Some(role),
+            org: org.map(str::to_string),
+            phone: Some(phone.into()),
+            is_leader: leader,
+        }
+    };
+    let mut group = HelpGroup {
+        released_person_id: Some(r.meta.id),
+        formed_on: Some(day(2024, 4, 13)),
+        agreement_signed_on: Some(day(2024, 4, 13)),
+        members: vec![
+            member(
+                "洪建宗",
+                HelpGroupRole::JudicialStaff,
+                Some("城关镇司法所"),
+                "13296637308",
+                false,
+            ),
+            member(
+                "李永建",
+                HelpGroupRole::VillageCadre,
+                Some("岭兜村委会"),
+                "17057960431",
+                true,
+            ),
+            member(
+                "林福旺",
+                HelpGroupRole::Police,
+                Some("城关镇派出所"),
+                "19632281022",
+                false,
+            ),
+            member("黄建", HelpGroupRole::Family, None, "17087695977", false),
+        ],
+        ..HelpGroup::default()
+    };
+    group.meta.id = new_id();
+    let rid = r.meta.id;
+    let visit = |at_: chrono::DateTime<Utc>, content: &str, problems: Option<&str>| {
+        let mut v = HelpVisit {
+            released_person_id: Some(rid),
+            visited_at: Some(at_),
+            place: Some("本人家中".into()),
+            visitor_names: vec!["洪建宗".into(), "李永建".into()],
+            visit_type: Some(HelpVisitType::Visit),
+            topics: vec![HelpTopic::Thought, HelpTopic::Employment],
+            content: Some(content.into()),
+            problems: problems.map(str::to_string),
+            help_given: problems.map(|_| "联系镇劳动保障所推荐公益性岗位".to_string()),
+            next_plan_on: Some(day(2024, 10, 15)),
+            ..HelpVisit::default()
+        };
+        v.meta.id = new_id();
+        v
+    };
+    let help_visits = vec![
+            visit(at(2024, 4, 18, 9, 30), "帮教小组与黄少祥谈话，了解其回归后的思想和生活情况。黄少祥表示认罪悔罪，愿意遵纪守法。", Some("暂无稳定工作，家庭收入较低")),
+            visit(at(2024, 7, 16, 15, 0), "回访黄少祥，其已在镇环卫站公益性岗位工作，收入稳定，家庭和睦。", None),
+        ];
+    ReleasedFile {
+        released: r,
+        person: Some(p),
+        help_group: Some(group),
+        help_visits,
+        ..ReleasedFile::default()
+    }
+}
+
+/// Two 排查 rounds of October 2024: one found two disputes, one is a 零报告.
+pub fn rounds() -> Vec<RoundFile> {
+    let mut found = ScreeningRound {
+        unit_name: Some("城关镇".into()),
+        period_type: Some(PeriodType::Monthly),
+        period_start: Some(day(2024, 10, 1)),
+        period_end: Some(day(2024, 10, 31)),
+        screened_on: Some(day(2024, 10, 30)),
+        screener_names: vec!["肖琴丹".into()],
+        method: vec![ScreeningMethod::Informant],
+        found_count: 2,
+        statement: Some("本期排查发现矛盾纠纷2起，均已登记并落实处置措施".into()),
+        approved_by: Some("杨德".into()),
+        approved_on: Some(day(2024, 10, 30)),
+        submitted_to: Some("某某区司法局".into()),
+        submitted_on: Some(day(2024, 10, 31)),
+        ..ScreeningRound::default()
+    };
+    found.meta.id = new_id();
+    let item = |on: NaiveDate,
+                place: &str,
+                parties: &str,
+                t: DisputeType,
+                summary: &str,
+                status: ItemStatus| {
+        let mut i = ScreeningItem {
+            round_id: Some(found.meta.id),
+            found_on: Some(on),
+            place: Some(place.into()),
+            party_summary: Some(parties.into()),
+            dispute_type: Some(t),
+            people_involved: Some(2),
+            summary: Some(summary.into()),
+            risk_level: Some(RiskLevel::General),
+            disposition: Some(Disposition::MediateOnSpot),
+            responsible_person: Some("杨德".into()),
+            deadline: Some(on + chrono::Duration::days(20)),
+            status: Some(status),
+            resolved_on: (status == ItemStatus::Resolved).then(|| on + chrono::Duration::days(4)),
+            ..ScreeningItem::default()
+        };
+        i.meta.id = new_id();
+        i
+    };
+    let items = vec![
+        item(day(2024, 10, 13), "城关镇石鼓村", "王娜芳、曾坤宗", DisputeType::HousingHomestead, "王娜芳与曾坤宗系石鼓村村民，两家宅基地相邻。双方对两家宅基地之间一块约20平方米空地的使用权存在争议。", ItemStatus::Resolved),
+        item(day(2024, 10, 30), "城关镇洋坪村", "黄鹏、钟欣丽", DisputeType::ForestLand, "黄鹏与钟欣丽均为洋坪村村民，两家承包的山林相邻。双方对两块山场交界处的界址认识不一。", ItemStatus::InProgress),
+    ];
+    let mut zero = ScreeningRound {
+        unit_name: Some("田中央村".into()),
+        period_type: Some(PeriodType::HalfMonth),
+        period_start: Some(day(2024, 10, 16)),
+        period_end: Some(day(2024, 10, 31)),
+        screened_on: Some(day(2024, 10, 31)),
+        screener_names: vec!["郑文华".into(), "陈丽".into()],
+        method: vec![ScreeningMethod::HouseholdVisit, ScreeningMethod::GridPatrol],
+        zero_report: true,
+        statement: Some(ZERO_REPORT_STATEMENT.into()),
+        approved_by: Some("郑文华".into()),
+        approved_on: Some(day(2024, 10, 31)),
+        submitted_to: Some("城关镇司法所".into()),
+        submitted_on: Some(day(2024, 11, 1)),
+        ..ScreeningRound::default()
+    };
+    zero.meta.id = new_id();
+    vec![
+        RoundFile {
+            round: found,
+            items,
+        },
+        RoundFile {
+            round: zero,
+            items: vec![],
+        },
+    ]
+}
+
+/// A 统计表 of two committees for 2024.
+pub fn statistics() -> fengqiao_documents::catalogue::StatisticsTable {
+    use fengqiao_documents::catalogue::{Period, StatisticsCheck, StatisticsRow, StatisticsTable};
+    let unit =
+        |label: &str, ct: CommitteeType, total: i64, types: &[(DisputeType, i64)]| StatisticsRow {
+            label: label.into(),
+            total,
+            party_count: total * 2 + 1,
+            success: total - 1,
+            difficult: 1,
+            amount_wan: format!("{}.50", total),
+            by_committee_type: vec![(ct, total)],
+            proactive: 1,
+            party_application: total - 2,
+            referral: 1,
+            referral_by_type: vec![(ReferralType::Police, 1)],
+            by_dispute_type: types.to_vec(),
+            oral: 2,
+            written: total - 3,
+            screening_rounds: 24,
+            prevented_disputes: 3,
+            prevented: Prevented {
+                criminal: CasesPersons {
+                    cases: 1,
+                    persons: 3,
+                },
+                ..Prevented::default()
+            },
+        };
+    let a = unit(
+        "城关镇东街村人民调解委员会",
+        CommitteeType::Village,
+        12,
+        &[
+            (DisputeType::Neighborhood, 7),
+            (DisputeType::MarriageFamily, 3),
+            (DisputeType::LaborWageArrears, 2),
+        ],
+    );
+    let b = unit(
+        "城关镇人民调解委员会",
+        CommitteeType::Township,
+        9,
+        &[
+            (DisputeType::Contract, 4),
+            (DisputeType::ConsumerEcommerce, 5),
+        ],
+    );
+    let mut own = StatisticsRow {
+        label: "本级上报总计".into(),
+        ..StatisticsRow::default()
+    };
+    for r in [&a, &b] {
+        own.total += r.total;
+        own.party_count += r.party_count;
+        own.success += r.success;
+        own.difficult += r.difficult;
+        own.proactive += r.proactive;
+        own.party_application += r.party_application;
+        own.referral += r.referral;
+        own.oral += r.oral;
+        own.written += r.written;
+        own.screening_rounds += r.screening_rounds;
+        own.prevented_disputes += r.prevented_disputes;
+        own.prevented.criminal.cases += r.prevented.criminal.cases;
+        own.prevented.criminal.persons += r.prevented.criminal.persons;
+        own.by_committee_type
+            .extend(r.by_committee_type.iter().copied());
+        own.referral_by_type
+            .extend(r.referral_by_type.iter().copied());
+        own.by_dispute_type
+            .extend(r.by_dispute_type.iter().copied());
+    }
+    own.amount_wan = "21.00".into();
+    StatisticsTable {
+        office_name: "城关镇司法所".into(),
+        period: Period {
+            from: day(2024, 1, 1),
+            to: day(2024, 12, 31),
+        },
+        rows: vec![a, b],
+        subordinate_total: StatisticsRow {
+            label: "下级上报总计".into(),
+            amount_wan: "0.00".into(),
+            ..StatisticsRow::default()
+        },
+        own_total: own,
+        checks: vec![StatisticsCheck {
+            name: "案件来源合计等于调解案件总数".into(),
+            ok: true,
+            detail: "一致".into(),
+        }],
     }
 }
