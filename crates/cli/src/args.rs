@@ -121,6 +121,43 @@ pub enum Command {
         #[arg(long, value_name = "种子", default_value_t = 1, hide_default_value = true)]
         seed: u64,
     },
+    /// 到期提醒：调解期限、司法确认、履行与回访、帮教走访、衔接、排查、报表报送
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Reminders {
+        #[command(subcommand)]
+        action: Option<ReminderAction>,
+        /// 同时列出已确认或暂缓的提醒
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// What to do with one reminder.
+#[derive(Debug, Subcommand)]
+pub enum ReminderAction {
+    /// 确认提醒（到期日变化前不再显示）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Ack {
+        /// 提醒编号（列表最后一列）
+        #[arg(value_name = "编号", help_heading = "参数")]
+        id: String,
+        /// 原因（记入审计日志）
+        #[arg(long, value_name = "原因")]
+        reason: String,
+    },
+    /// 暂缓提醒到某日（当日起重新显示）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Snooze {
+        /// 提醒编号（列表最后一列）
+        #[arg(value_name = "编号", help_heading = "参数")]
+        id: String,
+        /// 暂缓到的日期（YYYY-MM-DD）
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
+        until: NaiveDate,
+        /// 原因（记入审计日志）
+        #[arg(long, value_name = "原因")]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

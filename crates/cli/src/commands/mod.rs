@@ -3,6 +3,7 @@
 
 mod exchange;
 mod list;
+mod reminders;
 mod stats;
 
 use std::io::IsTerminal;
@@ -27,6 +28,7 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         Command::DemoData { disputes, released, screenings, seed } => {
             demo_data(env, DemoOptions { disputes, released, screenings, seed })
         }
+        Command::Reminders { action, all } => reminders::reminders(env, action, all),
     }
 }
 
