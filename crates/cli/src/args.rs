@@ -58,12 +58,18 @@ pub enum Command {
         #[arg(long, value_name = "文件")]
         out: Option<PathBuf>,
     },
-    /// 导入JSON Lines文件（全部成功或全部不导入）
+    /// 导入JSON Lines文件（全部成功或全部不导入），或Excel台账（.xlsx/.xls：纠纷、排查、安置帮教）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Import {
         /// 要导入的文件
         #[arg(value_name = "文件", help_heading = "参数")]
         file: PathBuf,
+        /// Excel台账的列映射文件（JSON），纠正自动识别的表头，如 {"columns": {"纠纷性质": "dispute_type"}}
+        #[arg(long, value_name = "文件")]
+        mapping: Option<PathBuf>,
+        /// 只预览Excel台账每一行的导入结果和问题，不写入
+        #[arg(long)]
+        preview: bool,
     },
     /// 查询台账：纠纷案件、排查、安置帮教
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -129,6 +135,19 @@ pub enum Command {
         /// 同时列出已确认或暂缓的提醒
         #[arg(long)]
         all: bool,
+    },
+    /// 导出台账为Excel（.xlsx，中文表头、日期单元格）
+    #[command(name = "export-xlsx", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    ExportXlsx {
+        /// 台账：disputes（纠纷）、screenings（排查）、released（安置帮教）
+        #[arg(value_enum, value_name = "台账", help_heading = "参数", hide_possible_values = true)]
+        what: ListKind,
+        /// 写入的文件（.xlsx）
+        #[arg(long, value_name = "文件")]
+        out: PathBuf,
+        /// 公民身份号码只显示前6位和后4位
+        #[arg(long)]
+        mask_ids: bool,
     },
 }
 

@@ -15,6 +15,9 @@ pub enum CliError {
     /// Bad arguments (after clap accepted them).
     #[error("{0}")]
     Usage(String),
+    /// An Excel ledger that could not be read, mapped or written.
+    #[error("{0}")]
+    Sheet(#[from] fengqiao_sheets::SheetError),
     /// Demo data that the store refused: a bug in the generator, said with the record.
     #[error("生成的演示数据未通过校验（{what}）：\n{source}")]
     Demo { what: String, source: StoreError },
@@ -31,6 +34,7 @@ impl CliError {
             CliError::File { .. } => "io",
             CliError::Usage(_) => "usage",
             CliError::Demo { .. } => "demo_invalid",
+            CliError::Sheet(e) => e.code(),
         }
     }
 

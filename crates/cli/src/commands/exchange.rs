@@ -35,7 +35,7 @@ pub fn export(env: &Env, out: Option<&Path>) -> Result<(), CliError> {
 
 /// Writes through a temporary file in the same directory, renamed over `path` only once
 /// everything is written and synced: a failed export never leaves half a file.
-fn write_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T, CliError>) -> Result<T, CliError> {
+pub(crate) fn write_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<T, CliError>) -> Result<T, CliError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

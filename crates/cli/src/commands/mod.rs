@@ -4,6 +4,7 @@
 mod exchange;
 mod list;
 mod reminders;
+mod sheets;
 mod stats;
 
 use std::io::IsTerminal;
@@ -20,7 +21,15 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
     match command {
         Command::Init { office, division_code } => init(env, &office, &division_code),
         Command::Export { out } => exchange::export(env, out.as_deref()),
-        Command::Import { file } => exchange::import(env, &file),
+        Command::Import { file, mapping, preview } if fengqiao_sheets::is_workbook(&file) => {
+            sheets::import(env, &file, mapping.as_deref(), preview)
+        }
+        Command::Import { file, mapping, preview } => {
+            if mapping.is_some() || preview {
+                return Err(CliError::Usage("--mapping 和 --preview 只用于Excel台账（.xlsx/.xls）".into()));
+            }
+            exchange::import(env, &file)
+        }
         Command::List { what, query, page, page_size } => list::list(env, what, query, page, page_size),
         Command::Stats { from, to } => stats::stats(env, from, to),
         Command::Backup { out } => backup(env, &out),
@@ -29,6 +38,7 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
             demo_data(env, DemoOptions { disputes, released, screenings, seed })
         }
         Command::Reminders { action, all } => reminders::reminders(env, action, all),
+        Command::ExportXlsx { what, out, mask_ids } => sheets::export(env, what, &out, mask_ids),
     }
 }
 
