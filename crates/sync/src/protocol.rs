@@ -15,6 +15,29 @@
 //! Every request and response carries the header [`PROTOCOL_HEADER`] with the sender's
 //! protocol version; a server answers 426 with an [`ErrorBody`] to a version it cannot speak.
 //! Errors are 4xx/5xx with an [`ErrorBody`] whose message is Chinese.
+//!
+//! What the county server (`fengqiao-county`) answers, by status and [`ErrorBody::code`]:
+//! - 400 `bad_request`: the body is not JSON or a field has the wrong type (the message names
+//!   the field path); bad query parameters of pull. Nothing was written.
+//! - 401 `unauthorized` (with `WWW-Authenticate: Bearer`): token missing, unknown or revoked —
+//!   a revocation takes effect on the device's next request. 401 `invalid_enrollment_code` from
+//!   enroll: no such code, used, or expired.
+//! - 409 from enroll: `device_conflict` (the device id belongs to another office) or
+//!   `office_conflict` (the device's `office_id` differs from the one the office is bound to,
+//!   or is bound to another office). The code stays unused.
+//! - 413 `too_large`: the body exceeds [`MAX_BODY_BYTES`] after decompression, or a push holds
+//!   more than [`MAX_BATCH`] changes; split the batch.
+//! - 415 `unsupported_encoding`: a `Content-Encoding` other than `gzip` or `identity`.
+//! - 426 `unsupported_protocol`: the protocol header is missing (enroll, push, pull) or not 1.
+//! - 5xx (`internal`, `unavailable`): the county's fault; retry later.
+//!
+//! Request bodies may be gzip-compressed (`Content-Encoding: gzip`); responses are gzip when
+//! the request says `Accept-Encoding: gzip`. A change whose record does not belong to the
+//! pushing device's office (`data.org_id` is not the office's id) is `rejected` with a reason
+//! containing “不属于本所”, like any other invalid change; it never fails the whole request.
+//! Other reasons: unknown `kind` or `op`, `data` not of the kind's record type, `data.id` not
+//! `record_id`, a malformed `hlc` or `created_at`, a `changed_fields` entry missing from
+//! `data`, a NUL character in the data.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -100,10 +123,13 @@ pub struct PushResponse {
     pub results: Vec<PushResult>,
 }
 
+/// `limit` is clamped to `1..=MAX_BATCH` (default `MAX_BATCH`); a missing or negative `since`
+/// is 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub changes: Vec<Change>,
-    /// Pass as `since` next time.
+    /// Pass as `since` next time. On the last page (`more` false) it may lie past the last
+    /// change returned (past the asking device's own changes), never past one still to come.
     pub next_cursor: i64,
     /// More changes wait after this page.
     pub more: bool,

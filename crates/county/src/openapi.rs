@@ -1,0 +1,213 @@
+//! The OpenAPI 3 document served at `/api/v1/openapi.json`, written by hand beside the
+//! protocol types; `tests/http.rs` checks its schemas against what the types serialize.
+
+use fengqiao_sync::protocol::{MAX_BATCH, MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use serde_json::{json, Value};
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } }
+    })
+}
+
+fn ok_response(description: &str, schema: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
+    })
+}
+
+pub fn document() -> Value {
+    let protocol_param = json!({
+        "name": PROTOCOL_HEADER,
+        "in": "header",
+        "required": true,
+        "description": format!("协议版本，当前为{PROTOCOL_VERSION}；缺少或不支持时返回426"),
+        "schema": { "type": "integer", "enum": [PROTOCOL_VERSION] }
+    });
+    let encoding_param = json!({
+        "name": "Content-Encoding",
+        "in": "header",
+        "required": false,
+        "description": format!("请求体可用gzip压缩；解压后不得超过{MAX_BODY_BYTES}字节"),
+        "schema": { "type": "string", "enum": ["gzip", "identity"] }
+    });
+    let uuid = json!({ "type": "string", "format": "uuid" });
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "枫桥县级服务器接口（fengqiao-county）",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": format!(
+                "司法所设备与县司法局之间的同步协议，版本{PROTOCOL_VERSION}。设备先用一次性注册码注册，取得设备令牌，\
+                 之后以 Authorization: Bearer 令牌 推送本所的变更、拉取本所其他设备和县司法局写入的变更。\
+                 每批最多{MAX_BATCH}条变更；请求体解压后最多{MAX_BODY_BYTES}字节。所有错误返回ErrorBody（中文说明）。\
+                 推送中不属于本所的记录（org_id不是设备所在司法所）逐条拒收（rejected，原因含“不属于本所”），\
+                 不影响同批其他变更；拉取只返回设备所在司法所的变更。"
+            )
+        },
+        "servers": [{ "url": "/" }],
+        "paths": {
+            "/api/v1/health": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "服务器与数据库是否正常",
+                    "responses": {
+                        "200": ok_response("正常", "Health"),
+                        "503": error_response("数据库不可用")
+                    }
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "本文档",
+                    "responses": { "200": { "description": "OpenAPI 3 文档", "content": { "application/json": { "schema": { "type": "object" } } } } }
+                }
+            },
+            "/api/v1/enroll": {
+                "post": {
+                    "operationId": "enroll",
+                    "summary": "用一次性注册码注册设备，取得设备令牌",
+                    "description": "注册码只能使用一次，过期失效。同一设备用新注册码再次注册到同一司法所时换发新令牌（旧令牌作废，停用状态解除）。",
+                    "parameters": [protocol_param, encoding_param],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EnrollRequest" } } } },
+                    "responses": {
+                        "200": ok_response("已注册", "EnrollResponse"),
+                        "400": error_response("请求体不是有效的JSON或字段不正确"),
+                        "401": error_response("注册码无效、已使用或已过期（code: invalid_enrollment_code）"),
+                        "409": error_response("设备编号已登记在其他司法所（code: device_conflict），或本机数据所属司法所与注册码的司法所不一致（code: office_conflict）"),
+                        "413": error_response("请求体过大"),
+                        "415": error_response("不支持的Content-Encoding"),
+                        "426": error_response("缺少或不支持的协议版本")
+                    }
+                }
+            },
+            "/api/v1/push": {
+                "post": {
+                    "operationId": "push",
+                    "summary": "推送一批变更",
+                    "description": "整批在一个事务中处理：同一change_id再次推送为duplicate（无效果）；其余按字段以HLC最后写入者为准合并后applied；永远无法接受的变更为rejected并附原因，不影响同批其他变更。",
+                    "security": [{ "device": [] }],
+                    "parameters": [protocol_param, encoding_param],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PushRequest" } } } },
+                    "responses": {
+                        "200": ok_response("每条变更的结果，顺序与请求相同", "PushResponse"),
+                        "400": error_response("请求体不是有效的JSON或字段不正确"),
+                        "401": error_response("缺少、无效或已停用的设备令牌"),
+                        "413": error_response(&format!("请求体过大，或一批超过{MAX_BATCH}条变更")),
+                        "415": error_response("不支持的Content-Encoding"),
+                        "426": error_response("缺少或不支持的协议版本")
+                    }
+                }
+            },
+            "/api/v1/pull": {
+                "get": {
+                    "operationId": "pull",
+                    "summary": "拉取本所其他设备和县司法局在游标之后写入的变更",
+                    "security": [{ "device": [] }],
+                    "parameters": [
+                        protocol_param,
+                        { "name": "since", "in": "query", "required": false, "description": "上次返回的next_cursor；首次为0（负数按0处理）", "schema": { "type": "integer", "format": "int64", "default": 0 } },
+                        { "name": "limit", "in": "query", "required": false, "description": format!("每页最多条数，超出范围时取1到{MAX_BATCH}之间最接近的值"), "schema": { "type": "integer", "default": MAX_BATCH } }
+                    ],
+                    "responses": {
+                        "200": ok_response("一页变更，按服务器序号排列", "PullResponse"),
+                        "400": error_response("查询参数不正确"),
+                        "401": error_response("缺少、无效或已停用的设备令牌"),
+                        "426": error_response("缺少或不支持的协议版本")
+                    }
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {
+                "device": { "type": "http", "scheme": "bearer", "description": "注册时取得的设备令牌" }
+            },
+            "schemas": {
+                "EnrollRequest": {
+                    "type": "object",
+                    "required": ["enrollment_code", "device_id", "device_name"],
+                    "properties": {
+                        "enrollment_code": { "type": "string", "description": "县司法局发放的一次性注册码，如 K7QX-M2PA-9DHT-WE4C（不区分大小写和分隔符）" },
+                        "device_id": { "type": "string", "format": "uuid", "description": "设备自己生成的编号（本地库的device_id）" },
+                        "device_name": { "type": "string", "maxLength": 100, "description": "设备名称，如计算机名" },
+                        "office_id": { "type": "string", "format": "uuid", "nullable": true, "description": "本机数据已有的司法所编号（本地库的office_id，记录的org_id）；新装无数据时为null。该所首次注册时县司法局把该所绑定到此编号；之后编号不同的设备被拒（409 office_conflict），为null的设备从响应中取得已绑定的编号" }
+                    }
+                },
+                "EnrollResponse": {
+                    "type": "object",
+                    "required": ["office_id", "office_name", "division_code", "device_token"],
+                    "properties": {
+                        "office_id": { "type": "string", "format": "uuid", "description": "记录所带的司法所编号（org_id），首次注册时绑定" },
+                        "office_name": { "type": "string" },
+                        "division_code": { "type": "string" },
+                        "device_token": { "type": "string", "description": "设备令牌；服务器只保存其SHA-256" }
+                    }
+                },
+                "Change": {
+                    "type": "object",
+                    "required": ["change_id", "kind", "record_id", "op", "version", "data", "changed_fields", "hlc", "device_id", "created_at"],
+                    "properties": {
+                        "change_id": { "type": "string", "format": "uuid", "description": "设备生成，幂等键" },
+                        "kind": { "type": "string", "description": "记录类别代码，如dispute_case" },
+                        "record_id": uuid,
+                        "op": { "type": "string", "enum": ["upsert", "delete"] },
+                        "version": { "type": "integer", "format": "int64" },
+                        "data": { "type": "object", "description": "变更后的完整记录（domain.md字段名）；data.id须等于record_id，data.org_id须为设备所在司法所", "additionalProperties": true },
+                        "changed_fields": { "type": "array", "items": { "type": "string" }, "description": "本次变更的字段，须都在data中" },
+                        "hlc": { "type": "string", "pattern": "^[0-9]{15,}-[0-9]{6,}-[0-9a-f-]{36}$", "description": "混合逻辑时钟：毫秒-计数-设备编号" },
+                        "device_id": uuid,
+                        "created_at": { "type": "string", "format": "date-time" }
+                    }
+                },
+                "PushRequest": {
+                    "type": "object",
+                    "required": ["changes"],
+                    "properties": { "changes": { "type": "array", "maxItems": MAX_BATCH, "items": { "$ref": "#/components/schemas/Change" } } }
+                },
+                "PushResult": {
+                    "type": "object",
+                    "required": ["change_id", "status"],
+                    "properties": {
+                        "change_id": uuid,
+                        "status": { "type": "string", "enum": ["applied", "duplicate", "rejected"] },
+                        "reason": { "type": "string", "description": "rejected时的中文原因" }
+                    }
+                },
+                "PushResponse": {
+                    "type": "object",
+                    "required": ["results"],
+                    "properties": { "results": { "type": "array", "items": { "$ref": "#/components/schemas/PushResult" } } }
+                },
+                "PullResponse": {
+                    "type": "object",
+                    "required": ["changes", "next_cursor", "more"],
+                    "properties": {
+                        "changes": { "type": "array", "items": { "$ref": "#/components/schemas/Change" } },
+                        "next_cursor": { "type": "integer", "format": "int64", "description": "下次作为since传入" },
+                        "more": { "type": "boolean", "description": "之后还有变更" }
+                    }
+                },
+                "Health": {
+                    "type": "object",
+                    "required": ["status", "protocol", "version"],
+                    "properties": {
+                        "status": { "type": "string", "enum": ["ok"] },
+                        "protocol": { "type": "integer" },
+                        "version": { "type": "string" }
+                    }
+                },
+                "ErrorBody": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": { "type": "string", "description": "机器可读，如unauthorized、bad_request、too_large、unsupported_protocol" },
+                        "message": { "type": "string", "description": "中文说明" }
+                    }
+                }
+            }
+        }
+    })
+}
