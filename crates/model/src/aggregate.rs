@@ -9,6 +9,7 @@ use crate::screening::*;
 
 /// A party with the person or unit it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct PartyEntry {
     #[serde(flatten)]
@@ -30,6 +31,7 @@ impl PartyEntry {
 
 /// A dispute case with its whole file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct CaseFile {
     #[serde(flatten)]
@@ -43,6 +45,7 @@ pub struct CaseFile {
 
 /// A screening round with its items.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct RoundFile {
     #[serde(flatten)]
@@ -52,6 +55,7 @@ pub struct RoundFile {
 
 /// A released person's file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ReleasedFile {
     #[serde(flatten)]

@@ -8,7 +8,11 @@ macro_rules! code_enum {
     ($(#[$doc:meta])* $name:ident, $title:literal, { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+        pub enum $name { $(
+            #[cfg_attr(feature = "ts", ts(rename = $code))]
+            $variant
+        ),+ }
 
         impl $name {
             /// Every value, in the order of the official list.

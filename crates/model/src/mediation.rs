@@ -12,6 +12,7 @@ use crate::validate::{Ctx, Issues};
 
 /// 司法所 / 调委会 / 县司法局.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Organization {
     #[serde(flatten)]
@@ -46,6 +47,7 @@ impl Record for Organization {
 
 /// 人民调解员.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Mediator {
     #[serde(flatten)]
@@ -81,6 +83,7 @@ impl Record for Mediator {
 
 /// A natural person: a party, a released person, an interviewee.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Person {
     #[serde(flatten)]
@@ -194,6 +197,7 @@ fn check_id(i: &mut Issues, number: &Option<String>, gender: Option<Gender>, bir
 
 /// A party that is a unit (法人或其他组织).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct LegalEntity {
     #[serde(flatten)]
@@ -232,6 +236,7 @@ impl Record for LegalEntity {
 
 /// 防止民间纠纷… counts for the statistics table (§3.3 column 10).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct CasesPersons {
     pub cases: i64,
@@ -239,6 +244,7 @@ pub struct CasesPersons {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Prevented {
     /// 防止民间纠纷引起自杀.
@@ -253,6 +259,7 @@ pub struct Prevented {
 
 /// 纠纷案件 — one line of the 调解台账 and the root of a case file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct DisputeCase {
     #[serde(flatten)]
@@ -404,6 +411,7 @@ impl Record for DisputeCase {
 
 /// A party of a case: a person or a unit, with the case-specific facts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct CaseParty {
     #[serde(flatten)]
@@ -446,6 +454,7 @@ impl Record for CaseParty {
 
 /// 人民调解调查记录.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct InvestigationRecord {
     #[serde(flatten)]
@@ -499,6 +508,7 @@ impl Record for InvestigationRecord {
 
 /// A person the committee invited to help (第二十条).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Invitee {
     pub name: Option<String>,
@@ -508,6 +518,7 @@ pub struct Invitee {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct PartySignature {
     /// The `case_party` id.
@@ -517,6 +528,7 @@ pub struct PartySignature {
 
 /// 人民调解记录 — one mediation session.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct MediationSession {
     #[serde(flatten)]
@@ -582,6 +594,7 @@ impl Record for MediationSession {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct SignatureChecklist {
     pub parties: Vec<PartySignature>,
@@ -602,6 +615,7 @@ impl SignatureChecklist {
 
 /// 人民调解协议书 / 口头协议.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Agreement {
     #[serde(flatten)]
@@ -719,6 +733,7 @@ impl Record for Agreement {
 
 /// 人民调解回访记录.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ReturnVisit {
     #[serde(flatten)]

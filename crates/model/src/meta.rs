@@ -9,6 +9,7 @@ use crate::validate::{Ctx, Issues};
 /// Identity and bookkeeping common to every record. The store fills these; a new record sent
 /// by the UI may leave them empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Meta {
     /// UUIDv7, made on the device.

@@ -10,6 +10,7 @@ use crate::validate::{Ctx, Issues};
 
 /// 安置帮教对象档案 — one per release; the person is a [`crate::Person`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ReleasedPerson {
     #[serde(flatten)]
@@ -162,6 +163,7 @@ impl Record for ReleasedPerson {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct HelpGroupMember {
     pub name: Option<String>,
@@ -173,6 +175,7 @@ pub struct HelpGroupMember {
 
 /// 帮教小组 of one released person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct HelpGroup {
     #[serde(flatten)]
@@ -217,6 +220,7 @@ impl Record for HelpGroup {
 
 /// 帮教记录 — a visit, talk or call with a released person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct HelpVisit {
     #[serde(flatten)]
@@ -270,6 +274,7 @@ impl Record for HelpVisit {
 
 /// 评估变更: 重点 ↔ 一般.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct AssessmentChange {
     #[serde(flatten)]
@@ -308,6 +313,7 @@ impl Record for AssessmentChange {
 
 /// One step of the handover after a release notice.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct HandoverEvent {
     #[serde(flatten)]

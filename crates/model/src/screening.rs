@@ -11,6 +11,7 @@ use crate::validate::{Ctx, Issues};
 
 /// One 排查 of one unit for one period. A round with no items is filed as a 零报告.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ScreeningRound {
     #[serde(flatten)]
@@ -108,6 +109,7 @@ impl Record for ScreeningRound {
 
 /// 矛盾纠纷排查登记 — one issue found in a round.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct ScreeningItem {
     #[serde(flatten)]
@@ -171,6 +173,7 @@ impl Record for ScreeningItem {
 
 /// 走访记录 (general purpose).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct FieldVisit {
     #[serde(flatten)]

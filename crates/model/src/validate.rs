@@ -30,6 +30,7 @@ impl Ctx {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FieldIssue {
     /// Path of the field, e.g. `parties[1].person.id_number`.
     pub field: String,
@@ -46,6 +47,7 @@ impl std::fmt::Display for FieldIssue {
 
 /// Collects errors (which refuse the save) and warnings (which do not).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Issues {
     pub errors: Vec<FieldIssue>,
     pub warnings: Vec<FieldIssue>,

@@ -132,6 +132,7 @@ pub fn transition(file: &CaseFile, to: CaseStatus, ctx: &Ctx) -> Result<crate::D
 
 /// One line of the 卷宗 checklist (domain.md §1.2).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistItem {
     pub name: &'static str,
     pub required: bool,

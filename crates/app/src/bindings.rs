@@ -1,0 +1,95 @@
+//! TypeScript for the UI, generated from these types (ts-rs) so nothing is written twice: the
+//! commands' inputs and outputs with the model's records, the code lists with their Chinese
+//! labels (`codes.ts`), and a blank of every record as `Default` makes it (`blank.ts`).
+
+use std::path::Path;
+
+use fengqiao_model::*;
+use serde::Serialize;
+use ts_rs::{Config, TS};
+
+use crate::*;
+
+const HEADER: &str = "// Generated from Rust by fengqiao-app (cargo test -p fengqiao-app --features ts export_bindings). Do not edit.\n";
+
+/// Writes every binding into `dir` (which is emptied of `.ts` files first).
+pub fn export(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.extension().is_some_and(|x| x == "ts") {
+            std::fs::remove_file(&path).map_err(|e| e.to_string())?;
+        }
+    }
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    macro_rules! export_all {
+        ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all(&cfg).map_err(|e| format!("{}: {e}", stringify!($t)))?; )* };
+    }
+    export_all!(
+        AppError, setup::AppStatus, setup::FirstRunInput,
+        settings::SettingsView, settings::StaffInput, settings::StaffMember,
+        dashboard::Dashboard,
+        cases::LedgerQuery, cases::LedgerPage, cases::CaseView, cases::CaseUpdate, cases::PartyInput,
+        cases::IntakeInput, cases::InvestigationInput, cases::CaseRecordRef, cases::TransitionInput,
+        crate::screening::RoundQuery, crate::screening::RoundPage, crate::screening::RoundUpdate, crate::screening::ZeroReportInput,
+        crate::screening::OpenCaseInput,
+        crate::released::ReleasedQuery, crate::released::ReleasedPage, crate::released::ReleasedView, crate::released::ReleasedInput,
+        crate::released::ReleaseFromHelpInput,
+        statistics::StatisticsView, statistics::PeriodInput,
+        idcheck::IdCheck, crate::validate::ValidateInput, Issues,
+        Organization, Mediator, Person, LegalEntity, DisputeCase, CaseParty, InvestigationRecord,
+        MediationSession, Agreement, ReturnVisit, ScreeningRound, ScreeningItem, FieldVisit,
+        ReleasedPerson, HelpGroup, HelpVisit, AssessmentChange, HandoverEvent, Kind,
+    );
+    std::fs::write(dir.join("codes.ts"), codes_ts()).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("blank.ts"), blank_ts()).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn codes_ts() -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("\n/** Every code list of the model: its Chinese title and its codes with labels, in the official order. */\nexport const codes = {\n");
+    macro_rules! lists {
+        ($($t:ident),* $(,)?) => {$(
+            let items: Vec<serde_json::Value> =
+                $t::ALL.iter().map(|v| serde_json::json!({ "code": v.code(), "label": v.label() })).collect();
+            out.push_str(&format!(
+                "  {}: {{ title: {}, items: {} }},\n",
+                stringify!($t),
+                serde_json::to_string($t::TITLE).expect("a title serializes"),
+                serde_json::to_string(&items).expect("codes serialize"),
+            ));
+        )*};
+    }
+    lists!(
+        OrgType, CommitteeType, MediatorRole, Gender, IdType, Ethnicity, Education, MaritalStatus,
+        PopulationType, DisputeType, CaseSource, ReferralType, AgreementForm, CaseStatus,
+        MediationResult, PerformanceStatus, EscalationRisk, Alternative, Retention, PartyRole,
+        IntervieweeRelation, SignatureStatus, SessionOutcome, JcStatus, JcResult, ReturnVisitMethod,
+        Satisfaction, PeriodType, ScreeningMethod, RiskLevel, Disposition, ItemStatus,
+        VisitSubjectType, FieldVisitMethod, AssessmentType, HandoverMethod, HandoverStatus,
+        ResettlementMethod, CrimeCategory, PrisonType, ReleaseType, Assistance, HelpStatus,
+        PersonFlag, HelpGroupRole, HelpVisitType, HelpTopic, HandoverEventKind, Kind,
+    );
+    out.push_str("} as const;\n\nexport type CodeList = keyof typeof codes;\n");
+    out
+}
+
+fn blank_ts() -> String {
+    let mut imports = String::new();
+    let mut body = String::new();
+    fn one<T: Default + Serialize>(name: &str, imports: &mut String, body: &mut String) {
+        imports.push_str(&format!("import type {{ {name} }} from \"./{name}\";\n"));
+        let json = serde_json::to_string_pretty(&T::default()).expect("a default record serializes");
+        body.push_str(&format!("\n/** A new {name}, as Rust's `Default` makes it. */\nexport const blank{name} = (): {name} => ({json});\n"));
+    }
+    macro_rules! blanks {
+        ($($t:ident),* $(,)?) => {$( one::<$t>(stringify!($t), &mut imports, &mut body); )*};
+    }
+    blanks!(
+        Organization, Mediator, Person, LegalEntity, DisputeCase, CaseParty, InvestigationRecord,
+        MediationSession, Agreement, ReturnVisit, ScreeningRound, ScreeningItem, FieldVisit,
+        ReleasedPerson, HelpGroup, HelpVisit, AssessmentChange, HandoverEvent,
+    );
+    format!("{HEADER}\n{imports}{body}")
+}

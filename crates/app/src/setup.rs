@@ -1,0 +1,154 @@
+//! First run: the office, its 调委会 and 调解员, the first staff account and the county
+//! server address (optional: the app works offline without one).
+
+use chrono::NaiveDate;
+use fengqiao_model::*;
+use fengqiao_store::{Store, DB_FILE};
+use serde::{Deserialize, Serialize};
+
+use crate::settings::{self, StaffMember};
+use crate::state::keys;
+use crate::{AppError, AppState};
+
+/// What the window needs at start: first run or not, and who is working.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AppStatus {
+    pub initialized: bool,
+    pub data_dir: String,
+    pub version: String,
+    /// Today at the office (UTC+8).
+    pub today: NaiveDate,
+    pub office: Option<Organization>,
+    pub current_staff: Option<String>,
+    /// Why the data could not be opened (e.g. made by a newer version).
+    pub open_error: Option<AppError>,
+}
+
+pub fn status(state: &AppState) -> Result<AppStatus, AppError> {
+    let guard = state.lock();
+    let (office, current_staff) = match guard.as_ref() {
+        Some(store) => (store.office().ok(), store.sync_setting(keys::CURRENT_STAFF)?),
+        None => (None, None),
+    };
+    Ok(AppStatus {
+        initialized: guard.is_some(),
+        data_dir: state.data_dir().display().to_string(),
+        version: crate::VERSION.to_string(),
+        today: state.ctx().today,
+        office,
+        current_staff,
+        open_error: state.open_error().cloned(),
+    })
+}
+
+/// The first-run wizard's answers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct FirstRunInput {
+    /// 司法所名称, e.g. 东山镇司法所.
+    pub office_name: String,
+    /// 行政区划代码 of the township (6, 9 or 12 digits).
+    pub division_code: String,
+    /// The office's 调委会 (its type, name and 编号代字); its 区划 defaults to the office's.
+    pub committee: Organization,
+    /// Its 调解员 (at least one: every case needs a 主调解员).
+    pub mediators: Vec<Mediator>,
+    /// The first staff account: who is working at this PC.
+    pub staff_name: String,
+    /// 县司法局 server address; empty = work offline.
+    pub county_server: Option<String>,
+}
+
+/// Checks the wizard's answers against the model's rules, each problem on its field.
+fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization, Vec<Mediator>), AppError> {
+    let mut issues = Issues::new();
+    let mut office = Organization {
+        name: Some(input.office_name.trim().to_string()),
+        org_type: Some(OrgType::JudicialOffice),
+        division_code: Some(input.division_code.trim().to_string()),
+        ..Default::default()
+    };
+    office.normalize(ctx);
+    issues.nested("office", |i| office.validate(ctx, i));
+    let mut committee = input.committee.clone();
+    committee.org_type = Some(OrgType::MediationCommittee);
+    committee.meta.draft = false;
+    if committee.division_code.as_deref().is_none_or(|c| c.trim().is_empty()) {
+        committee.division_code = office.division_code.clone();
+    }
+    committee.normalize(ctx);
+    issues.nested("committee", |i| committee.validate(ctx, i));
+    if input.mediators.is_empty() {
+        issues.error("mediators", "调解员", "至少登记一名调解员");
+    }
+    let placeholder = new_id();
+    let mut mediators = Vec::new();
+    for (n, m) in input.mediators.iter().enumerate() {
+        let mut m = m.clone();
+        m.committee_id = Some(placeholder);
+        m.meta.draft = false;
+        m.normalize(ctx);
+        issues.nested(&format!("mediators[{n}]"), |i| m.validate(ctx, i));
+        mediators.push(m);
+    }
+    let staff = Some(input.staff_name.trim().to_string());
+    issues.required_text("staff_name", "工作人员姓名", &staff);
+    issues.name("staff_name", "工作人员姓名", &staff, false);
+    if let Some(server) = input.county_server.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Err(message) = settings::check_server(server) {
+            issues.error("county_server", "县级服务器地址", message);
+        }
+    }
+    AppError::check(issues)?;
+    Ok((office, committee, mediators))
+}
+
+/// Creates the store with everything the wizard asked for, or nothing: a problem in any
+/// answer is refused before the data directory is touched.
+pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, AppError> {
+    {
+        let mut guard = state.lock();
+        if guard.is_some() || state.data_dir().join(DB_FILE).exists() {
+            return Err(AppError::new("already_initialized", "本机已完成首次设置，不能重复设置"));
+        }
+        let ctx = state.ctx();
+        let (office, committee, mediators) = check(&input, &ctx)?;
+        let staff = input.staff_name.trim().to_string();
+        let made = (|| -> Result<Store, AppError> {
+            let mut store = Store::init_with_clock(
+                state.data_dir(),
+                office.name.as_deref().unwrap_or(""),
+                office.division_code.as_deref().unwrap_or(""),
+                state.clock(),
+            )?;
+            store.set_actor(&staff);
+            let mut committee = committee.clone();
+            committee.parent_id = Some(store.office_id());
+            let committee_id = store.save(committee).map_err(|e| AppError::from(e).under("committee"))?.record.meta.id;
+            for (n, mut m) in mediators.clone().into_iter().enumerate() {
+                m.committee_id = Some(committee_id);
+                store.save(m).map_err(|e| AppError::from(e).under(&format!("mediators[{n}]")))?;
+            }
+            let members = vec![StaffMember { name: staff.clone(), title: None }];
+            store.set_sync_setting(keys::STAFF, Some(&serde_json::to_string(&members)?))?;
+            store.set_sync_setting(keys::CURRENT_STAFF, Some(&staff))?;
+            if let Some(server) = input.county_server.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                store.set_sync_setting(fengqiao_store::sync::keys::SERVER, Some(server))?;
+            }
+            Ok(store)
+        })();
+        match made {
+            Ok(store) => *guard = Some(store),
+            Err(e) => {
+                // Leave no half-made store behind: the wizard can simply be run again.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", state.data_dir().join(DB_FILE).display()));
+                }
+                return Err(e);
+            }
+        }
+    }
+    status(state)
+}
