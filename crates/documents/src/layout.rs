@@ -883,70 +883,71 @@ impl Builder<'_> {
         let right = xs[ncols];
         // The cells of one group of rows drawn from `y = 0`; `top` forces every cell to the
         // top (a row that is cut across pages). Returns the items and the text lines' bands.
-        let draw = |rows: &std::ops::Range<usize>, top: bool| -> (Vec<Item>, Vec<(f32, f32)>, f32) {
-            let top_of = |r: usize| heights[rows.start..r].iter().sum::<f32>();
-            let height = top_of(rows.end);
-            let mut items = Vec::new();
-            let mut bands = Vec::new();
-            for p in placed.iter().filter(|p| rows.contains(&p.row)) {
-                let y0 = top_of(p.row);
-                let y1 = top_of((p.row + p.cell.rowspan).min(rows.end));
-                let (x0, x1) = (xs[p.col], xs[p.col + p.cell.colspan.max(1)]);
-                let top_w = if p.row == 0 { THICK } else { THIN };
-                let left_w = if p.col == 0 { THICK } else { THIN };
-                items.push(Item::Rule(Rule {
-                    x1: x0,
-                    y1: y0,
-                    x2: x1,
-                    y2: y0,
-                    width: top_w,
-                }));
-                items.push(Item::Rule(Rule {
-                    x1: x0,
-                    y1: y0,
-                    x2: x0,
-                    y2: y1,
-                    width: left_w,
-                }));
-                let text_h = p.lines.len() as f32 * cpitch;
-                let mut y = match (top, p.cell.valign) {
-                    (true, _) | (_, VAlign::Top) => y0 + padv,
-                    (false, VAlign::Middle) => y0 + (y1 - y0 - text_h) / 2.0,
-                };
-                for (line, last) in &p.lines {
-                    let baseline = y + (cpitch - size) / 2.0 + ASCENT * size;
-                    let align = p.cell.effective_align();
-                    items.extend(Self::place(
-                        line,
-                        x0 + padh,
-                        x1 - x0 - 2.0 * padh,
-                        align,
-                        *last,
-                        size,
-                        baseline,
-                        false,
-                    ));
-                    bands.push((y, y + cpitch));
-                    y += cpitch;
+        let draw =
+            |rows: &std::ops::Range<usize>, top: bool| -> (Vec<Item>, Vec<(f32, f32)>, f32) {
+                let top_of = |r: usize| heights[rows.start..r].iter().sum::<f32>();
+                let height = top_of(rows.end);
+                let mut items = Vec::new();
+                let mut bands = Vec::new();
+                for p in placed.iter().filter(|p| rows.contains(&p.row)) {
+                    let y0 = top_of(p.row);
+                    let y1 = top_of((p.row + p.cell.rowspan).min(rows.end));
+                    let (x0, x1) = (xs[p.col], xs[p.col + p.cell.colspan.max(1)]);
+                    let top_w = if p.row == 0 { THICK } else { THIN };
+                    let left_w = if p.col == 0 { THICK } else { THIN };
+                    items.push(Item::Rule(Rule {
+                        x1: x0,
+                        y1: y0,
+                        x2: x1,
+                        y2: y0,
+                        width: top_w,
+                    }));
+                    items.push(Item::Rule(Rule {
+                        x1: x0,
+                        y1: y0,
+                        x2: x0,
+                        y2: y1,
+                        width: left_w,
+                    }));
+                    let text_h = p.lines.len() as f32 * cpitch;
+                    let mut y = match (top, p.cell.valign) {
+                        (true, _) | (_, VAlign::Top) => y0 + padv,
+                        (false, VAlign::Middle) => y0 + (y1 - y0 - text_h) / 2.0,
+                    };
+                    for (line, last) in &p.lines {
+                        let baseline = y + (cpitch - size) / 2.0 + ASCENT * size;
+                        let align = p.cell.effective_align();
+                        items.extend(Self::place(
+                            line,
+                            x0 + padh,
+                            x1 - x0 - 2.0 * padh,
+                            align,
+                            *last,
+                            size,
+                            baseline,
+                            false,
+                        ));
+                        bands.push((y, y + cpitch));
+                        y += cpitch;
+                    }
                 }
-            }
-            let bottom_w = if rows.end == nrows { THICK } else { THIN };
-            items.push(Item::Rule(Rule {
-                x1: right,
-                y1: 0.0,
-                x2: right,
-                y2: height,
-                width: THICK,
-            }));
-            items.push(Item::Rule(Rule {
-                x1: xs[0],
-                y1: height,
-                x2: right,
-                y2: height,
-                width: bottom_w,
-            }));
-            (items, bands, height)
-        };
+                let bottom_w = if rows.end == nrows { THICK } else { THIN };
+                items.push(Item::Rule(Rule {
+                    x1: right,
+                    y1: 0.0,
+                    x2: right,
+                    y2: height,
+                    width: THICK,
+                }));
+                items.push(Item::Rule(Rule {
+                    x1: xs[0],
+                    y1: height,
+                    x2: right,
+                    y2: height,
+                    width: bottom_w,
+                }));
+                (items, bands, height)
+            };
         for rows in &groups {
             let (items, _, height) = draw(rows, false);
             let is_header = rows.end <= grid.header_rows;
@@ -954,8 +955,8 @@ impl Builder<'_> {
             // (a long 纠纷简要情况 in one cell); pagination decides, see `paginate`.
             let slices = if !is_header && height > self.g.text_h / 3.0 {
                 let (items, bands, height) = draw(rows, true);
-                let row_tops = (rows.start + 1..rows.end)
-                    .map(|r| heights[rows.start..r].iter().sum::<f32>());
+                let row_tops =
+                    (rows.start + 1..rows.end).map(|r| heights[rows.start..r].iter().sum::<f32>());
                 let slices = slice_group(&items, &bands, row_tops, height, xs[0], right, table);
                 (slices.len() > 1).then_some(slices)
             } else {
@@ -1151,7 +1152,15 @@ fn paginate(mut boxes: Vec<LBox>, headers: &[Vec<LBox>], g: &Geometry) -> Vec<Pa
     while i < boxes.len() {
         if boxes[i].page_break {
             if !cur.is_empty() {
-                flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
+                flush(
+                    &boxes,
+                    headers,
+                    g,
+                    &mut cur,
+                    &mut header,
+                    &mut y,
+                    &mut pages,
+                );
             }
             i += 1;
             continue;
@@ -1212,10 +1221,26 @@ fn paginate(mut boxes: Vec<LBox>, headers: &[Vec<LBox>], g: &Geometry) -> Vec<Pa
             cur.truncate(k - first);
             i = k;
         }
-        flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
+        flush(
+            &boxes,
+            headers,
+            g,
+            &mut cur,
+            &mut header,
+            &mut y,
+            &mut pages,
+        );
     }
     if !cur.is_empty() || pages.is_empty() {
-        flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
+        flush(
+            &boxes,
+            headers,
+            g,
+            &mut cur,
+            &mut header,
+            &mut y,
+            &mut pages,
+        );
     }
     pages
 }

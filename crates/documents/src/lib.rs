@@ -27,10 +27,15 @@ pub use model::Document;
 
 /// Lays out one document, numbers its pages in its own style, and writes the PDF.
 pub fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
+    render_counted(doc, fonts).map(|(pdf, _)| pdf)
+}
+
+/// [`render`], also saying how many pages the PDF has.
+pub fn render_counted(doc: &Document, fonts: &FontSet) -> Result<(Vec<u8>, usize)> {
     let mut l = layout(doc, fonts)?;
     let total = l.pages.len() as u32;
     layout::number_pages(fonts, &mut l.pages, l.page_numbers, 1, total);
-    pdf::write(&doc.title, &l.pages, fonts)
+    Ok((pdf::write(&doc.title, &l.pages, fonts)?, l.pages.len()))
 }
 
 /// [`render`] into a file.

@@ -3,7 +3,7 @@
 use fengqiao_model::{AgreementForm, CaseFile, CaseSource, JcStatus};
 
 use super::*;
-use crate::binder::{bind, Bound, Part};
+use crate::binder::{bind, Bound, Part, Source};
 use crate::error::Result;
 use crate::fonts::FontSet;
 
@@ -97,4 +97,23 @@ pub fn case_file(file: &CaseFile, refs: &Refs, fonts: &FontSet) -> Result<Bound>
         None => "人民调解卷宗".to_string(),
     };
     bind(&title, &case_file_parts(file, refs), fonts)
+}
+
+/// One part of the case file as it is in the bound file: the 卷内目录, 卷宗情况说明 and 封底 are
+/// built from where the other parts land, so the whole file is laid out first. `None` when
+/// the file has no part of that name.
+pub fn case_file_part(
+    file: &CaseFile,
+    refs: &Refs,
+    name: &str,
+    fonts: &FontSet,
+) -> Result<Option<Document>> {
+    let parts = case_file_parts(file, refs);
+    let Some(part) = parts.iter().find(|p| p.name == name) else {
+        return Ok(None);
+    };
+    Ok(Some(match &part.source {
+        Source::Fixed(d) => d.clone(),
+        Source::Generated(build) => build(&bind("", &parts, fonts)?.parts),
+    }))
 }

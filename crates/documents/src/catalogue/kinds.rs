@@ -21,7 +21,7 @@ impl Input {
             Input::Case => "纠纷案件编号（dispute_case id）",
             Input::Round => "排查编号（screening_round id）",
             Input::Released => "安置帮教对象编号（released_person id）",
-            Input::Period => "统计期间（--from 日期 --to 日期）",
+            Input::Period => "期间（--from 日期 --to 日期）",
         }
     }
 }
