@@ -12,7 +12,7 @@ const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-hel
 #[command(
     name = "fengqiao-cli",
     version,
-    about = "枫桥司法所工作台命令行工具：初始化、导入导出、台账查询、统计、备份恢复、演示数据",
+    about = "枫桥司法所工作台命令行工具：初始化、导入导出、台账查询、统计、文书打印、备份恢复、演示数据",
     help_template = HELP_TEMPLATE,
     disable_help_flag = true,
     disable_version_flag = true,
@@ -149,6 +149,32 @@ pub enum Command {
         #[arg(long)]
         mask_ids: bool,
     },
+    /// 生成标准文书（PDF）：卷宗及各类文书、台账、统计表、零报告、安置帮教表格
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        after_help = "\n运行 fengqiao-cli render --list 查看全部文书、代码及所需的记录编号。"
+    )]
+    Render {
+        /// 列出全部文书
+        #[arg(long)]
+        list: bool,
+        /// 文书代码或名称，如 agreement 或 人民调解协议书
+        #[arg(value_name = "文书", help_heading = "参数", required_unless_present = "list")]
+        document: Option<String>,
+        /// 记录编号：纠纷案件、排查或安置帮教对象的编号（按期间的文书不需要）
+        #[arg(value_name = "记录编号", help_heading = "参数")]
+        record: Option<String>,
+        /// 期间起始日期（YYYY-MM-DD，含当日；台账、统计表用）
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// 期间截止日期（YYYY-MM-DD，含当日）
+        #[arg(long, value_name = "日期", value_parser = parse_date)]
+        to: Option<NaiveDate>,
+        /// 写入的PDF文件
+        #[arg(long, value_name = "文件")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// What to do with one reminder.
@@ -240,7 +266,7 @@ pub fn clap_error_cn(e: &clap::Error) -> String {
         }
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "请指定要执行的命令（init、export、import、list、stats、backup、restore、demo-data）".into()
+            "请指定要执行的命令（init、export、import、list、stats、render、backup、restore、demo-data）".into()
         }
         ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", ctx(ContextKind::PriorArg)),
         ErrorKind::NoEquals => format!("参数 {arg} 须用“=”连接其值"),

@@ -21,6 +21,12 @@ pub enum CliError {
     /// Demo data that the store refused: a bug in the generator, said with the record.
     #[error("生成的演示数据未通过校验（{what}）：\n{source}")]
     Demo { what: String, source: StoreError },
+    /// A document that could not be made: a character no font has, a font file that fails.
+    #[error("{0}")]
+    Document(#[from] fengqiao_documents::DocError),
+    /// What `render` refuses: a document it does not know, a record the document does not fit.
+    #[error("{message}")]
+    Render { code: &'static str, message: String },
 }
 
 impl CliError {
@@ -28,8 +34,14 @@ impl CliError {
         CliError::File { action, path: path.display().to_string(), source }
     }
 
+    pub fn render(code: &'static str, message: impl Into<String>) -> Self {
+        CliError::Render { code, message: message.into() }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
+            CliError::Document(e) => e.code(),
+            CliError::Render { code, .. } => code,
             CliError::Store(e) => e.code(),
             CliError::File { .. } => "io",
             CliError::Usage(_) => "usage",

@@ -4,6 +4,7 @@
 mod exchange;
 mod list;
 mod reminders;
+mod render;
 mod sheets;
 mod stats;
 
@@ -39,6 +40,9 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         }
         Command::Reminders { action, all } => reminders::reminders(env, action, all),
         Command::ExportXlsx { what, out, mask_ids } => sheets::export(env, what, &out, mask_ids),
+        Command::Render { list, document, record, from, to, out } => {
+            render::render(env, render::Request { list, document, record, from, to, out })
+        }
     }
 }
 
