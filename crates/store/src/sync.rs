@@ -94,6 +94,35 @@ pub mod keys {
 }
 
 impl Store {
+    /// Creates the store of a PC joining an office already enrolled with the county (a new PC,
+    /// or one reinstalled), in an empty `data_dir`: its device id is the one the county
+    /// enrolled, its office id the county's. The office record is not made here — the
+    /// office's own record arrives with the first pull, so nothing local can outrank it and
+    /// nothing is pushed back; until then `office()` says it is missing.
+    pub fn init_for_enrollment(data_dir: &std::path::Path, device_id: Uuid, office_id: Uuid, clock: crate::Clock) -> Result<Store> {
+        let mut store = Store::init_with_clock(data_dir, "司法所", "000000", clock)?;
+        let done = (|| -> Result<()> {
+            let tx = store.conn.transaction()?;
+            tx.execute("UPDATE settings SET value = ?1 WHERE key = 'device_id'", [device_id.to_string()])?;
+            tx.execute("UPDATE settings SET value = ?1 WHERE key = 'office_id'", [office_id.to_string()])?;
+            for sql in ["DELETE FROM organization", "DELETE FROM change_log", "DELETE FROM field_clock", "DELETE FROM audit_log", "DELETE FROM settings WHERE key = 'hlc_last'"] {
+                tx.execute(sql, [])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = done {
+            drop(store);
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", data_dir.join(crate::DB_FILE).display()));
+            }
+            return Err(e);
+        }
+        store.device_id = device_id;
+        store.office_id = office_id;
+        Ok(store)
+    }
+
     /// Merges changes pulled from the county (other PCs of the office, county notices) in one
     /// transaction. Idempotent: a change already here has no effect. The merged record is the
     /// same whatever order changes arrive in; what lost stays in the change log (history).
