@@ -111,6 +111,34 @@ pub enum Command {
         #[arg(value_name = "文件", help_heading = "参数")]
         file: PathBuf,
     },
+    /// 用县司法局给的一次性注册码登记本机，记住县级服务器地址（新电脑可在空数据目录中登记）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Enroll {
+        /// 县级服务器地址，如 https://sfj.example.gov.cn:8443
+        #[arg(long, value_name = "地址")]
+        server: String,
+        /// 县司法局给的注册码
+        #[arg(long, value_name = "注册码")]
+        code: String,
+        /// 本机名称（县司法局的设备列表中显示；默认为计算机名）
+        #[arg(long, value_name = "名称")]
+        name: Option<String>,
+    },
+    /// 与县司法局同步：上传本所的修改，下载其他电脑和县司法局的修改（sync status 查看状态）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Sync {
+        #[command(subcommand)]
+        action: Option<SyncAction>,
+        /// 同步一轮后退出（未能完成时返回非零退出码）；不加则持续同步，直到按Ctrl+C
+        #[arg(long)]
+        once: bool,
+        /// 改用这个县级服务器地址并保存（县司法局更换服务器地址后使用）
+        #[arg(long, value_name = "地址")]
+        server: Option<String>,
+        /// 与 --once 同用：连接失败时最多尝试几次（默认3）
+        #[arg(long, value_name = "次数", default_value_t = 3, hide_default_value = true)]
+        attempts: u32,
+    },
     /// 生成演示数据（按种子可重复）
     #[command(name = "demo-data", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     DemoData {
@@ -213,6 +241,14 @@ pub enum ListKind {
     Screenings,
     #[value(alias = "帮教")]
     Released,
+}
+
+/// What `sync` does besides syncing.
+#[derive(Debug, Subcommand)]
+pub enum SyncAction {
+    /// 查看同步状态：待上传、被拒收的修改及原因、最近同步时间和错误
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Status,
 }
 
 /// `YYYY-MM-DD`, with a Chinese message that names the problem.

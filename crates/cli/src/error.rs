@@ -9,6 +9,9 @@ use serde_json::json;
 pub enum CliError {
     #[error("{0}")]
     Store(#[from] StoreError),
+    /// Sync with the county: enrollment, push, pull.
+    #[error("{0}")]
+    Sync(#[from] fengqiao_sync::SyncError),
     /// A file the command was told to read or write.
     #[error("{action}{path}失败：{}", io_cn(.source))]
     File { action: &'static str, path: String, source: std::io::Error },
@@ -43,6 +46,7 @@ impl CliError {
             CliError::Document(e) => e.code(),
             CliError::Render { code, .. } => code,
             CliError::Store(e) => e.code(),
+            CliError::Sync(e) => e.code(),
             CliError::File { .. } => "io",
             CliError::Usage(_) => "usage",
             CliError::Demo { .. } => "demo_invalid",

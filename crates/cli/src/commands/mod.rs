@@ -7,6 +7,7 @@ mod reminders;
 mod render;
 mod sheets;
 mod stats;
+mod sync;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -33,6 +34,8 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         }
         Command::List { what, query, page, page_size } => list::list(env, what, query, page, page_size),
         Command::Stats { from, to } => stats::stats(env, from, to),
+        Command::Enroll { server, code, name } => sync::enroll(env, &server, &code, name.as_deref()),
+        Command::Sync { action, once, server, attempts } => sync::sync(env, action, once, server.as_deref(), attempts),
         Command::Backup { out } => backup(env, &out),
         Command::Restore { file } => restore(env, &file),
         Command::DemoData { disputes, released, screenings, seed } => {
