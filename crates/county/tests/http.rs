@@ -206,6 +206,15 @@ async fn a_sync_round_trip_over_http() {
     let c = client();
     let (a, ta) = enroll(&c, &s, &code).await;
     let (b, tb) = enroll(&c, &s, &new_code(dir.path(), office)).await;
+    // A PC whose data belongs to another office is refused; its code stays usable.
+    let code = new_code(dir.path(), office);
+    let other = EnrollRequest { enrollment_code: code.clone(), device_id: Uuid::now_v7(), device_name: "别所".into(), office_id: Some(Uuid::now_v7()) };
+    let r = proto(c.post(s.url("/api/v1/enroll"))).json_bytes(&other).send().await.unwrap();
+    expect_error(r, StatusCode::CONFLICT, "office_conflict").await;
+    let same = EnrollRequest { office_id: Some(office), ..other };
+    let r = proto(c.post(s.url("/api/v1/enroll"))).json_bytes(&same).send().await.unwrap();
+    let e: EnrollResponse = r.json_body().await;
+    assert_eq!(e.office_id, office, "the first enrollment bound the office to its own id");
     let id = Uuid::now_v7();
     let change = person_created(office, a, id, 1_000);
     // Gzip-compressed push; the same again is a duplicate.
@@ -244,7 +253,7 @@ async fn a_sync_round_trip_over_http() {
     let (ok, out, _) = cli(&["office", "list", "--data", &data_arg(dir.path()), "--json"]);
     assert!(ok);
     let list: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(list[0]["devices"], 2);
+    assert_eq!(list[0]["devices"], 3);
     assert!(list[0]["last_sync_at"].is_string());
     let (ok, out, err) = cli(&["office", "list", "--data", &data_arg(dir.path())]);
     assert!(ok && out.contains("城关镇司法所"), "{err}");

@@ -72,7 +72,8 @@ pub struct DeviceInfo {
     pub last_seen_at: Option<DateTime<Utc>>,
     pub last_push_at: Option<DateTime<Utc>>,
     pub last_pull_at: Option<DateTime<Utc>>,
-    /// The greatest `since` the device has pulled from: it holds everything up to here.
+    /// Where the device's last complete pull ended: it holds everything up to here (written
+    /// on the last page of a pull, not on every page).
     pub pull_cursor: i64,
     /// Changes it pushed that were applied.
     pub changes_pushed: i64,

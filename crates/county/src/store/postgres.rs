@@ -391,8 +391,6 @@ impl CountyStore for PgStore {
     async fn pull(&self, office_id: Uuid, device_id: Uuid, since: i64, limit: usize, now: DateTime<Utc>) -> Result<PullResponse> {
         let limit = clamp_limit(limit);
         let client = self.pool.get().await?;
-        let stmt = client.prepare_cached("UPDATE sync_status SET last_pull_at = $2, pull_cursor = greatest(pull_cursor, $3) WHERE device_id = $1").await?;
-        client.execute(&stmt, &[&device_id, &now, &since]).await?;
         // Everything of this office committed up to `top` is visible now; anything committed
         // later was numbered later (see the module comment).
         let stmt = client.prepare_cached("SELECT coalesce(max(seq), 0)::BIGINT FROM changes WHERE office_id = $1").await?;
@@ -425,6 +423,11 @@ impl CountyStore for PgStore {
             });
         }
         let next_cursor = if more { last } else { top.max(since) };
+        // The device's status is written once a round (its last page), not once a page.
+        if !more {
+            let stmt = client.prepare_cached("UPDATE sync_status SET last_pull_at = $2, pull_cursor = greatest(pull_cursor, $3) WHERE device_id = $1").await?;
+            client.execute(&stmt, &[&device_id, &now, &next_cursor]).await?;
+        }
         Ok(PullResponse { changes, next_cursor, more })
     }
 

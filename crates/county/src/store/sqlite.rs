@@ -364,10 +364,9 @@ impl CountyStore for SqliteStore {
     async fn pull(&self, office_id: Uuid, device_id: Uuid, since: i64, limit: usize, now: DateTime<Utc>) -> Result<PullResponse> {
         let limit = clamp_limit(limit);
         self.run(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // One read transaction: `top` and the page see the same snapshot.
+            let tx = c.transaction_with_behavior(TransactionBehavior::Deferred)?;
             let (office, dev) = (office_id.to_string(), device_id.to_string());
-            tx.prepare_cached("UPDATE sync_status SET last_pull_at = ?2, pull_cursor = max(pull_cursor, ?3) WHERE device_id = ?1")?
-                .execute(params![dev, ts(now), since])?;
             let top: i64 = tx
                 .prepare_cached("SELECT coalesce(max(seq), 0) FROM changes WHERE office_id = ?1")?
                 .query_row([&office], |r| r.get(0))?;
@@ -403,6 +402,11 @@ impl CountyStore for SqliteStore {
             tx.commit()?;
             // A last page covers everything up to `top`, the asking device's own changes too.
             let next_cursor = if more { last } else { top.max(since) };
+            // The device's status is written once a round (its last page), not once a page.
+            if !more {
+                c.prepare_cached("UPDATE sync_status SET last_pull_at = ?2, pull_cursor = max(pull_cursor, ?3) WHERE device_id = ?1")?
+                    .execute(params![dev, ts(now), next_cursor])?;
+            }
             Ok(PullResponse { changes, next_cursor, more })
         })
         .await
