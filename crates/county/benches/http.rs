@@ -66,7 +66,6 @@ struct Client {
 }
 
 struct Dev {
-    office: Uuid,
     id: Uuid,
     token: String,
 }
@@ -78,7 +77,7 @@ impl Client {
         let r = self.http.post(format!("{}/api/v1/enroll", self.base)).header(PROTOCOL_HEADER, "1").body(body).send().await.unwrap();
         assert!(r.status().is_success(), "{}", r.status());
         let e: EnrollResponse = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
-        Dev { office, id, token: e.device_token }
+        Dev { id, token: e.device_token }
     }
 
     /// Pushes one batch; returns the bytes sent and received.

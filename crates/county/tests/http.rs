@@ -60,7 +60,12 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, tls: bool) -> Server {
-        let mut args = vec!["serve".to_string(), "--listen".into(), "127.0.0.1:0".into(), "--data".into(), data_arg(dir)];
+        Server::start_with(&["--data".into(), data_arg(dir)], tls)
+    }
+
+    fn start_with(store: &[String], tls: bool) -> Server {
+        let mut args = vec!["serve".to_string(), "--listen".into(), "127.0.0.1:0".into()];
+        args.extend(store.iter().cloned());
         if tls {
             let f = fixtures();
             args.extend(["--tls-cert".into(), f.join("server.pem").display().to_string(), "--tls-key".into(), f.join("server.key").display().to_string()]);
@@ -372,6 +377,54 @@ async fn tls_with_a_certificate_and_key_by_path() {
     // Plain HTTP to the TLS port gets nothing.
     let plain = client().get(s.url("/api/v1/health").replace("https://", "http://")).send().await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
+}
+
+/// `serve --database` and the administrative commands on PostgreSQL (when configured).
+#[tokio::test]
+async fn a_server_on_postgres() {
+    let Ok(url) = std::env::var(PG_ENV) else {
+        eprintln!("skipped: {PG_ENV} is not set");
+        return;
+    };
+    // A schema of its own, named in the URL's options and dropped at the end.
+    let schema = format!("fq_http_{}_{}", std::process::id(), rand::random::<u32>());
+    let (admin, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let db = format!("{url}{sep}options=-csearch_path%3D{schema}");
+    let run = async move {
+        let (ok, out, err) = cli(&["office", "add", "--database", &db, "--name", "城关镇司法所", "--division-code", "350102001", "--json"]);
+        assert!(ok, "{err}");
+        let v: Value = serde_json::from_str(out.trim()).unwrap();
+        let office: Uuid = v["office_id"].as_str().unwrap().parse().unwrap();
+        let s = Server::start_with(&["--database".into(), db.clone()], false);
+        let c = client();
+        let (a, ta) = enroll(&c, &s, v["enrollment_code"].as_str().unwrap()).await;
+        let change = person_created(office, a, Uuid::now_v7(), 1_000);
+        let p: PushResponse = proto(c.post(s.url("/api/v1/push")))
+            .bearer_auth(&ta)
+            .json_bytes(&PushRequest { changes: vec![change.clone()] })
+            .send()
+            .await
+            .unwrap()
+            .json_body()
+            .await;
+        assert_eq!(p.results[0].status, PushStatus::Applied);
+        let (ok, out, err) = cli(&["export", "--database", &db, "--office", &office.to_string()]);
+        assert!(ok, "{err}");
+        assert_eq!(out.lines().count(), 1);
+        let (ok, _, err) = cli(&["office", "revoke", "--database", &db, "--office", "城关镇司法所"]);
+        assert!(ok, "{err}");
+        let r = proto(c.get(s.url("/api/v1/pull"))).bearer_auth(&ta).send().await.unwrap();
+        expect_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    };
+    // The schema goes whatever happened.
+    let outcome = tokio::spawn(run).await;
+    admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
 }
 
 #[test]
