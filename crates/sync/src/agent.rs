@@ -14,7 +14,6 @@
 
 use std::future::Future;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -210,17 +209,22 @@ impl RoundReport {
 
 /// A change-log entry on the wire.
 pub fn to_wire(e: &ChangeEntry) -> Change {
+    into_wire(e.clone())
+}
+
+/// A change-log entry on the wire, without copying it.
+pub fn into_wire(e: ChangeEntry) -> Change {
     Change {
         change_id: e.change_id,
-        kind: e.kind.clone(),
+        kind: e.kind,
         record_id: e.record_id,
-        op: e.op.clone(),
+        op: e.op,
         version: e.version,
-        data: e.data.clone(),
-        changed_fields: e.changed_fields.clone(),
-        hlc: e.hlc.clone(),
+        data: e.data,
+        changed_fields: e.changed_fields,
+        hlc: e.hlc,
         device_id: e.device_id,
-        created_at: e.created_at.clone(),
+        created_at: e.created_at,
     }
 }
 
@@ -242,6 +246,66 @@ pub fn from_wire(c: Change) -> ChangeEntry {
     }
 }
 
+/// A batch read from the change log, encoded for the wire.
+struct Prepared {
+    ids: Vec<Uuid>,
+    body: Vec<u8>,
+    first_seq: i64,
+    last_seq: i64,
+}
+
+/// The next `limit` pending changes after `after_seq`; `skip` pending ones at or before it may
+/// still be in flight (read past them).
+fn prepare(s: &Store, after_seq: i64, skip: usize, limit: usize) -> Result<Prepared, StoreError> {
+    let entries: Vec<ChangeEntry> = s.pending_changes(limit + skip)?.into_iter().filter(|e| e.seq > after_seq).take(limit).collect();
+    let ids = entries.iter().map(|e| e.change_id).collect();
+    let first_seq = entries.first().map_or(after_seq + 1, |e| e.seq);
+    let last_seq = entries.last().map_or(after_seq, |e| e.seq);
+    let req = PushRequest { changes: entries.into_iter().map(into_wire).collect() };
+    Ok(Prepared { ids, body: encode_body(&req)?, first_seq, last_seq })
+}
+
+/// What the county answered to a batch, to write to the store.
+struct Outcome {
+    ack: Vec<Uuid>,
+    aside: Vec<(Uuid, String)>,
+}
+
+impl Outcome {
+    /// Applied and duplicate changes are acknowledged, rejected ones set aside; answers for
+    /// changes not in the batch are ignored.
+    fn of(resp: PushResponse, sent: &[Uuid], report: &mut RoundReport) -> Result<Outcome, SyncError> {
+        let sent: std::collections::HashSet<Uuid> = sent.iter().copied().collect();
+        let mut o = Outcome { ack: Vec::new(), aside: Vec::new() };
+        for r in resp.results.into_iter().filter(|r| sent.contains(&r.change_id)) {
+            match r.status {
+                PushStatus::Applied => {
+                    report.pushed += 1;
+                    o.ack.push(r.change_id);
+                }
+                PushStatus::Duplicate => {
+                    report.push_duplicates += 1;
+                    o.ack.push(r.change_id);
+                }
+                PushStatus::Rejected => o.aside.push((r.change_id, r.reason.unwrap_or_default())),
+            }
+        }
+        if o.ack.is_empty() && o.aside.is_empty() {
+            return Err(ClientError::BadResponse("回复中没有本批修改的结果".into()).into());
+        }
+        report.set_aside.extend(o.aside.iter().cloned());
+        Ok(o)
+    }
+
+    fn record(&self, s: &mut Store) -> Result<(), StoreError> {
+        s.acknowledge(&self.ack)?;
+        for (id, reason) in &self.aside {
+            s.set_aside(*id, reason)?;
+        }
+        Ok(())
+    }
+}
+
 /// The sync agent of one office store.
 pub struct Agent {
     store: SharedStore,
@@ -249,8 +313,6 @@ pub struct Agent {
     config: AgentConfig,
     sink: Arc<dyn StatusSink>,
     wake: Arc<Notify>,
-    /// The push batch size now (halved when the county finds a batch too large).
-    batch: AtomicUsize,
 }
 
 impl Agent {
@@ -268,7 +330,7 @@ impl Agent {
 
     pub fn with_client(store: SharedStore, client: Client, config: AgentConfig, sink: Arc<dyn StatusSink>) -> Agent {
         let batch = config.batch.clamp(1, MAX_BATCH);
-        Agent { store, client, config: AgentConfig { batch, ..config }, sink, wake: Arc::new(Notify::new()), batch: AtomicUsize::new(batch) }
+        Agent { store, client, config: AgentConfig { batch, ..config }, sink, wake: Arc::new(Notify::new()) }
     }
 
     /// Poke this after a local save: the agent syncs soon.
@@ -297,7 +359,6 @@ impl Agent {
 
     /// One round: push everything pending, then pull everything new.
     pub async fn round(&self) -> Result<RoundReport, SyncError> {
-        self.batch.store(self.config.batch, Ordering::Relaxed);
         let mut report = self.push_all().await?;
         report.add(self.pull_all().await?);
         Ok(report)
@@ -305,72 +366,54 @@ impl Agent {
 
     async fn push_all(&self) -> Result<RoundReport, SyncError> {
         let mut report = RoundReport::default();
+        let mut limit = self.config.batch;
+        let mut batch = self.with_store(move |s| prepare(s, 0, 0, limit)).await?;
+        // The county's answer to the batch before, not yet written to the store.
+        let mut answered: Option<Outcome> = None;
         loop {
-            let limit = self.batch.load(Ordering::Relaxed);
-            let (ids, body) = self
-                .with_store(move |s| {
-                    let entries = s.pending_changes(limit)?;
-                    let ids: Vec<Uuid> = entries.iter().map(|e| e.change_id).collect();
-                    let req = PushRequest { changes: entries.iter().map(to_wire).collect() };
-                    Ok((ids, encode_body(&req)?))
-                })
-                .await?;
-            if ids.is_empty() {
+            if batch.ids.is_empty() {
+                if let Some(o) = answered.take() {
+                    self.with_store(move |s| o.record(s)).await?;
+                }
                 return Ok(report);
             }
-            let resp = match self.client.push_encoded(body).await {
+            // One batch at a time, in change-log order. While it travels, the answer to the
+            // one before is written and the next one is read from the change log.
+            let (after, in_flight) = (batch.last_seq, batch.ids.len());
+            let previous = answered.take();
+            let send = self.client.push_encoded(std::mem::take(&mut batch.body));
+            let work = self.with_store(move |s| {
+                if let Some(o) = previous {
+                    o.record(s)?;
+                }
+                prepare(s, after, in_flight, limit)
+            });
+            let (sent, next) = tokio::join!(send, work);
+            let next = next?;
+            let resp = match sent {
                 Ok(r) => r,
                 Err(ClientError::Unauthorized { message }) => return Err(SyncError::Revoked { detail: message }),
-                Err(ClientError::Refused { status: 413, message, .. }) if limit > 1 => {
-                    // Too large as a batch: send smaller ones.
-                    let _ = message;
-                    self.batch.store((limit / 2).max(1), Ordering::Relaxed);
+                Err(ClientError::Refused { status: 413, .. }) if batch.ids.len() > 1 => {
+                    // Too large as a batch: the same changes again, in smaller ones.
+                    limit = (batch.ids.len() / 2).max(1);
+                    let from = batch.first_seq - 1;
+                    batch = self.with_store(move |s| prepare(s, from, 0, limit)).await?;
                     continue;
                 }
                 Err(ClientError::Refused { status: 413, message, .. }) => {
                     // One change larger than the county takes: it can never go, like a rejection.
-                    let id = ids[0];
                     let reason = format!("这条修改太大，县级服务器不接收：{message}");
-                    self.with_store({
-                        let reason = reason.clone();
-                        move |s| s.set_aside(id, &reason)
-                    })
-                    .await?;
-                    report.set_aside.push((id, reason));
-                    self.batch.store(self.config.batch, Ordering::Relaxed);
+                    report.set_aside.push((batch.ids[0], reason.clone()));
+                    let o = Outcome { ack: Vec::new(), aside: vec![(batch.ids[0], reason)] };
+                    limit = self.config.batch;
+                    batch = self.with_store(move |s| o.record(s).and_then(|_| prepare(s, 0, 0, limit))).await?;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             };
-            let sent: std::collections::HashSet<Uuid> = ids.iter().copied().collect();
-            let mut ack = Vec::new();
-            let mut aside = Vec::new();
-            for r in resp.results.into_iter().filter(|r| sent.contains(&r.change_id)) {
-                match r.status {
-                    PushStatus::Applied => {
-                        report.pushed += 1;
-                        ack.push(r.change_id);
-                    }
-                    PushStatus::Duplicate => {
-                        report.push_duplicates += 1;
-                        ack.push(r.change_id);
-                    }
-                    PushStatus::Rejected => aside.push((r.change_id, r.reason.unwrap_or_default())),
-                }
-            }
-            if ack.is_empty() && aside.is_empty() {
-                return Err(ClientError::BadResponse("回复中没有本批修改的结果".into()).into());
-            }
+            answered = Some(Outcome::of(resp, &batch.ids, &mut report)?);
             report.push_batches += 1;
-            report.set_aside.extend(aside.iter().cloned());
-            self.with_store(move |s| {
-                s.acknowledge(&ack)?;
-                for (id, reason) in &aside {
-                    s.set_aside(*id, reason)?;
-                }
-                Ok(())
-            })
-            .await?;
+            batch = next;
         }
     }
 
@@ -378,36 +421,52 @@ impl Agent {
         let mut report = RoundReport::default();
         let limit = self.config.batch;
         let mut cursor = self.with_store(|s| Ok(s.sync_setting(keys::CURSOR)?.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0))).await?;
+        let fetch = |since: i64| {
+            let client = self.client.clone();
+            tokio::spawn(async move { client.pull(since, limit).await })
+        };
+        let mut coming = fetch(cursor);
         loop {
-            let page = match self.client.pull(cursor, limit).await {
+            let page = match coming.await.map_err(|e| SyncError::Task(e.to_string()))? {
                 Ok(p) => p,
                 Err(ClientError::Unauthorized { message }) => return Err(SyncError::Revoked { detail: message }),
                 Err(e) => return Err(e.into()),
             };
             let (n, next, more) = (page.changes.len(), page.next_cursor, page.more);
-            let entries: Vec<ChangeEntry> = page.changes.into_iter().map(from_wire).collect();
-            // Merge first, then move the cursor: a crash between them re-applies the page,
-            // which is a no-op.
-            let applied = self
-                .with_store(move |s| {
-                    let r = s.apply_remote(&entries)?;
-                    s.set_sync_setting(keys::CURSOR, Some(&next.to_string()))?;
-                    Ok(r)
-                })
-                .await?;
-            report.pulled += applied.applied;
-            report.pull_duplicates += applied.duplicates;
-            report.refused.extend(applied.refused);
-            report.pull_pages += 1;
-            report.cursor = next;
             if !more {
-                return Ok(report);
+                return self.merge_page(page, &mut report).await.map(|_| report);
             }
             if n == 0 && next <= cursor {
                 return Err(ClientError::BadResponse("服务器说还有更多修改，却没有给出".into()).into());
             }
+            // The next page travels while this one is merged.
+            coming = fetch(next);
+            if let Err(e) = self.merge_page(page, &mut report).await {
+                coming.abort();
+                return Err(e);
+            }
             cursor = next;
         }
+    }
+
+    /// Merges a pulled page, then moves the cursor past it: a crash between the two
+    /// re-applies the page, which is a no-op.
+    async fn merge_page(&self, page: PullResponse, report: &mut RoundReport) -> Result<(), SyncError> {
+        let next = page.next_cursor;
+        let entries: Vec<ChangeEntry> = page.changes.into_iter().map(from_wire).collect();
+        let applied = self
+            .with_store(move |s| {
+                let r = s.apply_remote(&entries)?;
+                s.set_sync_setting(keys::CURSOR, Some(&next.to_string()))?;
+                Ok(r)
+            })
+            .await?;
+        report.pulled += applied.applied;
+        report.pull_duplicates += applied.duplicates;
+        report.refused.extend(applied.refused);
+        report.pull_pages += 1;
+        report.cursor = next;
+        Ok(())
     }
 
     /// A round with its outcome written to the store (last sync, last error).
@@ -613,4 +672,47 @@ pub fn device_name() -> String {
     let from_env = ["COMPUTERNAME", "HOSTNAME"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
     let from_file = || std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     from_env.or_else(from_file).unwrap_or_else(|| "枫桥工作台".into()).chars().take(100).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_the_cap_with_jitter() {
+        let c = AgentConfig { backoff_min: Duration::from_secs(1), backoff_max: Duration::from_secs(300), ..AgentConfig::default() };
+        for failures in 1..=40u32 {
+            let full = Duration::from_secs(1 << (failures - 1).min(20)).min(Duration::from_secs(300));
+            for _ in 0..20 {
+                let d = c.backoff(failures);
+                assert!(d >= full / 2 && d <= full, "{failures}: {d:?} not in [{:?}, {full:?}]", full / 2);
+            }
+        }
+    }
+
+    #[test]
+    fn states_read_in_chinese() {
+        let at = DateTime::parse_from_rfc3339("2026-11-21T01:30:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(SyncState::Synced { at, set_aside: 0 }.label(), "已同步（11-21 09:30）");
+        assert_eq!(SyncState::Pending { count: 3 }.label(), "3条修改待同步");
+        assert_eq!(SyncState::Offline { since: at, pending: 2 }.label(), "离线（自11-21 09:30起），2条修改待同步");
+        let stopped = SyncState::Error { message: REVOKED_MESSAGE.into(), pending: 1, stopped: true };
+        assert_eq!(stopped.label(), format!("同步已停止：{REVOKED_MESSAGE}"));
+        assert_eq!(serde_json::to_value(SyncState::Pending { count: 3 }).unwrap(), serde_json::json!({"state": "pending", "count": 3}));
+    }
+
+    #[test]
+    fn only_a_lost_credential_stops_the_agent() {
+        let revoked = SyncError::Revoked { detail: "x".into() };
+        assert!(revoked.is_fatal() && revoked.code() == "revoked");
+        for e in [
+            ClientError::Network("reset".into()),
+            ClientError::Unavailable { status: 503, message: "忙".into() },
+            ClientError::Refused { status: 400, code: "bad_request".into(), message: "坏".into() },
+            ClientError::BadResponse("cut".into()),
+        ] {
+            assert!(!SyncError::Client(e).is_fatal());
+        }
+        assert!(SyncError::Client(ClientError::Network("x".into())).is_offline());
+    }
 }

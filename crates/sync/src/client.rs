@@ -211,3 +211,29 @@ fn network(e: reqwest::Error) -> ClientError {
     }
     ClientError::Network(format!("{what}：{detail}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses() {
+        assert_eq!(normalize_server(" https://sfj.example.gov.cn:8443/ ").unwrap(), "https://sfj.example.gov.cn:8443");
+        assert_eq!(normalize_server("http://127.0.0.1:9000/county").unwrap(), "http://127.0.0.1:9000/county");
+        for bad in ["ftp://x", "sfj.example.gov.cn", "http://", "http://x/?a=1", ""] {
+            assert!(matches!(normalize_server(bad), Err(ClientError::Address(_))), "{bad}");
+        }
+        let c = Client::new("http://127.0.0.1:9000/county/", None, ClientOptions::default()).unwrap();
+        assert_eq!(c.url("api/v1/push").as_str(), "http://127.0.0.1:9000/county/api/v1/push");
+        assert!(is_loopback(&Url::parse("http://[::1]:80/").unwrap()) && is_loopback(&Url::parse("http://localhost/").unwrap()));
+        assert!(!is_loopback(&Url::parse("http://10.0.0.1/").unwrap()));
+    }
+
+    #[test]
+    fn what_is_worth_retrying() {
+        assert!(ClientError::Network("x".into()).is_transient());
+        assert!(ClientError::Unavailable { status: 503, message: String::new() }.is_transient());
+        assert!(!ClientError::Unauthorized { message: String::new() }.is_transient());
+        assert!(!ClientError::Refused { status: 413, code: "too_large".into(), message: String::new() }.is_transient());
+    }
+}
