@@ -36,9 +36,13 @@ impl AppError {
 
     /// Validation problems: refused with every issue, each on its field.
     pub fn invalid(errors: Vec<FieldIssue>) -> AppError {
+        // "公民身份号码校验码错误…" already names its field; "必须填写" does not.
+        let say = |e: &FieldIssue| {
+            if e.message.starts_with(&e.label) { e.message.clone() } else { format!("{}：{}", e.label, e.message) }
+        };
         let message = match errors.len() {
-            1 => format!("{}：{}", errors[0].label, errors[0].message),
-            n => format!("有{n}处需要更正：{}", errors.iter().map(|e| format!("{}{}", e.label, e.message)).collect::<Vec<_>>().join("；")),
+            1 => say(&errors[0]),
+            n => format!("有{n}处需要更正：{}", errors.iter().map(say).collect::<Vec<_>>().join("；")),
         };
         AppError { code: "invalid".into(), message, issues: errors, reasons: Vec::new() }
     }

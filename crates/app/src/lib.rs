@@ -12,6 +12,7 @@ mod state;
 
 pub mod cases;
 pub mod dashboard;
+pub mod env;
 pub mod idcheck;
 pub mod released;
 pub mod screening;

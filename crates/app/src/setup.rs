@@ -75,11 +75,17 @@ fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization
     let mut committee = input.committee.clone();
     committee.org_type = Some(OrgType::MediationCommittee);
     committee.meta.draft = false;
-    if committee.division_code.as_deref().is_none_or(|c| c.trim().is_empty()) {
+    let inherited = committee.division_code.as_deref().is_none_or(|c| c.trim().is_empty());
+    if inherited {
         committee.division_code = office.division_code.clone();
     }
     committee.normalize(ctx);
-    issues.nested("committee", |i| committee.validate(ctx, i));
+    let mut own = Issues::new();
+    own.nested("committee", |i| committee.validate(ctx, i));
+    // A code taken from the office is wrong only once, on the office's field.
+    own.errors.retain(|e| !(inherited && e.field == "committee.division_code"));
+    issues.errors.extend(own.errors);
+    issues.warnings.extend(own.warnings);
     if input.mediators.is_empty() {
         issues.error("mediators", "调解员", "至少登记一名调解员");
     }

@@ -21,6 +21,7 @@ fn first_run_refuses_bad_answers_field_by_field_and_makes_nothing() {
     for f in ["office.name", "office.division_code", "mediators[0].id_number", "county_server"] {
         assert!(fields.contains(&f), "{f} missing from {fields:?}");
     }
+    assert!(!fields.contains(&"committee.division_code"), "the office's code is wrong once, on its own field: {fields:?}");
     let id = err.issues.iter().find(|i| i.field == "mediators[0].id_number").unwrap();
     assert!(id.message.contains("最后一位应为"), "{}", id.message);
     assert!(!app.dir.path().join(fengqiao_store::DB_FILE).exists(), "nothing is written on refusal");
@@ -128,4 +129,9 @@ fn forms_validate_with_the_models_messages() {
     )
     .unwrap_err();
     assert_eq!(err.code, "bad_input");
+}
+
+#[test]
+fn the_desktop_and_the_cli_choose_the_same_data_directory() {
+    assert_eq!(fengqiao_app::env::default_data_dir(), fengqiao_cli::default_data_dir().ok());
 }

@@ -1,0 +1,120 @@
+//! 枫桥 desktop: the window and its commands. Each command is a one-line adapter into
+//! `fengqiao-app`, run on the blocking pool so a long store call never freezes the window.
+
+#![cfg_attr(all(not(debug_assertions), target_os = "windows"), windows_subsystem = "windows")]
+
+use std::sync::Arc;
+
+use fengqiao_app::env::{self, Launch};
+use fengqiao_app::*;
+use fengqiao_model::{
+    Agreement, AssessmentChange, DisputeCase, HandoverEvent, HelpGroup, HelpVisit, Issues, MediationSession, Mediator,
+    Organization, ReturnVisit, RoundFile, ScreeningItem, ScreeningRound,
+};
+use tauri::State;
+use uuid::Uuid;
+
+type St<'a> = State<'a, Arc<AppState>>;
+
+/// Runs a command body off the UI thread.
+async fn run<T: Send + 'static>(
+    state: St<'_>,
+    f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let state = state.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || f(&state))
+        .await
+        .map_err(|e| AppError::new("internal", format!("内部错误：{e}")))?
+}
+
+/// `name(arg: Type) -> Output = path::function;` becomes an async Tauri command calling it.
+macro_rules! commands {
+    ($( $name:ident ( $($arg:ident : $ty:ty)? ) -> $out:ty = $body:path; )*) => {
+        $(
+            #[tauri::command]
+            async fn $name(state: St<'_> $(, $arg: $ty)?) -> Result<$out, AppError> {
+                run(state, move |s| $body(s $(, $arg)?)).await
+            }
+        )*
+        fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+fn id_check(s: &AppState, input: String) -> Result<idcheck::IdCheck, AppError> {
+    Ok(idcheck::check_id_number(s, input))
+}
+
+commands! {
+    app_status() -> setup::AppStatus = setup::status;
+    first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
+    dashboard() -> dashboard::Dashboard = dashboard::dashboard;
+    list_cases(input: cases::LedgerQuery) -> cases::LedgerPage = cases::list_cases;
+    get_case(id: Uuid) -> cases::CaseView = cases::get_case;
+    create_case(input: cases::IntakeInput) -> cases::CaseUpdate = cases::create_case;
+    save_case(input: DisputeCase) -> cases::CaseUpdate = cases::save_case;
+    delete_case(id: Uuid) -> () = cases::delete_case;
+    save_party(input: cases::PartyInput) -> cases::CaseUpdate = cases::save_party;
+    save_investigation(input: cases::InvestigationInput) -> cases::CaseUpdate = cases::save_investigation;
+    save_session(input: MediationSession) -> cases::CaseUpdate = cases::save_session;
+    save_agreement(input: Agreement) -> cases::CaseUpdate = cases::save_agreement;
+    save_return_visit(input: ReturnVisit) -> cases::CaseUpdate = cases::save_return_visit;
+    delete_case_record(input: cases::CaseRecordRef) -> cases::CaseView = cases::delete_case_record;
+    transition_case(input: cases::TransitionInput) -> cases::CaseView = cases::transition;
+    list_rounds(input: screening::RoundQuery) -> screening::RoundPage = screening::list_rounds;
+    get_round(id: Uuid) -> RoundFile = screening::get_round;
+    save_round(input: ScreeningRound) -> screening::RoundUpdate = screening::save_round;
+    save_item(input: ScreeningItem) -> screening::RoundUpdate = screening::save_item;
+    delete_item(id: Uuid) -> RoundFile = screening::delete_item;
+    zero_report(input: screening::ZeroReportInput) -> screening::RoundUpdate = screening::zero_report;
+    open_case_from_item(input: screening::OpenCaseInput) -> cases::CaseView = screening::open_case_from_item;
+    list_released(input: released::ReleasedQuery) -> released::ReleasedPage = released::list_released;
+    get_released(id: Uuid) -> released::ReleasedView = released::get_released;
+    save_released(input: released::ReleasedInput) -> released::ReleasedView = released::save_released;
+    save_help_group(input: HelpGroup) -> released::ReleasedView = released::save_help_group;
+    save_help_visit(input: HelpVisit) -> released::ReleasedView = released::save_help_visit;
+    save_handover_event(input: HandoverEvent) -> released::ReleasedView = released::save_handover_event;
+    save_assessment_change(input: AssessmentChange) -> released::ReleasedView = released::save_assessment_change;
+    release_from_help(input: released::ReleaseFromHelpInput) -> released::ReleasedView = released::release_from_help;
+    statistics(input: statistics::PeriodInput) -> statistics::StatisticsView = statistics::statistics;
+    settings() -> settings::SettingsView = settings::settings;
+    save_organization(input: Organization) -> settings::SettingsView = settings::save_organization;
+    save_mediator(input: Mediator) -> settings::SettingsView = settings::save_mediator;
+    delete_mediator(id: Uuid) -> settings::SettingsView = settings::delete_mediator;
+    save_staff(input: settings::StaffInput) -> settings::SettingsView = settings::save_staff;
+    set_county_server(server: Option<String>) -> settings::SettingsView = settings::set_county_server;
+    check_id_number(input: String) -> idcheck::IdCheck = id_check;
+    validate_record(input: validate::ValidateInput) -> Issues = validate::validate_record;
+}
+
+fn main() {
+    let launch = env::parse_args(std::env::args().skip(1)).unwrap_or_else(|e| {
+        eprintln!("错误：{e}\n\n{}", env::USAGE);
+        std::process::exit(2)
+    });
+    let data_dir = match launch {
+        Launch::Version => {
+            println!("fengqiao {}", fengqiao_app::VERSION);
+            return;
+        }
+        Launch::Help => {
+            print!("{}", env::USAGE);
+            return;
+        }
+        Launch::Run { data_dir } => data_dir,
+    };
+    let clock = env::clock_from_env().unwrap_or_else(|e| {
+        eprintln!("错误：{e}");
+        std::process::exit(2)
+    });
+    let state = Arc::new(AppState::open(data_dir, clock));
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(handlers())
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("错误：无法启动窗口：{e}");
+            std::process::exit(1)
+        });
+}
