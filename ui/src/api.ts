@@ -1,0 +1,121 @@
+// Typed calls into the desktop shell. Every command is a one-line adapter into fengqiao-app;
+// its input and output types are generated from Rust (src/generated). A refusal arrives as an
+// AppError {code, message, issues, reasons}.
+import { invoke } from "@tauri-apps/api/core";
+import type { AppError } from "./generated/AppError";
+import type { AppStatus } from "./generated/AppStatus";
+import type { FirstRunInput } from "./generated/FirstRunInput";
+import type { Dashboard } from "./generated/Dashboard";
+import type { LedgerQuery } from "./generated/LedgerQuery";
+import type { LedgerPage } from "./generated/LedgerPage";
+import type { CaseView } from "./generated/CaseView";
+import type { CaseUpdate } from "./generated/CaseUpdate";
+import type { IntakeInput } from "./generated/IntakeInput";
+import type { DisputeCase } from "./generated/DisputeCase";
+import type { PartyInput } from "./generated/PartyInput";
+import type { InvestigationInput } from "./generated/InvestigationInput";
+import type { MediationSession } from "./generated/MediationSession";
+import type { Agreement } from "./generated/Agreement";
+import type { ReturnVisit } from "./generated/ReturnVisit";
+import type { CaseRecordRef } from "./generated/CaseRecordRef";
+import type { TransitionInput } from "./generated/TransitionInput";
+import type { RoundQuery } from "./generated/RoundQuery";
+import type { RoundPage } from "./generated/RoundPage";
+import type { RoundFile } from "./generated/RoundFile";
+import type { RoundUpdate } from "./generated/RoundUpdate";
+import type { ScreeningRound } from "./generated/ScreeningRound";
+import type { ScreeningItem } from "./generated/ScreeningItem";
+import type { ZeroReportInput } from "./generated/ZeroReportInput";
+import type { OpenCaseInput } from "./generated/OpenCaseInput";
+import type { ReleasedQuery } from "./generated/ReleasedQuery";
+import type { ReleasedPage } from "./generated/ReleasedPage";
+import type { ReleasedView } from "./generated/ReleasedView";
+import type { ReleasedInput } from "./generated/ReleasedInput";
+import type { HelpGroup } from "./generated/HelpGroup";
+import type { HelpVisit } from "./generated/HelpVisit";
+import type { HandoverEvent } from "./generated/HandoverEvent";
+import type { AssessmentChange } from "./generated/AssessmentChange";
+import type { ReleaseFromHelpInput } from "./generated/ReleaseFromHelpInput";
+import type { StatisticsView } from "./generated/StatisticsView";
+import type { PeriodInput } from "./generated/PeriodInput";
+import type { SettingsView } from "./generated/SettingsView";
+import type { Organization } from "./generated/Organization";
+import type { Mediator } from "./generated/Mediator";
+import type { StaffInput } from "./generated/StaffInput";
+import type { IdCheck } from "./generated/IdCheck";
+import type { ValidateInput } from "./generated/ValidateInput";
+import type { Issues } from "./generated/Issues";
+
+export type { AppError };
+
+/** Whether a thrown value is a command's refusal (rather than a bug). */
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** The Chinese message of anything thrown. */
+export function messageOf(e: unknown): string {
+  if (isAppError(e)) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    throw { code: "internal", message: `程序内部错误：${messageOf(e)}`, issues: [], reasons: [] } satisfies AppError;
+  }
+}
+
+// Inputs are `Partial<…>` where Rust fills the rest with its defaults (`#[serde(default)]`).
+export const api = {
+  appStatus: () => call<AppStatus>("app_status"),
+  firstRun: (input: FirstRunInput) => call<AppStatus>("first_run", { input }),
+  dashboard: () => call<Dashboard>("dashboard"),
+
+  listCases: (input: Partial<LedgerQuery>) => call<LedgerPage>("list_cases", { input }),
+  getCase: (id: string) => call<CaseView>("get_case", { id }),
+  createCase: (input: IntakeInput) => call<CaseUpdate>("create_case", { input }),
+  saveCase: (input: DisputeCase) => call<CaseUpdate>("save_case", { input }),
+  deleteCase: (id: string) => call<null>("delete_case", { id }),
+  saveParty: (input: PartyInput) => call<CaseUpdate>("save_party", { input }),
+  saveInvestigation: (input: InvestigationInput) => call<CaseUpdate>("save_investigation", { input }),
+  saveSession: (input: MediationSession) => call<CaseUpdate>("save_session", { input }),
+  saveAgreement: (input: Agreement) => call<CaseUpdate>("save_agreement", { input }),
+  saveReturnVisit: (input: ReturnVisit) => call<CaseUpdate>("save_return_visit", { input }),
+  deleteCaseRecord: (input: CaseRecordRef) => call<CaseView>("delete_case_record", { input }),
+  transition: (input: Partial<TransitionInput> & Pick<TransitionInput, "case_id" | "to">) =>
+    call<CaseView>("transition_case", { input }),
+
+  listRounds: (input: Partial<RoundQuery>) => call<RoundPage>("list_rounds", { input }),
+  getRound: (id: string) => call<RoundFile>("get_round", { id }),
+  saveRound: (input: ScreeningRound) => call<RoundUpdate>("save_round", { input }),
+  saveItem: (input: ScreeningItem) => call<RoundUpdate>("save_item", { input }),
+  deleteItem: (id: string) => call<RoundFile>("delete_item", { id }),
+  zeroReport: (input: Partial<ZeroReportInput>) => call<RoundUpdate>("zero_report", { input }),
+  openCaseFromItem: (input: Partial<OpenCaseInput> & Pick<OpenCaseInput, "item_id">) =>
+    call<CaseView>("open_case_from_item", { input }),
+
+  listReleased: (input: Partial<ReleasedQuery>) => call<ReleasedPage>("list_released", { input }),
+  getReleased: (id: string) => call<ReleasedView>("get_released", { id }),
+  saveReleased: (input: ReleasedInput) => call<ReleasedView>("save_released", { input }),
+  saveHelpGroup: (input: HelpGroup) => call<ReleasedView>("save_help_group", { input }),
+  saveHelpVisit: (input: HelpVisit) => call<ReleasedView>("save_help_visit", { input }),
+  saveHandoverEvent: (input: HandoverEvent) => call<ReleasedView>("save_handover_event", { input }),
+  saveAssessmentChange: (input: AssessmentChange) => call<ReleasedView>("save_assessment_change", { input }),
+  releaseFromHelp: (input: ReleaseFromHelpInput) => call<ReleasedView>("release_from_help", { input }),
+
+  statistics: (input: PeriodInput) => call<StatisticsView>("statistics", { input }),
+
+  settings: () => call<SettingsView>("settings"),
+  saveOrganization: (input: Organization) => call<SettingsView>("save_organization", { input }),
+  saveMediator: (input: Mediator) => call<SettingsView>("save_mediator", { input }),
+  deleteMediator: (id: string) => call<SettingsView>("delete_mediator", { id }),
+  saveStaff: (input: StaffInput) => call<SettingsView>("save_staff", { input }),
+  setCountyServer: (server: string | null) => call<SettingsView>("set_county_server", { server }),
+
+  checkIdNumber: (input: string) => call<IdCheck>("check_id_number", { input }),
+  validate: (input: ValidateInput) => call<Issues>("validate_record", { input }),
+};
