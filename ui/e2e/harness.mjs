@@ -44,13 +44,14 @@ async function waitPort(port, ms = 20000) {
 export async function startDriver() {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build it with \`cargo build -p fengqiao-desktop\``);
   const env = { ...process.env, FENGQIAO_NOW: NOW, LANG: "C.UTF-8", WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
-  if (!env.DISPLAY) {
-    const display = `:${90 + Math.floor(Math.random() * 9)}`;
-    const x = spawn("Xvfb", [display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"], { stdio: "ignore" });
-    children.push(x);
-    env.DISPLAY = display;
-    await new Promise((r) => setTimeout(r, 800));
-  }
+  // A virtual display of the window's size (tauri.conf.json), so a capture of the display is
+  // a capture of the window.
+  const display = `:${70 + Math.floor(Math.random() * 20)}`;
+  const x = spawn("Xvfb", [display, "-screen", "0", "1360x860x24", "-nolisten", "tcp"], { stdio: "ignore" });
+  children.push(x);
+  env.DISPLAY = display;
+  process.env.FENGQIAO_E2E_DISPLAY = display;
+  await new Promise((r) => setTimeout(r, 800));
   driverPort = await freePort();
   const nativePort = await freePort();
   const which = spawnSync("sh", ["-c", "command -v tauri-driver || echo $HOME/.cargo/bin/tauri-driver"], { encoding: "utf8" });
@@ -165,9 +166,15 @@ export async function fieldErrors(b) {
   return out;
 }
 
+/** A screenshot of the window, taken from the X display (WebKitWebDriver's own screenshot
+ * can hang on a page whose table keeps re-measuring itself). */
 export async function shot(b, name) {
   await new Promise((r) => setTimeout(r, 400));
-  await b.saveScreenshot(join(SHOTS, `${name}.png`));
+  const dir = process.env.FENGQIAO_SHOTS ?? SHOTS;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}.png`);
+  const r = spawnSync("import", ["-display", process.env.FENGQIAO_E2E_DISPLAY, "-window", "root", file], { stdio: "ignore" });
+  if (r.status !== 0) await b.saveScreenshot(file);
 }
 
 export async function menu(b, path) {
@@ -186,4 +193,34 @@ export async function buttonByText(b, label) {
   const btn = await b.$(`//button[normalize-space(.)="${label}"]`);
   await btn.waitForClickable({ timeout: 10000 });
   return btn;
+}
+
+/** First run with the usual answers: 东山镇司法所, its 调委会 and one 调解员, staff 李明. */
+export async function setUpOffice(b) {
+  await type(b, "office-name", "东山镇司法所");
+  await type(b, "division-code", "350502101");
+  await click(b, "next");
+  await type(b, "committee-name", "东山镇人民调解委员会");
+  await type(b, "number-prefix", "东山");
+  await click(b, "next");
+  await type(b, "mediator-name-0", "王秀英");
+  await choose(b, "mediator-gender-0", "女");
+  await click(b, "next");
+  await type(b, "staff-name", "李明");
+  await click(b, "finish");
+  await b.$('[data-test="dashboard"]').waitForDisplayed({ timeout: 10000 });
+}
+
+/** Runs `body` on a fresh app; a failure leaves a screenshot of the window behind. */
+export async function withApp(dataDir, body) {
+  const { browser: b, dataDir: dir } = await openApp(dataDir);
+  try {
+    await body(b, dir);
+  } catch (e) {
+    console.error(e);
+    await shot(b, `failed-${Date.now()}`).catch(() => {});
+    throw e;
+  } finally {
+    await b.deleteSession();
+  }
 }
