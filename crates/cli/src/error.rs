@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use fengqiao_render::RenderError;
 use fengqiao_store::{ImportProblem, StoreError};
 use serde_json::json;
 
@@ -30,6 +31,17 @@ pub enum CliError {
     /// What `render` refuses: a document it does not know, a record the document does not fit.
     #[error("{message}")]
     Render { code: &'static str, message: String },
+}
+
+impl From<RenderError> for CliError {
+    fn from(e: RenderError) -> Self {
+        match e {
+            RenderError::Store(e) => CliError::Store(e),
+            RenderError::Document(e) => CliError::Document(e),
+            RenderError::WrongSubject(m) => CliError::Usage(m),
+            e @ RenderError::NotApplicable(_) => CliError::render(e.code(), e.to_string()),
+        }
+    }
 }
 
 impl CliError {

@@ -7,7 +7,7 @@
 
 use crate::error::{DocError, Result};
 use crate::fonts::FontSet;
-use crate::layout::{layout, number_pages, Layout};
+use crate::layout::{layout, number_pages, Layout, Page};
 use crate::model::{Document, PageNumbers};
 use crate::pdf;
 
@@ -87,6 +87,22 @@ pub struct Bound {
 
 /// Lays out and binds the parts into one PDF.
 pub fn bind(title: &str, parts: &[Part], fonts: &FontSet) -> Result<Bound> {
+    let BoundPages { pages, parts } = bind_pages(title, parts, fonts)?;
+    Ok(Bound {
+        pdf: pdf::write(title, &pages, fonts)?,
+        parts,
+        sheets: pages.len(),
+    })
+}
+
+/// The bound file's pages, numbered, before they are written.
+pub struct BoundPages {
+    pub pages: Vec<Page>,
+    pub parts: Vec<PartPages>,
+}
+
+/// [`bind`] without writing the PDF: the pages, for other backends or a larger file.
+pub fn bind_pages(title: &str, parts: &[Part], fonts: &FontSet) -> Result<BoundPages> {
     let mut layouts: Vec<Option<Layout>> = parts
         .iter()
         .map(|p| match &p.source {
@@ -131,11 +147,9 @@ pub fn bind(title: &str, parts: &[Part], fonts: &FontSet) -> Result<Bound> {
         }
         pages.append(&mut l.pages);
     }
-    let sheets = pages.len();
-    Ok(Bound {
-        pdf: pdf::write(title, &pages, fonts)?,
+    Ok(BoundPages {
+        pages,
         parts: placed,
-        sheets,
     })
 }
 

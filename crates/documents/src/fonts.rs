@@ -72,14 +72,16 @@ pub struct Glyph {
 
 pub(crate) struct Face {
     pub(crate) font: ParsedFont,
-    upem: f32,
+    pub(crate) upem: f32,
+    /// The face's index in its file (a `.ttc` holds several).
+    pub(crate) index: usize,
 }
 
 impl Face {
     fn parse(bytes: &[u8], index: usize) -> Option<Face> {
         let font = ParsedFont::from_bytes(bytes, index, &mut Vec::new())?;
         let upem = font.pdf_font_metrics.units_per_em as f32;
-        (upem > 0.0).then_some(Face { font, upem })
+        (upem > 0.0).then_some(Face { font, upem, index })
     }
 
     fn glyph(&self, ch: char) -> Option<(u16, f32)> {

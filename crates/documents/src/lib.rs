@@ -18,12 +18,14 @@ pub mod layout;
 pub mod linebreak;
 pub mod model;
 pub mod pdf;
+pub mod svg;
 
-pub use binder::{bind, Bound, Part, PartPages, Source};
+pub use binder::{bind, bind_pages, Bound, BoundPages, Part, PartPages, Source};
 pub use error::{DocError, Result};
 pub use fonts::{FontConfig, FontFile, FontSet, Glyph};
 pub use layout::{layout, Layout, Page};
 pub use model::Document;
+pub use svg::page_svg;
 
 /// Lays out one document, numbers its pages in its own style, and writes the PDF.
 pub fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
@@ -32,10 +34,17 @@ pub fn render(doc: &Document, fonts: &FontSet) -> Result<Vec<u8>> {
 
 /// [`render`], also saying how many pages the PDF has.
 pub fn render_counted(doc: &Document, fonts: &FontSet) -> Result<(Vec<u8>, usize)> {
+    let pages = paginate(doc, fonts)?;
+    Ok((pdf::write(&doc.title, &pages, fonts)?, pages.len()))
+}
+
+/// Lays out one document and numbers its pages: what [`render`] writes, for the other
+/// backends ([`page_svg`]) and for several documents written as one PDF ([`pdf::write`]).
+pub fn paginate(doc: &Document, fonts: &FontSet) -> Result<Vec<Page>> {
     let mut l = layout(doc, fonts)?;
     let total = l.pages.len() as u32;
     layout::number_pages(fonts, &mut l.pages, l.page_numbers, 1, total);
-    Ok((pdf::write(&doc.title, &l.pages, fonts)?, l.pages.len()))
+    Ok(l.pages)
 }
 
 /// [`render`] into a file.

@@ -3,7 +3,7 @@
 use fengqiao_model::{AgreementForm, CaseFile, CaseSource, JcStatus};
 
 use super::*;
-use crate::binder::{bind, Bound, Part, Source};
+use crate::binder::{bind, bind_pages, Bound, BoundPages, Part, Source};
 use crate::error::Result;
 use crate::fonts::FontSet;
 
@@ -92,11 +92,20 @@ pub fn case_file_parts<'a>(file: &'a CaseFile, refs: &'a Refs<'a>) -> Vec<Part<'
 
 /// Renders the whole case file as one PDF; `Bound::parts` says where each document starts.
 pub fn case_file(file: &CaseFile, refs: &Refs, fonts: &FontSet) -> Result<Bound> {
-    let title = match file.case.case_no.as_deref() {
+    bind(&case_file_title(file), &case_file_parts(file, refs), fonts)
+}
+
+/// The whole case file's pages, numbered, before they are written (see [`case_file`]).
+pub fn case_file_pages(file: &CaseFile, refs: &Refs, fonts: &FontSet) -> Result<BoundPages> {
+    bind_pages(&case_file_title(file), &case_file_parts(file, refs), fonts)
+}
+
+/// "人民调解卷宗 （2026）东山调字第3号", the bound file's title.
+pub fn case_file_title(file: &CaseFile) -> String {
+    match file.case.case_no.as_deref() {
         Some(no) => format!("人民调解卷宗 {no}"),
         None => "人民调解卷宗".to_string(),
-    };
-    bind(&title, &case_file_parts(file, refs), fonts)
+    }
 }
 
 /// One part of the case file as it is in the bound file: the 卷内目录, 卷宗情况说明 and 封底 are

@@ -15,7 +15,7 @@ mod released;
 mod screening;
 mod statistics;
 
-pub use bundle::{case_file, case_file_part, case_file_parts};
+pub use bundle::{case_file, case_file_pages, case_file_part, case_file_parts, case_file_title};
 pub use cover::{back_cover, case_notes, contents, cover, Attachment};
 pub use forms::{application, intake_register, rights_notice};
 pub use kinds::{DocKind, Input};
