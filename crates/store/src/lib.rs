@@ -97,7 +97,24 @@ impl Store {
             return Err(StoreError::NotInitialized(path));
         }
         let mut conn = open_connection(&path, false)?;
-        schema::migrate(&mut conn)?;
+        schema::upgrade(&mut conn, data_dir, &schema::migrations(), clock())?;
+        Self::from_connection(conn, path, clock)
+    }
+
+    /// Opens an existing store, migrating it with `steps` instead of this program's schema.
+    /// For tests of upgrades only (e.g. a step that fails midway); not for the application.
+    #[doc(hidden)]
+    pub fn open_with_migrations(data_dir: &Path, clock: Clock, steps: &[schema::Step]) -> Result<Store> {
+        let path = data_dir.join(DB_FILE);
+        if !path.exists() {
+            return Err(StoreError::NotInitialized(path));
+        }
+        let mut conn = open_connection(&path, false)?;
+        schema::upgrade(&mut conn, data_dir, steps, clock())?;
+        Self::from_connection(conn, path, clock)
+    }
+
+    fn from_connection(conn: Connection, path: PathBuf, clock: Clock) -> Result<Store> {
         let setting = |key: &str| -> Result<Uuid> {
             let v: String = conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))?;
             Uuid::parse_str(&v).map_err(|_| StoreError::Corrupt(format!("设置项{key}不是有效的编号")))

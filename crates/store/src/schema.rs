@@ -1,6 +1,9 @@
 //! The schema, as forward-only migrations. `PRAGMA user_version` is the number of migrations
 //! applied; a database newer than this code is refused rather than opened.
 
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
 
 use crate::StoreError;
@@ -167,7 +170,7 @@ pub fn current_version() -> i64 {
     migrations().len() as i64
 }
 
-/// Applies the migrations not yet applied, each in its own transaction.
+/// Applies the migrations not yet applied, all in one transaction.
 pub fn migrate(conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
     migrate_to(conn, current_version())
 }
@@ -176,19 +179,93 @@ pub fn migrate(conn: &mut rusqlite::Connection) -> Result<(), StoreError> {
 pub fn migrate_to(conn: &mut rusqlite::Connection, target: i64) -> Result<(), StoreError> {
     let mut steps = migrations();
     let known = steps.len() as i64;
-    steps.truncate(target.clamp(0, known) as usize);
-    let have: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let have = version_of(conn)?;
     if have > known {
         return Err(StoreError::NewerSchema { found: have, supported: known });
     }
-    for (n, step) in steps.iter().enumerate().skip(have as usize) {
-        let tx = conn.transaction()?;
+    steps.truncate(target.clamp(0, known) as usize);
+    apply(conn, &steps)
+}
+
+/// `PRAGMA user_version`: the number of migrations applied.
+pub fn version_of(conn: &rusqlite::Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies the steps not yet applied in ONE transaction: a step that fails rolls back every
+/// step of this run, so the database stays at the version it had (and an older program that
+/// wrote it can still open it); the next run starts again from there.
+fn apply(conn: &mut rusqlite::Connection, steps: &[Step]) -> Result<(), StoreError> {
+    if version_of(conn)? >= steps.len() as i64 {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another process (the CLI beside the app) may have
+    // migrated the file meanwhile.
+    let have = version_of(&tx)?;
+    if have >= steps.len() as i64 {
+        return Ok(());
+    }
+    for step in &steps[have as usize..] {
         match step {
             Step::Sql(sql) => tx.execute_batch(sql)?,
             Step::Code(f) => f(&tx)?,
         }
-        tx.pragma_update(None, "user_version", (n + 1) as i64)?;
-        tx.commit()?;
     }
+    tx.pragma_update(None, "user_version", steps.len() as i64)?;
+    tx.commit()?;
     Ok(())
+}
+
+/// The folder inside the data directory where the automatic backups before an upgrade go.
+pub const BACKUP_DIR: &str = "backups";
+
+/// Brings an existing store up to `steps` when it is opened: a newer database is refused
+/// untouched; an older one is first copied to `DATA/backups/fengqiao-schema{OLD}-{time}.db`
+/// (nothing is changed if that copy fails), then migrated in one transaction. Returns the
+/// backup written, if any.
+pub(crate) fn upgrade(
+    conn: &mut rusqlite::Connection,
+    data_dir: &Path,
+    steps: &[Step],
+    now: DateTime<Utc>,
+) -> Result<Option<PathBuf>, StoreError> {
+    let known = steps.len() as i64;
+    let have = version_of(conn)?;
+    if have > known {
+        return Err(StoreError::NewerSchema { found: have, supported: known });
+    }
+    if have == known {
+        return Ok(None);
+    }
+    let backup = if have > 0 {
+        Some(backup_before_upgrade(conn, data_dir, have, now).map_err(|reason| StoreError::UpgradeBackupFailed { from: have, reason })?)
+    } else {
+        None
+    };
+    apply(conn, steps).map_err(|e| StoreError::UpgradeFailed {
+        from: have,
+        to: known,
+        backup: backup.clone().unwrap_or_default(),
+        reason: e.to_string(),
+    })?;
+    Ok(backup)
+}
+
+fn backup_before_upgrade(conn: &rusqlite::Connection, data_dir: &Path, version: i64, now: DateTime<Utc>) -> Result<PathBuf, String> {
+    let dir = data_dir.join(BACKUP_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("无法创建备份目录{}：{e}", dir.display()))?;
+    let stem = format!("fengqiao-schema{version}-{}", now.format("%Y%m%d-%H%M%S"));
+    let mut out = dir.join(format!("{stem}.db"));
+    for n in 2.. {
+        if !out.exists() {
+            break;
+        }
+        out = dir.join(format!("{stem}-{n}.db"));
+    }
+    conn.execute("VACUUM INTO ?1", [out.to_string_lossy()]).map_err(|e| {
+        let _ = std::fs::remove_file(&out);
+        format!("无法写入备份文件{}：{e}", out.display())
+    })?;
+    Ok(out)
 }

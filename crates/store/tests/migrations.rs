@@ -1,46 +1,204 @@
-//! Forward-only migrations: a database made by the previous schema (v1: records without the
-//! search index) opens, upgrades, and finds its records; a newer one is refused; a migration
-//! that fails leaves the database as it was.
+//! Forward-only migrations: a database made by each earlier schema version, with records,
+//! is backed up, opens, upgrades, and finds its records; a newer one is refused; a migration
+//! that fails (also midway through a step) leaves the database as it was, still usable by the
+//! program that wrote it, and the next start migrates it.
 
 use fengqiao_model::*;
-use fengqiao_store::{schema, DisputeFilter, Store, DB_FILE};
+use fengqiao_store::{schema, search, sync, DisputeFilter, Store, DB_FILE};
 use rusqlite::Connection;
 
-/// Writes a v1 database the way the v1 code did: settings, an office, a person, a case with
-/// a party, and their change-log entries.
-fn make_v1(dir: &std::path::Path) -> (uuid::Uuid, uuid::Uuid) {
-    let mut conn = Connection::open(dir.join(DB_FILE)).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    schema::migrate_to(&mut conn, 1).unwrap();
-    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(v, 1);
-    let office = uuid::Uuid::now_v7();
+/// Writes records into a database of schema version `version` the way the code of that
+/// version did: the rows with their change-log entries, the search index from version 2 on,
+/// the field clocks from version 8 on; from version 6 a snoozed reminder, from version 7 a
+/// change that came from the county.
+fn write_records(conn: &mut Connection, version: i64, office: uuid::Uuid, device: uuid::Uuid, person_name: &str, title: &str) -> uuid::Uuid {
     let person = uuid::Uuid::now_v7();
     let case = uuid::Uuid::now_v7();
     let party = uuid::Uuid::now_v7();
-    let device = uuid::Uuid::now_v7();
     let t = "2025-03-01T02:00:00.000000Z";
     let meta = |id: uuid::Uuid| format!(r#""id":"{id}","org_id":"{office}","created_at":"{t}","updated_at":"{t}","created_by":"旧版","version":1,"deleted":false,"draft":false"#);
-    let rows = [
-        ("organization", office, None, format!(r#"{{{},"name":"西岭镇司法所","org_type":"judicial_office","division_code":"350502102"}}"#, meta(office))),
-        ("person", person, None, format!(r#"{{{},"name":"张伟","gender":"1"}}"#, meta(person))),
-        ("dispute_case", case, None, format!(r#"{{{},"title":"张伟与邻居排水纠纷","summary":"排水沟堵塞","status":"draft","requests":[]}}"#, meta(case).replace(r#""draft":false"#, r#""draft":true"#))),
+    let mut rows = vec![
+        ("person", person, None, format!(r#"{{{},"name":"{person_name}","gender":"1"}}"#, meta(person))),
+        ("dispute_case", case, None, format!(r#"{{{},"title":"{title}","summary":"排水沟堵塞","status":"draft","requests":[]}}"#, meta(case).replace(r#""draft":false"#, r#""draft":true"#))),
         ("case_party", party, Some(case), format!(r#"{{{},"case_id":"{case}","person_id":"{person}","role":"applicant"}}"#, meta(party))),
     ];
-    conn.execute("INSERT INTO settings VALUES ('device_id', ?1), ('office_id', ?2)", [device.to_string(), office.to_string()]).unwrap();
-    for (n, (table, id, parent, data)) in rows.iter().enumerate() {
-        conn.execute(
+    if version == 1 {
+        conn.execute("INSERT INTO settings VALUES ('device_id', ?1), ('office_id', ?2)", [device.to_string(), office.to_string()]).unwrap();
+        rows.insert(0, ("organization", office, None, format!(r#"{{{},"name":"西岭镇司法所","org_type":"judicial_office","division_code":"350502102"}}"#, meta(office))));
+    }
+    let tx = conn.transaction().unwrap();
+    for (table, id, parent, data) in &rows {
+        tx.execute(
             &format!("INSERT INTO {table} (id, org_id, parent_id, data, version, deleted, created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, 1, 0, ?5, ?5, '旧版')"),
             rusqlite::params![id.to_string(), office.to_string(), parent.map(|p| p.to_string()), data, t],
         )
         .unwrap();
-        conn.execute(
-            "INSERT INTO change_log (change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at) VALUES (?1, ?2, ?3, 'upsert', 1, ?4, '[]', ?5, ?6, ?7)",
-            rusqlite::params![uuid::Uuid::now_v7().to_string(), table, id.to_string(), data, format!("{:015}-{n:06}-{device}", 1740794400000i64), device.to_string(), t],
+        let seq: i64 = tx.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
+        let fields = r#"["name","title","summary","status"]"#;
+        tx.execute(
+            "INSERT INTO change_log (change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at) VALUES (?1, ?2, ?3, 'upsert', 1, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), table, id.to_string(), data, fields, format!("{:015}-{seq:06}-{device}", 1740794400000i64), device.to_string(), t],
         )
         .unwrap();
     }
+    if version >= 2 {
+        search::reindex(&tx, Kind::DisputeCase, case).unwrap();
+    }
+    if version >= 6 {
+        tx.execute(
+            "INSERT INTO reminder_state (reminder_id, action, due_on, until, reason, actor, at) VALUES (?1, 'snoozed', '2025-03-10', '2025-03-20', '当事人外出', '旧版', ?2)",
+            [format!("case_deadline:{case}"), t.to_string()],
+        )
+        .unwrap();
+    }
+    if version >= 7 {
+        tx.execute("UPDATE change_log SET origin = 'county', acked_at = ?2 WHERE record_id = ?1", [person.to_string(), t.to_string()]).unwrap();
+    }
+    if version >= 8 {
+        sync::backfill_clocks(&tx).unwrap();
+    }
+    tx.commit().unwrap();
+    case
+}
+
+/// A database of schema version `version` with records written at version 1 (an office, a
+/// person, a case with its party) and more written at `version` itself. Returns the office id
+/// and the two cases.
+fn make_at(dir: &std::path::Path, version: i64) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+    let mut conn = Connection::open(dir.join(DB_FILE)).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    schema::migrate_to(&mut conn, 1).unwrap();
+    let office = uuid::Uuid::now_v7();
+    let device = uuid::Uuid::now_v7();
+    let first = write_records(&mut conn, 1, office, device, "张伟", "张伟与邻居排水纠纷");
+    schema::migrate_to(&mut conn, version).unwrap();
+    assert_eq!(schema::version_of(&conn).unwrap(), version);
+    let second = if version > 1 { write_records(&mut conn, version, office, device, "李秀英", "李秀英与物业费纠纷") } else { first };
+    (office, first, second)
+}
+
+fn make_v1(dir: &std::path::Path) -> (uuid::Uuid, uuid::Uuid) {
+    let (office, case, _) = make_at(dir, 1);
     (office, case)
+}
+
+/// The automatic backups in the data directory.
+fn backups(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir.join(schema::BACKUP_DIR)) else { return vec![] };
+    let mut all: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    all.sort();
+    all
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn every_earlier_schema_version_upgrades_with_its_records_after_a_backup() {
+    for version in 1..schema::current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let (office, first, second) = make_at(dir.path(), version);
+        let cases_before = count(&Connection::open(dir.path().join(DB_FILE)).unwrap(), "SELECT count(*) FROM dispute_case");
+        let changes_before = count(&Connection::open(dir.path().join(DB_FILE)).unwrap(), "SELECT count(*) FROM change_log");
+
+        let mut store = Store::open(dir.path()).unwrap_or_else(|e| panic!("version {version}: {e}"));
+        assert_eq!(schema::version_of(store.connection()).unwrap(), schema::current_version(), "version {version}");
+        assert_eq!(store.office_id(), office);
+        assert_eq!(store.office().unwrap().name.as_deref(), Some("西岭镇司法所"));
+
+        // The backup holds the database as it was, named with its schema version.
+        let made = backups(dir.path());
+        assert_eq!(made.len(), 1, "version {version}: {made:?}");
+        let name = made[0].file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.starts_with(&format!("fengqiao-schema{version}-")), "{name}");
+        let old = Connection::open_with_flags(&made[0], rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        assert_eq!(schema::version_of(&old).unwrap(), version);
+        assert_eq!(count(&old, "SELECT count(*) FROM dispute_case"), cases_before);
+
+        // Every record is there, found by the search index (backfilled or kept), and editable.
+        for (case, name) in [(first, "张伟"), (second, if version > 1 { "李秀英" } else { "张伟" })] {
+            let found = store.list_disputes(&DisputeFilter { query: Some(name.into()), ..Default::default() }).unwrap();
+            assert_eq!(found.total, 1, "version {version}: {name}");
+            assert_eq!(found.rows[0].case.meta.id, case);
+            assert_eq!(found.rows[0].party_names, name);
+        }
+        let c = store.connection();
+        assert_eq!(count(c, "SELECT count(*) FROM dispute_case"), cases_before);
+        assert_eq!(count(c, "SELECT count(*) FROM change_log"), changes_before);
+        assert_eq!(count(c, "SELECT count(*) FROM reminder_state"), if version >= 6 { 1 } else { 0 });
+        assert_eq!(count(c, "SELECT count(*) FROM change_log WHERE origin = 'county'"), if version >= 7 { 1 } else { 0 });
+        assert_eq!(count(c, "SELECT count(*) FROM field_clock"), count(c, "SELECT count(DISTINCT record_id) FROM change_log"));
+        let mut edited = store.require::<DisputeCase>(second).unwrap();
+        edited.occurred_place = Some("西岭村".into());
+        assert_eq!(store.save(edited).unwrap().record.meta.version, 2);
+        store.integrity_check().unwrap();
+        drop(store);
+
+        // Opening again neither migrates nor backs up.
+        drop(Store::open(dir.path()).unwrap());
+        assert_eq!(backups(dir.path()).len(), 1);
+    }
+}
+
+/// A step that does part of its work and then fails, as a migration interrupted midway.
+fn fails_midway(tx: &rusqlite::Transaction) -> Result<(), fengqiao_store::StoreError> {
+    tx.execute_batch("CREATE TABLE half_done (x INTEGER); UPDATE dispute_case SET data = json_set(data, '$.title', '改了一半');")?;
+    Err(fengqiao_store::StoreError::Corrupt("模拟升级中途失败".into()))
+}
+
+#[test]
+fn an_interrupted_migration_rolls_back_whole_and_the_next_start_succeeds() {
+    for version in [1, 3, schema::current_version() - 1] {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, first, second) = make_at(dir.path(), version);
+        // This program's steps with one more that fails midway, after the real ones ran in
+        // the same transaction.
+        let mut steps = schema::migrations();
+        steps.push(schema::Step::Code(fails_midway));
+        steps.push(schema::Step::Sql("CREATE TABLE never_reached (x INTEGER);"));
+        let err = Store::open_with_migrations(dir.path(), fengqiao_store::system_clock(), &steps).err().expect("the upgrade must fail");
+        assert_eq!(err.code(), "upgrade_failed");
+        let message = err.to_string();
+        assert!(message.contains("模拟升级中途失败") && message.contains("已全部撤销") && message.contains("记录没有丢失"), "{message}");
+        assert!(message.contains("县司法局"), "{message}");
+        let made = backups(dir.path());
+        assert_eq!(made.len(), 1);
+        assert!(message.contains(&made[0].display().to_string()), "the message names the backup: {message}");
+
+        // Nothing of the run stayed: the old version, no table of any step, the old data.
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        assert_eq!(schema::version_of(&conn).unwrap(), version);
+        assert_eq!(count(&conn, "SELECT count(*) FROM sqlite_master WHERE name IN ('half_done', 'never_reached', 'field_clock')"), if version >= 7 { 1 } else { 0 });
+        assert_eq!(count(&conn, "SELECT count(*) FROM dispute_case WHERE json_extract(data, '$.title') = '改了一半'"), 0);
+        drop(conn);
+
+        // The program of the old version still opens it, as it was.
+        let mut old_steps = schema::migrations();
+        old_steps.truncate(version as usize);
+        let old = Store::open_with_migrations(dir.path(), fengqiao_store::system_clock(), &old_steps).unwrap();
+        assert_eq!(old.require::<DisputeCase>(first).unwrap().title.as_deref(), Some("张伟与邻居排水纠纷"));
+        drop(old);
+
+        // And the next start of this program (the faulty step fixed) migrates it.
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(schema::version_of(store.connection()).unwrap(), schema::current_version());
+        assert!(store.require::<DisputeCase>(second).is_ok());
+        store.integrity_check().unwrap();
+    }
+}
+
+#[test]
+fn without_a_backup_nothing_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    make_v1(dir.path());
+    // A file where the backup folder should be: the backup cannot be written.
+    std::fs::write(dir.path().join(schema::BACKUP_DIR), "").unwrap();
+    let err = Store::open(dir.path()).err().expect("no upgrade without a backup");
+    assert_eq!(err.code(), "upgrade_backup_failed");
+    assert!(err.to_string().contains("没有做任何改动"), "{err}");
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(schema::version_of(&conn).unwrap(), 1);
 }
 
 #[test]
@@ -76,6 +234,10 @@ fn a_newer_database_is_refused_with_a_clear_message() {
     let err = Store::open(dir.path()).err().expect("a newer schema must be refused");
     assert_eq!(err.code(), "newer_schema");
     assert!(err.to_string().contains("请升级程序"), "{err}");
+    // Refused untouched: still version 99, no backup made.
+    let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+    assert_eq!(schema::version_of(&conn).unwrap(), 99);
+    assert!(backups(dir.path()).is_empty());
 }
 
 #[test]
@@ -87,7 +249,8 @@ fn a_failing_migration_rolls_back_and_leaves_the_data() {
     conn.execute_batch("CREATE TABLE search_doc (x INTEGER);").unwrap();
     drop(conn);
     let err = Store::open(dir.path()).err().expect("the migration must fail");
-    assert_eq!(err.code(), "database");
+    assert_eq!(err.code(), "upgrade_failed");
+    assert!(err.to_string().contains("请重新安装原来版本的程序"), "{err}");
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, 1, "the failed step is not recorded as applied");
