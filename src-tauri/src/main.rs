@@ -27,9 +27,10 @@ async fn run<T: Send + 'static>(
         .map_err(|e| AppError::new("internal", format!("内部错误：{e}")))?
 }
 
-/// `name(arg: Type) -> Output = path::function;` becomes an async Tauri command calling it.
+/// `name(arg: Type) -> Output = path::function;` becomes an async Tauri command calling it;
+/// `shell: [..]` lists the few commands that need the window itself (defined below).
 macro_rules! commands {
-    ($( $name:ident ( $($arg:ident : $ty:ty)? ) -> $out:ty = $body:path; )*) => {
+    ($( $name:ident ( $($arg:ident : $ty:ty)? ) -> $out:ty = $body:path; )* shell: [$($shell:ident),* $(,)?]) => {
         $(
             #[tauri::command]
             async fn $name(state: St<'_> $(, $arg: $ty)?) -> Result<$out, AppError> {
@@ -37,7 +38,7 @@ macro_rules! commands {
             }
         )*
         fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$($name),*]
+            tauri::generate_handler![$($name,)* $($shell),*]
         }
     };
 }
@@ -86,9 +87,26 @@ commands! {
     set_county_server(server: Option<String>) -> settings::SettingsView = settings::set_county_server;
     check_id_number(input: String) -> idcheck::IdCheck = id_check;
     validate_record(input: validate::ValidateInput) -> Issues = validate::validate_record;
+    shell: [app_ready]
+}
+
+/// When the process started, for the cold-start figure.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// The UI calls this once its first screen is interactive (data shown, input accepted).
+/// With FENGQIAO_EXIT_WHEN_READY set it prints the time since launch and quits: the cold-start
+/// benchmark (ui/e2e/bench.mjs) runs the real app this way.
+#[tauri::command]
+fn app_ready(app: tauri::AppHandle, screen: String) {
+    if std::env::var_os("FENGQIAO_EXIT_WHEN_READY").is_some() {
+        let ms = STARTED.get().map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
+        println!("ready {screen} {ms:.1}");
+        app.exit(0);
+    }
 }
 
 fn main() {
+    STARTED.get_or_init(std::time::Instant::now);
     let launch = env::parse_args(std::env::args().skip(1)).unwrap_or_else(|e| {
         eprintln!("错误：{e}\n\n{}", env::USAGE);
         std::process::exit(2)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test: the Rust workspace, the UI's type check and unit tests, the TypeScript bindings
+# being current, and the end-to-end tests of the real desktop app (WebdriverIO + tauri-driver
+# + WebKitWebDriver under Xvfb). `.ci/run` installs what this needs on a fresh Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+if [[ ! -d ui/node_modules ]]; then
+  step "npm ci (ui)"
+  npm --prefix ui ci --no-audit --no-fund
+fi
+
+# The desktop embeds ui/dist at compile time, so the UI is built before cargo compiles it.
+step "UI: type check and build"
+npm --prefix ui run build
+
+step "cargo test --workspace --locked"
+cargo test --workspace --locked
+
+step "TypeScript bindings are current (ui/src/generated)"
+FENGQIAO_CHECK_BINDINGS=1 cargo test -p fengqiao-app --features ts --locked --test bindings
+
+step "UI unit tests (Vitest)"
+npm --prefix ui run test:unit
+
+step "desktop end-to-end tests"
+cargo build -p fengqiao-desktop --locked
+npm --prefix ui run test:e2e
