@@ -110,27 +110,24 @@ pub fn router(store: Arc<dyn CountyStore>) -> Router {
         }))
 }
 
-/// Checks the protocol version of the protocol's endpoints (426 otherwise) and names the
-/// server's version on every response.
+/// Agrees on the protocol version with the client on the protocol's endpoints (426 when
+/// there is none in common) and names the version spoken on every response.
 async fn protocol_header(req: Request, next: Next) -> Response {
+    let mut speak = PROTOCOL_VERSION;
     if PROTOCOL_PATHS.contains(&req.uri().path()) {
-        let sent = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?").trim().to_string());
-        let ok = sent.as_deref().and_then(|v| v.parse::<u32>().ok()) == Some(PROTOCOL_VERSION);
-        if !ok {
-            let message = match sent {
-                None => format!("请求缺少协议版本头 {PROTOCOL_HEADER}，本服务器使用协议版本{PROTOCOL_VERSION}，请升级客户端"),
-                Some(v) => format!(
-                    "客户端的协议版本“{}”本服务器不支持（支持版本{PROTOCOL_VERSION}），请升级客户端或服务器",
-                    v.chars().take(20).collect::<String>()
-                ),
-            };
-            let mut resp = ApiError::new(StatusCode::UPGRADE_REQUIRED, "unsupported_protocol", message).into_response();
-            resp.headers_mut().insert(PROTOCOL_HEADER, HeaderValue::from(PROTOCOL_VERSION));
-            return resp;
+        let sent = req.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().unwrap_or("?"));
+        match negotiate(sent, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION) {
+            Ok(v) => speak = v,
+            Err(why) => {
+                let message = why.message(OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION);
+                let mut resp = ApiError::new(StatusCode::UPGRADE_REQUIRED, "unsupported_protocol", message).into_response();
+                resp.headers_mut().insert(PROTOCOL_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+                return resp;
+            }
         }
     }
     let mut resp = next.run(req).await;
-    resp.headers_mut().insert(PROTOCOL_HEADER, HeaderValue::from(PROTOCOL_VERSION));
+    resp.headers_mut().insert(PROTOCOL_HEADER, HeaderValue::from(speak));
     resp
 }
 

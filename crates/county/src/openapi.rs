@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document served at `/api/v1/openapi.json`, written by hand beside the
 //! protocol types; `tests/http.rs` checks its schemas against what the types serialize.
 
-use fengqiao_sync::protocol::{MAX_BATCH, MAX_BODY_BYTES, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use fengqiao_sync::protocol::{MAX_BATCH, MAX_BODY_BYTES, OLDEST_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION};
 use serde_json::{json, Value};
 
 fn error_response(description: &str) -> Value {
@@ -23,8 +23,11 @@ pub fn document() -> Value {
         "name": PROTOCOL_HEADER,
         "in": "header",
         "required": true,
-        "description": format!("协议版本，当前为{PROTOCOL_VERSION}；缺少或不支持时返回426"),
-        "schema": { "type": "integer", "enum": [PROTOCOL_VERSION] }
+        "description": format!(
+            "客户端支持的协议版本，新的在前，逗号分隔（如“2, 1”）；服务器支持版本{OLDEST_PROTOCOL_VERSION}至{PROTOCOL_VERSION}，\
+             采用其中最新的一个并在回复的同名头中写明；没有共同版本或缺少时返回426"
+        ),
+        "schema": { "type": "string", "example": PROTOCOL_VERSION.to_string() }
     });
     let encoding_param = json!({
         "name": "Content-Encoding",

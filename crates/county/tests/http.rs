@@ -328,10 +328,10 @@ async fn bad_requests_get_a_4xx_and_a_clear_message() {
     expect_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
     expect_error(proto(c.get(s.url("/api/v1/pull?since=abc"))).bearer_auth(&token).send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request").await;
 
-    // Protocol version.
+    // Protocol version: missing, or none in common (see protocol_versions_are_negotiated).
     let r = c.post(s.url("/api/v1/push")).bearer_auth(&token).body("{\"changes\": []}").send().await.unwrap();
     expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
-    let r = c.post(s.url("/api/v1/push")).header(PROTOCOL_HEADER, "2").bearer_auth(&token).body("{\"changes\": []}").send().await.unwrap();
+    let r = c.post(s.url("/api/v1/push")).header(PROTOCOL_HEADER, "x").bearer_auth(&token).body("{\"changes\": []}").send().await.unwrap();
     expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
 
     // Enrollment: a used code, a malformed request.
@@ -363,6 +363,64 @@ async fn bad_requests_get_a_4xx_and_a_clear_message() {
 
     // The server is still well.
     assert_eq!(c.get(s.url("/api/v1/health")).send().await.unwrap().status(), StatusCode::OK);
+}
+
+/// The office on the previous release (0.1, which sends `fengqiao-protocol: 1`) syncs with
+/// this county; an office on a later release offering a newer version too is answered in
+/// the newest version the county speaks; one speaking only versions the county does not is
+/// told, with a 426, which side to upgrade — and this build's sync client works throughout.
+#[tokio::test]
+async fn protocol_versions_are_negotiated() {
+    let dir = tempfile::tempdir().unwrap();
+    let (office, code) = add_office(dir.path(), "城关镇司法所");
+    let code_b = new_code(dir.path(), office);
+    let s = Server::start(dir.path(), false);
+    let c = client();
+    let as_release = |rb: reqwest::RequestBuilder, offered: &str| rb.header(PROTOCOL_HEADER, offered.to_string());
+    let spoken = |r: &reqwest::Response| r.headers().get(PROTOCOL_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+
+    // The previous release: the header as 0.1 sent it, every endpoint.
+    let device = Uuid::now_v7();
+    let body = serde_json::to_vec(&EnrollRequest { enrollment_code: code, device_id: device, device_name: "旧版本机".into(), office_id: None }).unwrap();
+    let r = as_release(c.post(s.url("/api/v1/enroll")), "1").body(body).send().await.unwrap();
+    assert_eq!((r.status(), spoken(&r)), (StatusCode::OK, Some("1".into())));
+    let old: EnrollResponse = r.json_body().await;
+    let change = person_created(office, device, Uuid::now_v7(), 1_000);
+    let r = as_release(c.post(s.url("/api/v1/push")), "1").bearer_auth(&old.device_token).json_bytes(&PushRequest { changes: vec![change.clone()] }).send().await.unwrap();
+    assert_eq!((r.status(), spoken(&r)), (StatusCode::OK, Some("1".into())));
+    assert_eq!(r.json_body::<PushResponse>().await.results[0].status, PushStatus::Applied);
+
+    // This build's client (what the agent uses) on a second PC pulls it, and pushes back.
+    let new_device = Uuid::now_v7();
+    let anon = fengqiao_sync::client::Client::new(&s.base, None, Default::default()).unwrap();
+    let enrolled = anon
+        .enroll(&EnrollRequest { enrollment_code: code_b, device_id: new_device, device_name: "新版本机".into(), office_id: Some(office) })
+        .await
+        .unwrap();
+    let current = fengqiao_sync::client::Client::new(&s.base, Some(&enrolled.device_token), Default::default()).unwrap();
+    assert_eq!(current.pull(0, 100).await.unwrap().changes, vec![change.clone()]);
+    let back = person_created(office, new_device, Uuid::now_v7(), 2_000);
+    assert_eq!(current.push(&PushRequest { changes: vec![back.clone()] }).await.unwrap().results[0].status, PushStatus::Applied);
+    let r = as_release(c.get(s.url("/api/v1/pull?since=0")), "1").bearer_auth(&old.device_token).send().await.unwrap();
+    assert_eq!(r.json_body::<PullResponse>().await.changes, vec![back]);
+
+    // A later release offering a newer version first is answered in this county's newest.
+    let r = as_release(c.get(s.url("/api/v1/pull?since=0")), &format!("{}, {}", PROTOCOL_VERSION + 1, PROTOCOL_VERSION)).bearer_auth(&old.device_token).send().await.unwrap();
+    assert_eq!((r.status(), spoken(&r)), (StatusCode::OK, Some(PROTOCOL_VERSION.to_string())));
+
+    // Nothing in common: 426, saying which side to upgrade; nothing written.
+    let r = as_release(c.post(s.url("/api/v1/push")), &(PROTOCOL_VERSION + 1).to_string())
+        .bearer_auth(&old.device_token)
+        .json_bytes(&PushRequest { changes: vec![person_created(office, device, Uuid::now_v7(), 3_000)] })
+        .send()
+        .await
+        .unwrap();
+    let e = expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
+    assert!(e.message.contains("升级县服务器"), "{e:?}");
+    let r = as_release(c.post(s.url("/api/v1/push")), "0").bearer_auth(&old.device_token).json_bytes(&PushRequest { changes: vec![] }).send().await.unwrap();
+    let e = expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
+    assert!(e.message.contains("请升级本机的枫桥司法所工作台"), "{e:?}");
+    assert_eq!(current.pull(0, 100).await.unwrap().changes, vec![change]);
 }
 
 #[tokio::test]

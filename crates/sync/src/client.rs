@@ -161,8 +161,11 @@ impl Client {
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, ClientError> {
-        let resp = req.header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string()).send().await.map_err(network)?;
+        let resp = req.header(PROTOCOL_HEADER, offered_versions()).send().await.map_err(network)?;
         let status = resp.status();
+        if status.is_success() {
+            check_spoken(resp.headers().get(PROTOCOL_HEADER))?;
+        }
         let bytes = resp.bytes().await.map_err(network)?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| ClientError::BadResponse(format!("不是预期的JSON：{e}")));
@@ -181,6 +184,25 @@ impl Client {
             s if s.is_client_error() => ClientError::Refused { status: s.as_u16(), code, message },
             s => ClientError::BadResponse(format!("意外的HTTP状态{s}")),
         })
+    }
+}
+
+/// The server names the version it answers in; one this build does not speak (a server that
+/// ignored the offer) is refused rather than misread. A server that names none (a plain HTTP
+/// proxy's answer, or the health check of an old server) is taken as version 1.
+fn check_spoken(header: Option<&HeaderValue>) -> Result<(), ClientError> {
+    let Some(value) = header else { return Ok(()) };
+    let text = value.to_str().unwrap_or("?").trim();
+    match text.parse::<u32>() {
+        Ok(v) if (OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&v) => Ok(()),
+        _ => Err(ClientError::Refused {
+            status: 426,
+            code: "unsupported_protocol".into(),
+            message: format!(
+                "县服务器用同步协议版本“{}”回复，本机程序只支持版本{OLDEST_PROTOCOL_VERSION}至{PROTOCOL_VERSION}，请升级本机的枫桥司法所工作台",
+                text.chars().take(20).collect::<String>()
+            ),
+        }),
     }
 }
 
@@ -227,6 +249,15 @@ mod tests {
         assert_eq!(c.url("api/v1/push").as_str(), "http://127.0.0.1:9000/county/api/v1/push");
         assert!(is_loopback(&Url::parse("http://[::1]:80/").unwrap()) && is_loopback(&Url::parse("http://localhost/").unwrap()));
         assert!(!is_loopback(&Url::parse("http://10.0.0.1/").unwrap()));
+    }
+
+    #[test]
+    fn the_version_the_server_answers_in_is_checked() {
+        assert!(check_spoken(None).is_ok());
+        assert!(check_spoken(Some(&HeaderValue::from(PROTOCOL_VERSION))).is_ok());
+        let err = check_spoken(Some(&HeaderValue::from(PROTOCOL_VERSION + 1))).unwrap_err();
+        assert!(matches!(&err, ClientError::Refused { status: 426, .. }), "{err:?}");
+        assert!(err.to_string().contains("请升级本机"), "{err}");
     }
 
     #[test]

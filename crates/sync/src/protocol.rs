@@ -12,8 +12,14 @@
 //!   other PCs of the office, and the county's own (e.g. a 刑满释放人员通知书).
 //! - `GET /api/v1/health` — [`Health`].
 //!
-//! Every request and response carries the header [`PROTOCOL_HEADER`] with the sender's
-//! protocol version; a server answers 426 with an [`ErrorBody`] to a version it cannot speak.
+//! Version negotiation: a request to enroll, push or pull carries the header
+//! [`PROTOCOL_HEADER`] with the versions the client speaks, newest first (`2, 1`; a client of
+//! release 0.1 sends `1`). The server speaks the newest of them within
+//! [`OLDEST_PROTOCOL_VERSION`]`..=`[`PROTOCOL_VERSION`] ([`negotiate`]) and names it in the same
+//! header of its answer; a client older than the server thus keeps working as long as the
+//! server still speaks its version. None in common (or the header missing) is 426 with an
+//! [`ErrorBody`] saying which side to upgrade. Versions change only for incompatible changes:
+//! a new optional field is not one (both sides ignore fields they do not know).
 //! Errors are 4xx/5xx with an [`ErrorBody`] whose message is Chinese.
 //!
 //! What the county server (`fengqiao-county`) answers, by status and [`ErrorBody::code`]:
@@ -28,7 +34,9 @@
 //! - 413 `too_large`: the body exceeds [`MAX_BODY_BYTES`] after decompression, or a push holds
 //!   more than [`MAX_BATCH`] changes; split the batch.
 //! - 415 `unsupported_encoding`: a `Content-Encoding` other than `gzip` or `identity`.
-//! - 426 `unsupported_protocol`: the protocol header is missing (enroll, push, pull) or not 1.
+//! - 426 `unsupported_protocol`: the protocol header is missing (enroll, push, pull) or offers
+//!   no version the server speaks; the message says whether the office's program or the
+//!   county server is the one to upgrade.
 //! - 5xx (`internal`, `unavailable`): the county's fault; retry later.
 //!
 //! Request bodies may be gzip-compressed (`Content-Encoding: gzip`); responses are gzip when
@@ -43,8 +51,61 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
+/// The newest protocol version this build speaks.
 pub const PROTOCOL_VERSION: u32 = 1;
+/// The oldest version this build still speaks (a county keeps answering offices that old).
+pub const OLDEST_PROTOCOL_VERSION: u32 = 1;
 pub const PROTOCOL_HEADER: &str = "fengqiao-protocol";
+
+/// What a client of this build sends in [`PROTOCOL_HEADER`]: its versions, newest first.
+pub fn offered_versions() -> String {
+    (OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).rev().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Why no version could be agreed on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsupported {
+    Missing,
+    /// Not a list of numbers.
+    Malformed(String),
+    /// Every version offered is older than the server's oldest: the office upgrades.
+    ClientTooOld { newest_offered: u32 },
+    /// Every version offered is newer than the server's newest: the county upgrades.
+    ClientTooNew { oldest_offered: u32 },
+}
+
+impl Unsupported {
+    /// The Chinese message of the 426 answer.
+    pub fn message(&self, oldest: u32, newest: u32) -> String {
+        let range = if oldest == newest { format!("{newest}") } else { format!("{oldest}至{newest}") };
+        match self {
+            Unsupported::Missing => format!("请求缺少同步协议版本头 {PROTOCOL_HEADER}（县服务器支持协议版本{range}），请升级本机的枫桥司法所工作台"),
+            Unsupported::Malformed(v) => format!("同步协议版本头“{v}”无法识别（县服务器支持协议版本{range}），请升级本机的枫桥司法所工作台"),
+            Unsupported::ClientTooOld { newest_offered } => format!(
+                "本机程序的同步协议版本{newest_offered}已过旧，县服务器只支持协议版本{range}：请升级本机的枫桥司法所工作台后再同步，记录保存在本机，不会丢失"
+            ),
+            Unsupported::ClientTooNew { oldest_offered } => format!(
+                "本机程序的同步协议版本{oldest_offered}比县服务器新（服务器支持协议版本{range}）：请联系县司法局升级县服务器（fengqiao-county），记录保存在本机，不会丢失"
+            ),
+        }
+    }
+}
+
+/// The version a server speaking `oldest..=newest` answers a client whose header is `offered`:
+/// the newest version offered within that range.
+pub fn negotiate(offered: Option<&str>, oldest: u32, newest: u32) -> Result<u32, Unsupported> {
+    let offered = offered.map(str::trim).filter(|v| !v.is_empty()).ok_or(Unsupported::Missing)?;
+    let versions: Vec<u32> = offered
+        .split(',')
+        .map(|v| v.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| Unsupported::Malformed(offered.chars().take(20).collect()))?;
+    if let Some(v) = versions.iter().copied().filter(|v| (oldest..=newest).contains(v)).max() {
+        return Ok(v);
+    }
+    let (min, max) = (versions.iter().copied().min().unwrap_or(0), versions.iter().copied().max().unwrap_or(0));
+    Err(if max < oldest { Unsupported::ClientTooOld { newest_offered: max } } else { Unsupported::ClientTooNew { oldest_offered: min } })
+}
 /// Most changes in one push, and in one pull page.
 pub const MAX_BATCH: usize = 500;
 /// Largest request body the county accepts (after decompression).
@@ -149,4 +210,27 @@ pub struct ErrorBody {
     pub code: String,
     /// Chinese, for the clerk or the county's IT staff.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_picks_the_newest_common_version() {
+        // A client of release 0.1 sends "1".
+        assert_eq!(negotiate(Some("1"), 1, 1), Ok(1));
+        assert_eq!(negotiate(Some("1"), 1, 2), Ok(1));
+        assert_eq!(negotiate(Some("2, 1"), 1, 1), Ok(1));
+        assert_eq!(negotiate(Some(" 3,2,1 "), 1, 2), Ok(2));
+        assert_eq!(negotiate(Some("1, 2"), 1, 2), Ok(2));
+        assert_eq!(negotiate(None, 1, 1), Err(Unsupported::Missing));
+        assert_eq!(negotiate(Some(" "), 1, 1), Err(Unsupported::Missing));
+        assert_eq!(negotiate(Some("v1"), 1, 1), Err(Unsupported::Malformed("v1".into())));
+        assert_eq!(negotiate(Some("1"), 2, 3), Err(Unsupported::ClientTooOld { newest_offered: 1 }));
+        assert_eq!(negotiate(Some("3, 2"), 1, 1), Err(Unsupported::ClientTooNew { oldest_offered: 2 }));
+        assert!(Unsupported::ClientTooOld { newest_offered: 1 }.message(2, 3).contains("请升级本机"));
+        assert!(Unsupported::ClientTooNew { oldest_offered: 2 }.message(1, 1).contains("升级县服务器"));
+        assert_eq!(offered_versions(), (OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).rev().map(|v| v.to_string()).collect::<Vec<_>>().join(", "));
+    }
 }
