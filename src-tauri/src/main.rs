@@ -28,9 +28,9 @@ async fn run<T: Send + 'static>(
 }
 
 /// `name(arg: Type) -> Output = path::function;` becomes an async Tauri command calling it;
-/// `shell: [..]` lists the few commands that need the window itself (defined below).
+/// the leading `shell [..];` lists the few commands that need the window itself (defined below).
 macro_rules! commands {
-    ($( $name:ident ( $($arg:ident : $ty:ty)? ) -> $out:ty = $body:path; )* shell: [$($shell:ident),* $(,)?]) => {
+    (shell [$($shell:ident),* $(,)?]; $( $name:ident ( $($arg:ident : $ty:ty)? ) -> $out:ty = $body:path; )*) => {
         $(
             #[tauri::command]
             async fn $name(state: St<'_> $(, $arg: $ty)?) -> Result<$out, AppError> {
@@ -48,6 +48,7 @@ fn id_check(s: &AppState, input: String) -> Result<idcheck::IdCheck, AppError> {
 }
 
 commands! {
+    shell [app_ready];
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
@@ -87,7 +88,6 @@ commands! {
     set_county_server(server: Option<String>) -> settings::SettingsView = settings::set_county_server;
     check_id_number(input: String) -> idcheck::IdCheck = id_check;
     validate_record(input: validate::ValidateInput) -> Issues = validate::validate_record;
-    shell: [app_ready]
 }
 
 /// When the process started, for the cold-start figure.
