@@ -88,6 +88,35 @@ commands! {
     set_county_server(server: Option<String>) -> settings::SettingsView = settings::set_county_server;
     check_id_number(input: String) -> idcheck::IdCheck = id_check;
     validate_record(input: validate::ValidateInput) -> Issues = validate::validate_record;
+    record_reminders(input: reminders::RecordRemindersInput) -> Vec<ReminderItem> = reminders::record_reminders;
+    acknowledge_reminder(input: reminders::AcknowledgeInput) -> ReminderItem = reminders::acknowledge_reminder;
+    snooze_reminder(input: reminders::SnoozeInput) -> ReminderItem = reminders::snooze_reminder;
+    reminder_settings() -> reminders::ReminderSettingsPage = reminders::reminder_settings;
+    save_reminder_settings(input: reminders::ReminderSettingsView) -> reminders::ReminderSettingsPage = reminders::save_reminder_settings;
+    import_preview(input: excel::ImportInput) -> excel::ImportPreview = excel::import_preview;
+    import_commit(token: u64) -> excel::ImportResult = excel::import_commit;
+    import_cancel(token: u64) -> () = excel::import_cancel;
+    export_xlsx(input: excel::ExportInput) -> excel::ExportResult = excel::export_xlsx;
+}
+
+/// The once-a-day notification: the decision is `reminders::daily_notification` (it remembers
+/// the day in the store); this only shows it, at start and then every quarter of an hour.
+fn notify_daily(app: tauri::AppHandle, state: Arc<AppState>) {
+    use tauri_plugin_notification::NotificationExt;
+    std::thread::spawn(move || loop {
+        match reminders::daily_notification(&state) {
+            Ok(Some(n)) => {
+                if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
+                    eprintln!("提示：无法显示桌面通知：{e}");
+                }
+            }
+            Ok(None) => {}
+            // Before first run there is nothing to remind of.
+            Err(e) if e.code == "not_initialized" => {}
+            Err(e) => eprintln!("提示：检查到期提醒时出错：{e}"),
+        }
+        std::thread::sleep(std::time::Duration::from_secs(15 * 60));
+    });
 }
 
 /// When the process started, for the cold-start figure.
@@ -127,8 +156,15 @@ fn main() {
         std::process::exit(2)
     });
     let state = Arc::new(AppState::open(data_dir, clock));
+    let notifier = state.clone();
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
+        .setup(move |app| {
+            notify_daily(app.handle().clone(), notifier);
+            Ok(())
+        })
         .invoke_handler(handlers())
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {
