@@ -36,6 +36,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         crate::released::ReleasedQuery, crate::released::ReleasedPage, crate::released::ReleasedView, crate::released::ReleasedInput,
         crate::released::ReleaseFromHelpInput,
         statistics::StatisticsView, statistics::PeriodInput,
+        crate::print::PrintableDocument, crate::print::PrintInput, crate::print::Printed, crate::print::BatchInput, crate::print::BatchStatus,
         idcheck::IdCheck, crate::validate::ValidateInput, Issues,
         reminders::RecordRemindersInput, reminders::AcknowledgeInput, reminders::SnoozeInput,
         reminders::ReminderSettingsPage, reminders::ReminderSettingsView, reminders::DailyNotification,

@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod env;
 pub mod excel;
 pub mod idcheck;
+pub mod print;
 pub mod released;
 pub mod reminders;
 pub mod screening;
