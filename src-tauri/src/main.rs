@@ -47,8 +47,20 @@ fn id_check(s: &AppState, input: String) -> Result<idcheck::IdCheck, AppError> {
     Ok(idcheck::check_id_number(s, input))
 }
 
+/// Opens a PDF of the print folder in the system's viewer, where the clerk prints it. Opening
+/// is the shell's concern (tauri-plugin-opener, called from Rust: the webview gets no opener
+/// permission); which file may be opened is fengqiao-app's.
+#[tauri::command]
+async fn open_print(app: tauri::AppHandle, state: St<'_>, file_name: String) -> Result<(), AppError> {
+    use tauri_plugin_opener::OpenerExt;
+    let path = run(state, move |s| print::open_path(s, file_name)).await?;
+    app.opener()
+        .open_path(path.to_string_lossy(), None::<&str>)
+        .map_err(|e| AppError::new("open", format!("无法用本机的PDF阅读器打开“{}”：{e}", path.display())))
+}
+
 commands! {
-    shell [app_ready];
+    shell [app_ready, open_print];
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
@@ -80,6 +92,11 @@ commands! {
     save_assessment_change(input: AssessmentChange) -> released::ReleasedView = released::save_assessment_change;
     release_from_help(input: released::ReleaseFromHelpInput) -> released::ReleasedView = released::release_from_help;
     statistics(input: statistics::PeriodInput) -> statistics::StatisticsView = statistics::statistics;
+    print_documents() -> Vec<print::PrintableDocument> = print::documents;
+    print(input: print::PrintInput) -> print::Printed = print::print;
+    print_batch(input: print::BatchInput) -> print::BatchStatus = print::start_batch;
+    print_batch_status(id: u64) -> print::BatchStatus = print::batch_status;
+    print_batch_cancel(id: u64) -> print::BatchStatus = print::cancel_batch;
     settings() -> settings::SettingsView = settings::settings;
     save_organization(input: Organization) -> settings::SettingsView = settings::save_organization;
     save_mediator(input: Mediator) -> settings::SettingsView = settings::save_mediator;
@@ -158,6 +175,7 @@ fn main() {
     let state = Arc::new(AppState::open(data_dir, clock));
     let notifier = state.clone();
     tauri::Builder::default()
+        .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .manage(state)
