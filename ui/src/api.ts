@@ -45,6 +45,17 @@ import type { StaffInput } from "./generated/StaffInput";
 import type { IdCheck } from "./generated/IdCheck";
 import type { ValidateInput } from "./generated/ValidateInput";
 import type { Issues } from "./generated/Issues";
+import type { ReminderItem } from "./generated/ReminderItem";
+import type { RecordRemindersInput } from "./generated/RecordRemindersInput";
+import type { AcknowledgeInput } from "./generated/AcknowledgeInput";
+import type { SnoozeInput } from "./generated/SnoozeInput";
+import type { ReminderSettingsPage } from "./generated/ReminderSettingsPage";
+import type { ReminderSettingsView } from "./generated/ReminderSettingsView";
+import type { ImportInput } from "./generated/ImportInput";
+import type { ImportPreview } from "./generated/ImportPreview";
+import type { ImportResult } from "./generated/ImportResult";
+import type { ExportInput } from "./generated/ExportInput";
+import type { ExportResult } from "./generated/ExportResult";
 
 export type { AppError };
 
@@ -118,4 +129,13 @@ export const api = {
 
   checkIdNumber: (input: string) => call<IdCheck>("check_id_number", { input }),
   validate: (input: ValidateInput) => call<Issues>("validate_record", { input }),
+  recordReminders: (input: RecordRemindersInput) => call<ReminderItem[]>("record_reminders", { input }),
+  acknowledgeReminder: (input: AcknowledgeInput) => call<ReminderItem>("acknowledge_reminder", { input }),
+  snoozeReminder: (input: SnoozeInput) => call<ReminderItem>("snooze_reminder", { input }),
+  reminderSettings: () => call<ReminderSettingsPage>("reminder_settings"),
+  saveReminderSettings: (input: ReminderSettingsView) => call<ReminderSettingsPage>("save_reminder_settings", { input }),
+  importPreview: (input: ImportInput) => call<ImportPreview>("import_preview", { input }),
+  importCommit: (token: number) => call<ImportResult>("import_commit", { token }),
+  importCancel: (token: number) => call<null>("import_cancel", { token }),
+  exportXlsx: (input: ExportInput) => call<ExportResult>("export_xlsx", { input }),
 };
