@@ -38,6 +38,11 @@ import type { AssessmentChange } from "./generated/AssessmentChange";
 import type { ReleaseFromHelpInput } from "./generated/ReleaseFromHelpInput";
 import type { StatisticsView } from "./generated/StatisticsView";
 import type { PeriodInput } from "./generated/PeriodInput";
+import type { PrintableDocument } from "./generated/PrintableDocument";
+import type { PrintInput } from "./generated/PrintInput";
+import type { Printed } from "./generated/Printed";
+import type { BatchInput } from "./generated/BatchInput";
+import type { BatchStatus } from "./generated/BatchStatus";
 import type { SettingsView } from "./generated/SettingsView";
 import type { Organization } from "./generated/Organization";
 import type { Mediator } from "./generated/Mediator";
@@ -119,6 +124,14 @@ export const api = {
   releaseFromHelp: (input: ReleaseFromHelpInput) => call<ReleasedView>("release_from_help", { input }),
 
   statistics: (input: PeriodInput) => call<StatisticsView>("statistics", { input }),
+
+  printDocuments: () => call<PrintableDocument[]>("print_documents"),
+  print: (input: PrintInput) => call<Printed>("print", { input }),
+  printBatch: (input: BatchInput) => call<BatchStatus>("print_batch", { input }),
+  printBatchStatus: (id: number) => call<BatchStatus>("print_batch_status", { id }),
+  printBatchCancel: (id: number) => call<BatchStatus>("print_batch_cancel", { id }),
+  /** The PDF in the system's viewer (the shell's tauri-plugin-opener). */
+  openPrint: (fileName: string) => call<null>("open_print", { fileName }),
 
   settings: () => call<SettingsView>("settings"),
   saveOrganization: (input: Organization) => call<SettingsView>("save_organization", { input }),

@@ -1,0 +1,80 @@
+// 打印 from a case file: 打印全部卷宗 makes the PDF in the data directory's print folder and
+// shows its first page in the app (drawn by the documents crate, not by the webview's PDF
+// support); 卷宗封面 from the menu; 取消 closes the preview.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { startDriver, stopDriver, withApp, setUpOffice, menu, shot, text, BIN } from "./harness.mjs";
+
+before(startDriver);
+after(stopDriver);
+
+const CLI = process.env.FENGQIAO_CLI ?? join(dirname(BIN), "fengqiao-cli");
+
+function pdfText(file) {
+  const r = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+  assert.equal(r.status, 0, `pdftotext ${file}`);
+  return r.stdout;
+}
+
+test("a case's whole 卷宗 prints from the case file and its first page is previewed", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e-print-"));
+  await withApp(dataDir, async (b) => setUpOffice(b));
+  // Cases with parties, sessions and agreements, as an office would have them.
+  const demo = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", "4"], {
+    encoding: "utf8",
+    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00" },
+  });
+  assert.equal(demo.status, 0, demo.stderr);
+
+  await withApp(dataDir, async (b) => {
+    await menu(b, "cases");
+    const link = await b.$('[data-test="ledger"] .el-table__body tr a');
+    await link.waitForClickable({ timeout: 20000 });
+    await link.click();
+    await b.$('[data-test="case-file"]').waitForDisplayed({ timeout: 10000 });
+    const caseNo = (await text(b, '[data-test="case-no"]')).trim();
+    assert.match(caseNo, /调字第\d+号/);
+
+    // The split button's main half: 打印全部卷宗.
+    const main = await b.$('[data-test="print-menu"] button');
+    await main.waitForClickable({ timeout: 10000 });
+    assert.equal((await main.getText()).trim(), "打印全部卷宗");
+    await main.click();
+    const page = await b.$('[data-test="print-preview-page"]');
+    await page.waitForDisplayed({ timeout: 30000 });
+    assert.match(await page.getAttribute("src"), /^data:image\/svg\+xml/);
+    // The image really drew (a broken SVG has no natural size).
+    await b.waitUntil(async () => (await b.execute((el) => el.complete && el.naturalWidth > 0, page)), { timeout: 5000 });
+    const meta = await text(b, '[data-test="print-preview-meta"]');
+    assert.match(meta, /共\d+页/);
+    await b.action("pointer").move({ x: 5, y: 5 }).perform().catch(() => {});
+    await shot(b, "print-preview");
+
+    const prints = join(dataDir, "prints");
+    const files = readdirSync(prints);
+    const whole = files.find((f) => f.startsWith("人民调解卷宗（全卷）"));
+    assert.ok(whole, `the 卷宗 in ${prints}: ${files}`);
+    assert.ok(meta.includes(join(prints, whole)), meta);
+    const t = pdfText(join(prints, whole));
+    assert.match(t, /卷内目录/);
+    assert.ok(t.includes(caseNo), `${caseNo} in the 卷宗`);
+    assert.ok(whole.includes(caseNo), `the file is named with the case: ${whole}`);
+
+    await b.$('[data-test="print-cancel"]').click();
+    await page.waitForDisplayed({ reverse: true, timeout: 5000 });
+
+    // One document from the menu: the cover.
+    await b.$('[data-test="print-menu"] .el-dropdown__caret-button').click();
+    const cover = await b.$('[data-test="print-cover"]');
+    await cover.waitForClickable({ timeout: 5000 });
+    await cover.click();
+    await b.$('[data-test="print-preview-page"]').waitForDisplayed({ timeout: 20000 });
+    assert.match(await text(b, ".el-dialog__title"), /^打印预览：卷宗封面/);
+    assert.ok(readdirSync(prints).some((f) => f.startsWith("卷宗封面")));
+    await shot(b, "print-preview-cover");
+  });
+});
