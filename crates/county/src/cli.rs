@@ -1,4 +1,5 @@
-//! The command line: `serve`, `office add|code|list|devices|revoke`, `export`, `notice add`.
+//! The command line: `serve`, `office add|code|list|devices|revoke`, `export`, `notice add`,
+//! `user add|list`.
 //! Every subcommand takes `--data DIR` (embedded SQLite) or `--database postgres://…`.
 
 use std::io::Write;
@@ -13,6 +14,8 @@ use uuid::Uuid;
 use crate::error::{CountyError, Result};
 use crate::store::{self, CountyStore, Office};
 use crate::{auth, export, http, notice};
+
+mod user;
 
 #[derive(Debug, Parser)]
 #[command(name = "fengqiao-county", version, about = "枫桥县级服务器（县司法局）：司法所同步接口、设备注册、通知书下发、数据导出")]
@@ -74,6 +77,11 @@ pub enum Command {
     Notice {
         #[command(subcommand)]
         command: NoticeCommand,
+    },
+    /// 县司法局账号（管理界面登录用）
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
     },
 }
 
@@ -231,6 +239,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             .await
         }
         Command::Office { command } => office(command).await,
+        Command::User { command } => user::run(command).await,
         Command::Export { store, office, out: path } => {
             let s = store.open().await?;
             let o = office_by_key(&*s, &office).await?;

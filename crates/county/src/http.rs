@@ -41,6 +41,7 @@ const PROTOCOL_PATHS: [&str; 3] = ["/api/v1/enroll", "/api/v1/push", "/api/v1/pu
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn CountyStore>,
+    pub dashboard: Arc<crate::dashboard::Dashboard>,
 }
 
 /// An error response: status, machine-readable code, Chinese message.
@@ -94,7 +95,15 @@ impl From<CountyError> for ApiError {
 
 /// The router with every layer, ready to serve.
 pub fn router(store: Arc<dyn CountyStore>) -> Router {
+    router_with(store, false)
+}
+
+/// The router, its dashboard's session cookies marked `Secure` when served over TLS.
+pub fn router_with(store: Arc<dyn CountyStore>, secure_cookies: bool) -> Router {
+    let mut dashboard = crate::dashboard::Dashboard::new(store.clone()).expect("a temporary directory for the dashboard");
+    dashboard.secure_cookies = secure_cookies;
     Router::new()
+        .merge(crate::dashboard::routes::router())
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/enroll", post(enroll))
@@ -102,7 +111,7 @@ pub fn router(store: Arc<dyn CountyStore>) -> Router {
         .route("/api/v1/pull", get(pull))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(AppState { store })
+        .with_state(AppState { store, dashboard: Arc::new(dashboard) })
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn(protocol_header))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
@@ -343,7 +352,10 @@ async fn push(State(s): State<AppState>, Device(d): Device, JsonBody(req): JsonB
     if req.changes.len() > MAX_BATCH {
         return Err(ApiError::too_large(format!("一次最多推送{MAX_BATCH}条变更（本次{}条），请分批发送", req.changes.len())));
     }
-    let results = s.store.push(d.office_id, d.id, req.changes, Utc::now()).await?;
+    let now = Utc::now();
+    let sent: std::collections::HashMap<uuid::Uuid, (String, uuid::Uuid)> = req.changes.iter().map(|c| (c.change_id, (c.kind.clone(), c.record_id))).collect();
+    let results = s.store.push(d.office_id, d.id, req.changes, now).await?;
+    crate::dashboard::note_rejections(&*s.store, d, &sent, &results, now).await?;
     Ok(Json(PushResponse { results }))
 }
 
@@ -374,7 +386,7 @@ pub async fn serve(store: Arc<dyn CountyStore>, listen: &str, tls: Option<Tls>, 
         .map_err(|e| CountyError::Invalid(format!("无法监听{listen}：{e}")))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app = router(store);
+    let app = router_with(store, tls.is_some());
     let handle = axum_server::Handle::new();
     tokio::spawn({
         let handle = handle.clone();

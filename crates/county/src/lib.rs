@@ -2,9 +2,11 @@
 //! enrollment and device tokens, the county's notices to offices, and the export of an
 //! office's records, over an embedded SQLite database or PostgreSQL behind one trait.
 
+pub mod accounts;
 pub mod apply;
 pub mod auth;
 pub mod cli;
+pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod http;

@@ -422,6 +422,57 @@ async fn notice_reaches_the_office(s: &dyn CountyStore) {
     assert!(lines.iter().all(|l| matches!(l, fengqiao_model::ExportLine::ReleasedPerson(f) if f.person.as_ref().map(|p| p.meta.id) == Some(done.person_id))));
 }
 
+/// County accounts, sessions (expiring, ended by sign-out), settings and the refused changes.
+async fn accounts_sessions_and_settings(s: &dyn CountyStore) {
+    use fengqiao_county::store::dashboard::Rejection;
+    use fengqiao_county::store::{Role, User};
+    let now = Utc::now();
+    let admin = User { id: Uuid::now_v7(), name: "张科长".into(), role: Role::Admin, created_at: now };
+    let viewer = User { id: Uuid::now_v7(), name: "李干事".into(), role: Role::Viewer, created_at: now + Duration::seconds(1) };
+    assert!(s.create_user(&admin, "$argon2id$hash-a").await.unwrap());
+    assert!(s.create_user(&viewer, "$argon2id$hash-v").await.unwrap());
+    assert!(!s.create_user(&User { id: Uuid::now_v7(), ..admin.clone() }, "x").await.unwrap(), "a name is taken once");
+    let (u, hash) = s.user_by_name("李干事").await.unwrap().unwrap();
+    assert_eq!((u.id, u.role, hash.as_str()), (viewer.id, Role::Viewer, "$argon2id$hash-v"));
+    assert!(s.user_by_name("王五").await.unwrap().is_none());
+    let names: Vec<String> = s.users().await.unwrap().into_iter().map(|u| u.name).collect();
+    assert_eq!(names, ["张科长", "李干事"]);
+
+    s.create_session("tok-a", admin.id, now, now + Duration::hours(8)).await.unwrap();
+    s.create_session("tok-old", viewer.id, now - Duration::hours(9), now - Duration::hours(1)).await.unwrap();
+    assert_eq!(s.session("tok-a", now).await.unwrap().map(|u| u.name), Some("张科长".into()));
+    assert!(s.session("tok-a", now + Duration::hours(8)).await.unwrap().is_none(), "expired at its time");
+    assert!(s.session("tok-old", now).await.unwrap().is_none());
+    assert!(s.session("nope", now).await.unwrap().is_none());
+    assert!(s.delete_session("tok-a", now).await.unwrap());
+    assert!(s.session("tok-a", now).await.unwrap().is_none(), "signed out");
+    assert!(!s.delete_session("tok-a", now).await.unwrap());
+
+    assert!(s.setting("dashboard").await.unwrap().is_none());
+    s.set_setting("dashboard", &json!({"offline_days": 3}), now).await.unwrap();
+    s.set_setting("dashboard", &json!({"offline_days": 5, "county_name": "某县司法局"}), now).await.unwrap();
+    assert_eq!(s.setting("dashboard").await.unwrap().unwrap()["offline_days"], 5);
+
+    // Refused changes, noted once each; the backlog counts them and what devices still miss.
+    let o = office(s, "城关镇司法所").await;
+    let (a, _) = device(s, &o).await;
+    let (b, _) = device(s, &o).await;
+    for i in 0..3 {
+        s.push(o.id, a.id, vec![person_created(o.id, a.id, Uuid::now_v7(), 1_000 + i)], now).await.unwrap();
+    }
+    let r = Rejection { change_id: Uuid::now_v7(), device_id: a.id, kind: "person".into(), record_id: Uuid::now_v7(), reason: "格式不对".into(), at: now };
+    s.record_rejections(o.id, &[r.clone(), r.clone()]).await.unwrap();
+    s.record_rejections(o.id, &[r.clone()]).await.unwrap();
+    let listed = s.rejections(o.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].reason, "格式不对");
+    let backlog = s.backlogs().await.unwrap().into_iter().find(|(id, _)| *id == o.id).unwrap().1;
+    assert_eq!((backlog.undelivered, backlog.rejected), (3, 1), "b has pulled nothing; a's own changes are not for a");
+    s.pull(o.id, b.id, 0, MAX_BATCH, now).await.unwrap();
+    let backlog = s.backlogs().await.unwrap().into_iter().find(|(id, _)| *id == o.id).unwrap().1;
+    assert_eq!(backlog.undelivered, 0);
+}
+
 trait Rounded {
     fn with_rounded_time(self) -> Self;
 }
@@ -470,4 +521,5 @@ conformance!(
     concurrent_pushes_serialize,
     records_come_back_as_stored,
     notice_reaches_the_office,
+    accounts_sessions_and_settings,
 );

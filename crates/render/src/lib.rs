@@ -120,6 +120,13 @@ pub fn pages(store: &Store, kind: DocKind, subject: Subject, fonts: &FontSet) ->
     }
 }
 
+/// The 统计表 of figures that do not come from one store (the county's roll-up of its
+/// offices), laid out as the office's own.
+pub fn statistics_pages(s: &CaseStatistics, fonts: &FontSet) -> Result<Paged, RenderError> {
+    let doc = cat::statistics_table(&statistics(s, Period { from: s.from, to: s.to }));
+    Ok(Paged { pages: paginate(&doc, fonts)?, title: doc.title })
+}
+
 /// Everything the catalogue looks up by id: the office, committees and units, mediators.
 struct Lookups {
     office: Organization,

@@ -159,7 +159,8 @@ impl StatRow {
         }
     }
 
-    fn add(&mut self, o: &StatRow) {
+    /// Adds every column of `o` (a roll-up of units' rows).
+    pub fn add(&mut self, o: &StatRow) {
         self.total += o.total;
         self.party_count += o.party_count;
         self.success += o.success;

@@ -3,6 +3,7 @@
 //! push plan (`crate::apply`) in one transaction per batch and pass one conformance suite
 //! (`tests/conformance.rs`).
 
+pub mod dashboard;
 mod postgres;
 mod sqlite;
 
@@ -19,6 +20,7 @@ use uuid::Uuid;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use dashboard::{DashboardStore, Role, User};
 
 use crate::error::Result;
 
@@ -26,7 +28,7 @@ use crate::error::Result;
 pub const DB_FILE: &str = "county.db";
 
 /// Schema version this program writes; a database of a newer version is refused.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How long a device's `last_seen_at` may lag: it is written at most this often.
 pub const LAST_SEEN_RESOLUTION_SECS: i64 = 60;
@@ -131,7 +133,7 @@ pub enum EnrollOutcome {
 }
 
 #[async_trait]
-pub trait CountyStore: Send + Sync + 'static {
+pub trait CountyStore: dashboard::DashboardStore + Send + Sync + 'static {
     /// Answers when the database is reachable.
     async fn ping(&self) -> Result<()>;
     async fn create_office(&self, office: &Office) -> Result<()>;

@@ -20,6 +20,8 @@ use super::*;
 use crate::apply::{self, Current};
 use crate::error::CountyError;
 
+mod dashboard;
+
 const SCHEMA_V1: &str = "
 CREATE TABLE offices (
     id UUID PRIMARY KEY,
@@ -127,6 +129,10 @@ impl PgStore {
         if version < 1 {
             tx.batch_execute(SCHEMA_V1).await?;
             tx.execute("INSERT INTO schema_version (version) VALUES (1)", &[]).await?;
+        }
+        if version < 2 {
+            tx.batch_execute(dashboard::SCHEMA_V2).await?;
+            tx.execute("INSERT INTO schema_version (version) VALUES (2)", &[]).await?;
         }
         tx.commit().await?;
         Ok(())

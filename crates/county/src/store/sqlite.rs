@@ -16,6 +16,8 @@ use super::*;
 use crate::apply::{self, Current};
 use crate::error::CountyError;
 
+mod dashboard;
+
 const SCHEMA_V1: &str = "
 CREATE TABLE offices (
     id TEXT PRIMARY KEY,
@@ -122,6 +124,10 @@ fn open_sync(dir: &Path) -> Result<Connection> {
     if version < 1 {
         tx.execute_batch(SCHEMA_V1)?;
         tx.execute("INSERT INTO schema_version (version) VALUES (1)", [])?;
+    }
+    if version < 2 {
+        tx.execute_batch(dashboard::SCHEMA_V2)?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (2)", [])?;
     }
     tx.commit()?;
     Ok(conn)

@@ -1,0 +1,890 @@
+//! The county dashboard: every figure is computed by the office store's own code
+//! (`fengqiao_store::stats`, `fengqiao_store::reminders`) over the records the county holds.
+//!
+//! For each office the dashboard keeps a *mirror*: an office store (`fengqiao_store::Store`)
+//! fed with the office's changes exactly as a new PC of that office would pull them
+//! (`Store::apply_remote`, the same merge). Before a query the mirror pulls what arrived since
+//! its cursor; then the 统计表, the §3.4 metrics and the reminders are the office's own
+//! functions run on it, and county figures are sums of the offices' numerators and
+//! denominators. The mirrors live in a cache directory rebuilt when the server starts.
+
+pub mod routes;
+pub mod ui;
+pub mod xlsx;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use fengqiao_model::*;
+use fengqiao_store::reminders::{period_containing, ReminderSettings, Rule, Severity};
+use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, StatRow, Targets};
+use fengqiao_store::{DisputeFilter, Store, MAX_PAGE_SIZE};
+use fengqiao_sync::protocol::MAX_BATCH;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{CountyError, Result};
+use crate::store::{CountyStore, Office, OfficeSummary};
+
+/// The key of the county's settings in the store.
+pub const SETTINGS_KEY: &str = "dashboard";
+
+/// What the county configures: when an office counts as not heard from, the reminder periods
+/// (排查 frequency per level, 帮教 visit frequency per risk class, the report calendar) and the
+/// metrics' targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CountySettings {
+    /// 填报单位 of the rolled-up 统计表.
+    pub county_name: String,
+    /// An office whose last sync is older than this many days is highlighted.
+    pub offline_days: i64,
+    pub reminders: ReminderSettings,
+    pub targets: Targets,
+}
+
+impl Default for CountySettings {
+    fn default() -> Self {
+        CountySettings { county_name: "县司法局".into(), offline_days: 7, reminders: ReminderSettings::default(), targets: Targets::default() }
+    }
+}
+
+impl CountySettings {
+    /// Refuses what no rule can work with, in Chinese.
+    pub fn check(&self) -> Result<()> {
+        if self.county_name.trim().is_empty() || self.county_name.chars().count() > 60 {
+            return Err(CountyError::Invalid("填报单位不能为空，不能超过60个字符".into()));
+        }
+        if !(1..=365).contains(&self.offline_days) {
+            return Err(CountyError::Invalid("“多少天未同步视为失联”应为1到365天".into()));
+        }
+        self.reminders.check().map_err(|e| CountyError::Invalid(e.to_string()))?;
+        let t = &self.targets;
+        for (label, v) in [
+            ("调解成功率目标", t.mediation_success),
+            ("协议履行率目标", t.performance),
+            ("排查调处率目标", t.screening_handled),
+            ("排查成功率目标", t.screening_success),
+            ("衔接率目标", t.handover),
+            ("必接必送率目标", t.must_escort),
+            ("安置率目标", t.resettlement),
+            ("帮教率目标", t.help),
+            ("重新犯罪率上限", t.reoffense_below),
+        ] {
+            if v.is_some_and(|v| !(0.0..=1.0).contains(&v)) {
+                return Err(CountyError::Invalid(format!("{label}应在0%到100%之间")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An office's mirror: its store, and how far it has pulled.
+struct Mirror {
+    cursor: tokio::sync::Mutex<i64>,
+    store: Arc<Mutex<Store>>,
+}
+
+pub struct Dashboard {
+    pub store: Arc<dyn CountyStore>,
+    /// Session cookies marked `Secure` (served over TLS).
+    pub secure_cookies: bool,
+    dir: PathBuf,
+    _temp: Option<tempfile::TempDir>,
+    mirrors: Mutex<HashMap<Uuid, Arc<Mirror>>>,
+}
+
+fn blocking_err(e: fengqiao_store::StoreError) -> CountyError {
+    CountyError::Corrupt(format!("司法所数据无法统计：{e}"))
+}
+
+/// The office's date today (UTC+8).
+pub fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+impl Dashboard {
+    /// A dashboard whose mirrors live in a temporary directory, removed when it is dropped.
+    pub fn new(store: Arc<dyn CountyStore>) -> Result<Dashboard> {
+        let temp = tempfile::Builder::new().prefix("fengqiao-county-dashboard-").tempdir()?;
+        Ok(Dashboard { store, secure_cookies: false, dir: temp.path().to_path_buf(), _temp: Some(temp), mirrors: Mutex::new(HashMap::new()) })
+    }
+
+    /// A dashboard whose mirrors live in `dir` (emptied first).
+    pub fn in_dir(store: Arc<dyn CountyStore>, dir: &Path) -> Result<Dashboard> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        Ok(Dashboard { store, secure_cookies: false, dir: dir.to_path_buf(), _temp: None, mirrors: Mutex::new(HashMap::new()) })
+    }
+
+    pub async fn settings(&self) -> Result<CountySettings> {
+        match self.store.setting(SETTINGS_KEY).await? {
+            Some(v) => Ok(serde_json::from_value(v)?),
+            None => Ok(CountySettings::default()),
+        }
+    }
+
+    pub async fn set_settings(&self, s: &CountySettings) -> Result<()> {
+        s.check()?;
+        self.store.set_setting(SETTINGS_KEY, &serde_json::to_value(s)?, Utc::now()).await
+    }
+
+    /// The office's mirror, brought up to date with what the county holds.
+    async fn mirror(&self, office: &Office) -> Result<Arc<Mirror>> {
+        let existing = self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).get(&office.id).cloned();
+        let m = match existing {
+            Some(m) => m,
+            None => {
+                let dir = self.dir.join(office.id.to_string());
+                let org = office.org_id.unwrap_or(office.id);
+                let store = tokio::task::spawn_blocking(move || {
+                    if dir.exists() {
+                        std::fs::remove_dir_all(&dir)?;
+                    }
+                    Store::init_for_enrollment(&dir, fengqiao_model::new_id(), org, fengqiao_store::system_clock()).map_err(blocking_err)
+                })
+                .await??;
+                let m = Arc::new(Mirror { cursor: tokio::sync::Mutex::new(0), store: Arc::new(Mutex::new(store)) });
+                self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).entry(office.id).or_insert(m).clone()
+            }
+        };
+        let mut cursor = m.cursor.lock().await;
+        loop {
+            let page = self.store.pull(office.id, Uuid::nil(), *cursor, MAX_BATCH, Utc::now()).await?;
+            if !page.changes.is_empty() {
+                let entries: Vec<_> = page.changes.into_iter().map(fengqiao_sync::agent::from_wire).collect();
+                let st = m.store.clone();
+                tokio::task::spawn_blocking(move || st.lock().unwrap_or_else(|p| p.into_inner()).apply_remote(&entries).map_err(blocking_err)).await??;
+            }
+            *cursor = page.next_cursor;
+            if !page.more {
+                break;
+            }
+        }
+        drop(cursor);
+        Ok(m)
+    }
+
+    /// Runs `f` on the office's up-to-date mirror.
+    async fn with<T: Send + 'static>(&self, office: &Office, f: impl FnOnce(&Store) -> fengqiao_store::Result<T> + Send + 'static) -> Result<T> {
+        let m = self.mirror(office).await?;
+        let st = m.store.clone();
+        tokio::task::spawn_blocking(move || f(&st.lock().unwrap_or_else(|p| p.into_inner())).map_err(blocking_err)).await?
+    }
+
+    /// The offices a query covers: one (by id) or all.
+    async fn scope(&self, office: Option<Uuid>) -> Result<Vec<Office>> {
+        let all: Vec<Office> = self.store.offices().await?.into_iter().map(|s| s.office).collect();
+        match office {
+            None => Ok(all),
+            Some(id) => {
+                let o = all.into_iter().find(|o| o.id == id).ok_or_else(|| CountyError::NotFound(format!("没有编号为{id}的司法所")))?;
+                Ok(vec![o])
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 司法所
+
+    pub async fn offices(&self) -> Result<OfficesView> {
+        let settings = self.settings().await?;
+        let backlogs: HashMap<Uuid, _> = self.store.backlogs().await?.into_iter().collect();
+        let now = Utc::now();
+        let limit = now - Duration::days(settings.offline_days);
+        let offices = self
+            .store
+            .offices()
+            .await?
+            .into_iter()
+            .map(|s| {
+                let b = backlogs.get(&s.office.id).copied().unwrap_or_default();
+                let silent = s.last_sync_at.is_none_or(|t| t < limit);
+                let days = s.last_sync_at.map(|t| (now - t).num_days());
+                OfficeRow { summary: s, undelivered: b.undelivered, rejected: b.rejected, silent, days_since_sync: days }
+            })
+            .collect();
+        Ok(OfficesView { offline_days: settings.offline_days, offices })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 统计
+
+    /// Figures of the county (or one office) for a period: sums of each office's 统计表 row
+    /// and of the numerators and denominators of its §3.4 rates.
+    pub async fn figures(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>) -> Result<Figures> {
+        check_period(from, to)?;
+        let offices = self.scope(office).await?;
+        let targets = self.settings().await?.targets;
+        let months = months(from, to);
+        let mut total = StatRow::empty(RowKind::OwnTotal, None, "合计");
+        let mut per_office = Vec::new();
+        let mut all_rates: Vec<Vec<Rate>> = Vec::new();
+        let mut by_month: Vec<MonthCount> = months.iter().map(|(m, _, _)| MonthCount { month: m.clone(), cases: 0, success: 0 }).collect();
+        for o in &offices {
+            let t = targets.clone();
+            let ms = months.clone();
+            let (table, metrics, month_rows) = self
+                .with(o, move |s| {
+                    let table = s.case_statistics(from, to)?;
+                    let metrics = s.metrics(from, to, &t)?;
+                    let mut month_rows = Vec::new();
+                    for (_, a, b) in &ms {
+                        let r = s.case_statistics(*a, *b)?.own_total;
+                        month_rows.push((r.total, r.success));
+                    }
+                    Ok((table, metrics, month_rows))
+                })
+                .await?;
+            total.add(&table.own_total);
+            for (m, (c, s)) in by_month.iter_mut().zip(month_rows) {
+                m.cases += c;
+                m.success += s;
+            }
+            let rates: Vec<Rate> = metrics.rates().into_iter().cloned().collect();
+            per_office.push(OfficeFigures {
+                office_id: o.id,
+                name: o.name.clone(),
+                cases: table.own_total.total,
+                success: table.own_total.success,
+                difficult: table.own_total.difficult,
+                amount_wan: table.own_total.amount_wan.clone(),
+                rates: rates.clone(),
+            });
+            all_rates.push(rates);
+        }
+        let rates = match all_rates.first() {
+            None => Vec::new(),
+            Some(first) => (0..first.len()).map(|i| sum_rates(all_rates.iter().map(|r| &r[i]))).collect(),
+        };
+        let by_source = vec![
+            SourceCount { code: CaseSource::Proactive.code(), label: CaseSource::Proactive.label(), count: total.sources.proactive },
+            SourceCount { code: CaseSource::PartyApplication.code(), label: CaseSource::PartyApplication.label(), count: total.sources.party_application },
+            SourceCount { code: CaseSource::Referral.code(), label: CaseSource::Referral.label(), count: total.sources.referral },
+        ];
+        Ok(Figures {
+            from,
+            to,
+            office: office.and_then(|_| offices.first().map(|o| o.name.clone())),
+            cases: total.total,
+            party_count: total.party_count,
+            success: total.success,
+            difficult: total.difficult,
+            amount_cents: total.amount_cents,
+            amount_wan: total.amount_wan.clone(),
+            screening_rounds: total.prevention.screening_rounds,
+            by_type: total.by_dispute_type.clone(),
+            by_source,
+            by_month,
+            rates,
+            per_office,
+        })
+    }
+
+    /// The cases behind a figure (read-only): the cases counted in the period (the 统计表's
+    /// rule), narrowed by `figure`: `cases`, `success`, `difficult`, `type:CODE`,
+    /// `source:CODE`, `month:YYYY-MM`.
+    pub async fn drill(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>, figure: &str) -> Result<Vec<DrillRow>> {
+        check_period(from, to)?;
+        let (mut from, mut to) = (from, to);
+        let test = Figure::parse(figure)?;
+        if let Figure::Month(y, m) = test {
+            let (a, b) = month_bounds(y, m);
+            from = from.max(a);
+            to = to.min(b);
+        }
+        let mut out = Vec::new();
+        for o in self.scope(office).await? {
+            let test = test.clone();
+            let name = o.name.clone();
+            let id = o.id;
+            let rows = self
+                .with(&o, move |s| {
+                    let mut rows = Vec::new();
+                    let mut page = 1;
+                    loop {
+                        let p = s.list_disputes(&DisputeFilter { accepted_from: Some(from), accepted_to: Some(to), page, page_size: MAX_PAGE_SIZE, ..Default::default() })?;
+                        let n = p.rows.len();
+                        rows.extend(p.rows.into_iter().map(|r| (r.case, r.party_names)));
+                        if n == 0 || (page as i64) * (MAX_PAGE_SIZE as i64) >= p.total {
+                            break;
+                        }
+                        page += 1;
+                    }
+                    Ok(rows)
+                })
+                .await?;
+            for (c, parties) in rows {
+                if counted(&c) && test.matches(&c) {
+                    out.push(DrillRow::new(id, &name, &c, parties));
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.accepted_on, &a.case_no).cmp(&(b.accepted_on, &b.case_no)));
+        Ok(out)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 零报告
+
+    /// The unit × period matrix of 排查 from `from` to `to`: for each 村(居) and 乡镇(街道)
+    /// 调委会 of each office, each period of its level's frequency: items found, zero report,
+    /// a round that reported neither, or missing.
+    pub async fn compliance(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>) -> Result<Compliance> {
+        check_period(from, to)?;
+        let settings = self.settings().await?.reminders;
+        let today = today();
+        let mut rows = Vec::new();
+        for o in self.scope(office).await? {
+            let s2 = settings.clone();
+            let name = o.name.clone();
+            let id = o.id;
+            let units = self.with(&o, move |s| compliance_rows(s, &s2, from, to, today)).await?;
+            rows.extend(units.into_iter().map(|mut u| {
+                u.office_id = id;
+                u.office_name = name.clone();
+                u
+            }));
+        }
+        let mut totals = BTreeMap::new();
+        for r in &rows {
+            for c in &r.cells {
+                *totals.entry(c.status.code()).or_insert(0) += 1;
+            }
+        }
+        Ok(Compliance {
+            from,
+            to,
+            village_period: settings.screening_village_period,
+            township_period: settings.screening_township_period,
+            rows,
+            totals,
+        })
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 逾期事项
+
+    /// The overdue work of every office (or one), by the county's reminder settings, grouped.
+    pub async fn late(&self, office: Option<Uuid>) -> Result<Vec<LateGroup>> {
+        let settings = self.settings().await?.reminders;
+        let today = today();
+        let mut groups: Vec<LateGroup> = LATE_GROUPS.iter().map(|(code, label, _)| LateGroup { code, label, items: Vec::new() }).collect();
+        for o in self.scope(office).await? {
+            let s2 = settings.clone();
+            let items = self
+                .with(&o, move |s| {
+                    let mut out = Vec::new();
+                    for r in s.compute_reminders(&s2, today)? {
+                        if r.severity != Severity::Overdue {
+                            continue;
+                        }
+                        let risk = match (r.rule, r.record_id) {
+                            (Rule::HelpVisit, Some(id)) => s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string()),
+                            _ => None,
+                        };
+                        out.push((r, risk));
+                    }
+                    Ok(out)
+                })
+                .await?;
+            for (r, risk) in items {
+                let Some(g) = LATE_GROUPS.iter().position(|(_, _, rules)| rules.contains(&r.rule)) else { continue };
+                groups[g].items.push(LateItem {
+                    office_id: o.id,
+                    office_name: o.name.clone(),
+                    rule: r.rule.label(),
+                    record_kind: r.record_kind.map(|k| k.code()),
+                    record_id: r.record_id,
+                    title: r.title,
+                    due_on: r.due_on,
+                    days_overdue: r.days_overdue,
+                    risk,
+                });
+            }
+        }
+        for g in &mut groups {
+            g.items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.office_name.cmp(&b.office_name)));
+        }
+        Ok(groups)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 统计表汇总
+
+    /// The 人民调解案件情况统计表 rolled up: one row per office (its 本级上报总计), then
+    /// 下级上报总计 (their sum) and 本级上报总计 (the county mediates no case of its own
+    /// here, so the same sum), with the table's consistency checks over every row and each
+    /// office's own checks.
+    pub async fn rollup(&self, from: NaiveDate, to: NaiveDate) -> Result<CaseStatistics> {
+        check_period(from, to)?;
+        let settings = self.settings().await?;
+        let mut rows = Vec::new();
+        let mut office_failures = Vec::new();
+        for o in self.scope(None).await? {
+            let table = self.with(&o, move |s| s.case_statistics(from, to)).await?;
+            let mut row = table.own_total.clone();
+            row.kind = RowKind::Unit;
+            row.org_id = o.org_id;
+            row.label = o.name.clone();
+            for c in table.checks.iter().filter(|c| !c.ok) {
+                office_failures.push(format!("{}：{}{}", o.name, c.name, c.detail));
+            }
+            rows.push(row);
+        }
+        let mut subordinate_total = StatRow::empty(RowKind::SubordinateTotal, None, "下级上报总计");
+        for r in &rows {
+            subordinate_total.add(r);
+        }
+        let mut own_total = StatRow::empty(RowKind::OwnTotal, None, "本级上报总计");
+        own_total.add(&subordinate_total);
+        let mut all: Vec<&StatRow> = rows.iter().collect();
+        all.push(&subordinate_total);
+        all.push(&own_total);
+        let mut checks = consistency_checks(&all);
+        checks.push(ConsistencyCheck {
+            code: "offices",
+            name: "各司法所本所报表校验",
+            ok: office_failures.is_empty(),
+            detail: if office_failures.is_empty() { "一致".into() } else { format!("不一致：{}", office_failures.join("；")) },
+        });
+        Ok(CaseStatistics { title: "人民调解案件情况统计表", office_name: settings.county_name, from, to, rows, subordinate_total, own_total, checks })
+    }
+
+    /// The roll-up as PDF, laid out by the documents crate as an office's own table.
+    pub async fn rollup_pdf(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>> {
+        let table = self.rollup(from, to).await?;
+        tokio::task::spawn_blocking(move || {
+            let fonts = fengqiao_documents::FontSet::shared_default();
+            let paged = fengqiao_render::statistics_pages(&table, fonts).map_err(|e| CountyError::Invalid(format!("无法生成PDF：{e}")))?;
+            paged.pdf(fonts).map_err(|e| CountyError::Invalid(format!("无法生成PDF：{e}")))
+        })
+        .await?
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // 报表日历
+
+    /// The report calendar's deadlines from last year to next year, nearest first.
+    pub async fn calendar(&self) -> Result<Vec<Deadline>> {
+        let settings = self.settings().await?.reminders;
+        let today = today();
+        let mut out = Vec::new();
+        for rep in &settings.reports {
+            for year in [today.year() - 1, today.year(), today.year() + 1] {
+                let Some(due) = NaiveDate::from_ymd_opt(year, rep.month, rep.day) else { continue };
+                let covers = match rep.covers {
+                    fengqiao_store::reminders::ReportCovers::FirstHalf => format!("{year}年上半年"),
+                    fengqiao_store::reminders::ReportCovers::PreviousYear => format!("{}年度", year - 1),
+                };
+                out.push(Deadline { code: rep.code.clone(), name: rep.name.clone(), covers, due_on: due, days_left: (due - today).num_days() });
+            }
+        }
+        out.retain(|d| d.days_left >= -settings.report_overdue_days);
+        out.sort_by_key(|d| d.due_on);
+        Ok(out)
+    }
+}
+
+fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
+    if from > to {
+        return Err(CountyError::Invalid(format!("统计期间的开始日期（{from}）晚于结束日期（{to}）")));
+    }
+    if (to - from).num_days() > 366 * 10 {
+        return Err(CountyError::Invalid("统计期间不能超过十年".into()));
+    }
+    Ok(())
+}
+
+fn month_bounds(y: i32, m: u32) -> (NaiveDate, NaiveDate) {
+    let a = NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MIN);
+    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+    (a, next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX))
+}
+
+/// The months a period touches: ("2026-03", first day, last day), clipped to the period.
+fn months(from: NaiveDate, to: NaiveDate) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = (from.year(), from.month());
+    loop {
+        let (a, b) = month_bounds(y, m);
+        if a > to {
+            break;
+        }
+        out.push((format!("{y}-{m:02}"), a.max(from), b.min(to)));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
+}
+
+/// One county rate from the offices' rates: their numerators and denominators summed.
+fn sum_rates<'a>(mut rates: impl Iterator<Item = &'a Rate>) -> Rate {
+    let first = rates.next().expect("at least one office");
+    let (mut n, mut d) = (first.numerator, first.denominator);
+    for r in rates {
+        n += r.numerator;
+        d += r.denominator;
+    }
+    Rate::new(first.label, first.formula, n, d, first.target, first.better)
+}
+
+/// Whether the 统计表 counts a case (`CASES_IN_PERIOD` of the store, beyond the date): really
+/// accepted, not a draft, 不予受理 or a 撤回 before acceptance.
+fn counted(c: &DisputeCase) -> bool {
+    !c.meta.deleted
+        && !matches!(c.status, CaseStatus::Draft | CaseStatus::Rejected)
+        && (c.status != CaseStatus::Withdrawn || c.case_no.as_deref().is_some_and(|n| !n.is_empty()))
+}
+
+#[derive(Debug, Clone)]
+enum Figure {
+    Cases,
+    Success,
+    Difficult,
+    Type(DisputeType),
+    Source(CaseSource),
+    Month(i32, u32),
+}
+
+impl Figure {
+    fn parse(s: &str) -> Result<Figure> {
+        let bad = || CountyError::Invalid(format!("不认识的统计项“{s}”（应为 cases、success、difficult、type:代码、source:代码 或 month:年-月）"));
+        Ok(match s.split_once(':') {
+            None if s == "cases" => Figure::Cases,
+            None if s == "success" => Figure::Success,
+            None if s == "difficult" => Figure::Difficult,
+            Some(("type", c)) => Figure::Type(DisputeType::from_code(c).ok_or_else(bad)?),
+            Some(("source", c)) => Figure::Source(CaseSource::from_code(c).ok_or_else(bad)?),
+            Some(("month", ym)) => {
+                let (y, m) = ym.split_once('-').ok_or_else(bad)?;
+                let (y, m) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+                if !(1..=12).contains(&m) {
+                    return Err(bad());
+                }
+                Figure::Month(y, m)
+            }
+            _ => return Err(bad()),
+        })
+    }
+
+    fn matches(&self, c: &DisputeCase) -> bool {
+        match self {
+            Figure::Cases | Figure::Month(..) => true,
+            Figure::Success => c.result == Some(MediationResult::Success),
+            Figure::Difficult => c.is_difficult,
+            Figure::Type(t) => c.dispute_type == Some(*t),
+            Figure::Source(s) => c.source == Some(*s),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeRow {
+    #[serde(flatten)]
+    pub summary: OfficeSummary,
+    /// Changes the office's devices have still to pull (the most of any device).
+    pub undelivered: i64,
+    /// Changes the county refused, which the office keeps set aside.
+    pub rejected: i64,
+    /// Not heard from for more than `offline_days` (or never).
+    pub silent: bool,
+    pub days_since_sync: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficesView {
+    pub offline_days: i64,
+    pub offices: Vec<OfficeRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCount {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthCount {
+    pub month: String,
+    pub cases: i64,
+    pub success: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeFigures {
+    pub office_id: Uuid,
+    pub name: String,
+    pub cases: i64,
+    pub success: i64,
+    pub difficult: i64,
+    pub amount_wan: String,
+    pub rates: Vec<Rate>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The office, when the figures are one office's.
+    pub office: Option<String>,
+    pub cases: i64,
+    pub party_count: i64,
+    pub success: i64,
+    pub difficult: i64,
+    pub amount_cents: i64,
+    pub amount_wan: String,
+    pub screening_rounds: i64,
+    pub by_type: Vec<Count>,
+    pub by_source: Vec<SourceCount>,
+    pub by_month: Vec<MonthCount>,
+    /// The §3.4 rates in display order (调解成功率 … 重新犯罪率).
+    pub rates: Vec<Rate>,
+    pub per_office: Vec<OfficeFigures>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillRow {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub id: Uuid,
+    pub case_no: Option<String>,
+    pub title: Option<String>,
+    pub accepted_on: Option<NaiveDate>,
+    pub dispute_type: Option<&'static str>,
+    pub source: Option<&'static str>,
+    pub status: &'static str,
+    pub result: Option<&'static str>,
+    pub difficult: bool,
+    pub amount_cents: Option<i64>,
+    pub parties: String,
+}
+
+impl DrillRow {
+    fn new(office_id: Uuid, office_name: &str, c: &DisputeCase, parties: String) -> DrillRow {
+        DrillRow {
+            office_id,
+            office_name: office_name.to_string(),
+            id: c.meta.id,
+            case_no: c.case_no.clone(),
+            title: c.title.clone(),
+            accepted_on: c.accepted_on,
+            dispute_type: c.dispute_type.map(|t| t.label()),
+            source: c.source.map(|s| s.label()),
+            status: c.status.label(),
+            result: c.result.map(|r| r.label()),
+            difficult: c.is_difficult,
+            amount_cents: c.amount_cents,
+            parties,
+        }
+    }
+}
+
+/// One cell of the 零报告 matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellStatus {
+    /// A round that found disputes.
+    Found,
+    /// A zero report.
+    Zero,
+    /// A round that found nothing and was not filed as a zero report.
+    NoZeroReport,
+    /// No round, and the period's deadline has passed.
+    Missing,
+    /// No round yet, the deadline not passed.
+    Pending,
+}
+
+impl CellStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            CellStatus::Found => "found",
+            CellStatus::Zero => "zero",
+            CellStatus::NoZeroReport => "no_zero_report",
+            CellStatus::Missing => "missing",
+            CellStatus::Pending => "pending",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub label: String,
+    pub status: CellStatus,
+    /// Items found in the period's rounds.
+    pub items: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub unit_id: Uuid,
+    pub unit: String,
+    /// 村(居) level (else 乡镇(街道)).
+    pub village_level: bool,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Compliance {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub village_period: PeriodType,
+    pub township_period: PeriodType,
+    pub rows: Vec<UnitRow>,
+    /// Cells by status code.
+    pub totals: BTreeMap<&'static str, i64>,
+}
+
+/// The matrix rows of one office: its 村(居) and 乡镇(街道) committees (the units the
+/// office's reminders expect rounds from), periods by the level's frequency.
+fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> fengqiao_store::Result<Vec<UnitRow>> {
+    let mut items: HashMap<Uuid, i64> = HashMap::new();
+    for i in s.all::<ScreeningItem>()? {
+        if let (false, Some(p)) = (i.meta.deleted, i.parent_id()) {
+            *items.entry(p).or_default() += 1;
+        }
+    }
+    let rounds: Vec<ScreeningRound> = s.all::<ScreeningRound>()?.into_iter().filter(|r| !r.meta.deleted && !r.meta.draft).collect();
+    let mut committees: Vec<Organization> = s
+        .all::<Organization>()?
+        .into_iter()
+        .filter(|o| !o.meta.deleted && !o.meta.draft && o.org_type == Some(OrgType::MediationCommittee))
+        .filter(|o| matches!(o.committee_type, Some(CommitteeType::Village | CommitteeType::Residential | CommitteeType::Township | CommitteeType::Subdistrict)))
+        .collect();
+    committees.sort_by(|a, b| (a.committee_type.map(|t| t as usize), &a.name).cmp(&(b.committee_type.map(|t| t as usize), &b.name)));
+    let mut out = Vec::new();
+    for o in committees {
+        let village = matches!(o.committee_type, Some(CommitteeType::Village | CommitteeType::Residential));
+        let freq = if village { settings.screening_village_period } else { settings.screening_township_period };
+        let mine: Vec<&ScreeningRound> = rounds
+            .iter()
+            .filter(|r| r.unit_org_id == Some(o.meta.id) || (r.unit_org_id.is_none() && r.unit_division_code.is_some() && r.unit_division_code == o.division_code))
+            .collect();
+        let mut cells = Vec::new();
+        let mut day = from;
+        loop {
+            let (start, end, label) = period_containing(freq, day);
+            if start > to {
+                break;
+            }
+            let in_period: Vec<&&ScreeningRound> = mine
+                .iter()
+                .filter(|r| {
+                    r.period_start.is_some_and(|d| d >= start && d <= end) || (r.period_start.is_none() && r.screened_on.is_some_and(|d| d >= start && d <= end))
+                })
+                .collect();
+            let found: i64 = in_period.iter().map(|r| items.get(&r.meta.id).copied().unwrap_or(0)).sum();
+            let deadline = end + Duration::days(settings.screening_deadline_days);
+            let status = if found > 0 {
+                CellStatus::Found
+            } else if in_period.iter().any(|r| r.zero_report) {
+                CellStatus::Zero
+            } else if !in_period.is_empty() {
+                CellStatus::NoZeroReport
+            } else if deadline < today {
+                CellStatus::Missing
+            } else {
+                CellStatus::Pending
+            };
+            cells.push(Cell { start, end, label, status, items: found });
+            day = end + Duration::days(1);
+        }
+        let unit = o.name.clone().unwrap_or_default().trim_end_matches("人民调解委员会").to_string();
+        out.push(UnitRow { office_id: Uuid::nil(), office_name: String::new(), unit_id: o.meta.id, unit, village_level: village, cells });
+    }
+    Ok(out)
+}
+
+/// The late-work groups and the reminder rules behind each.
+const LATE_GROUPS: [(&str, &str, &[Rule]); 5] = [
+    ("mediation", "超过一个月未调结（未延期）", &[Rule::MediationOverdue]),
+    ("return_visit", "回访逾期", &[Rule::ReturnVisit]),
+    ("help_visit", "帮教走访逾期", &[Rule::HelpVisit]),
+    ("notice", "释放通知未处理（衔接逾期）", &[Rule::HandoverNotify, Rule::HandoverCollect, Rule::HandoverFirstVisit, Rule::HandoverFile, Rule::HandoverHukou]),
+    ("help_period", "帮教期满未解除", &[Rule::HelpPeriodEnded]),
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateItem {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub rule: &'static str,
+    pub record_kind: Option<&'static str>,
+    pub record_id: Option<Uuid>,
+    pub title: String,
+    pub due_on: NaiveDate,
+    pub days_overdue: i64,
+    /// 重点帮教人员 / 一般帮教人员, for 帮教 visits.
+    pub risk: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateGroup {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub items: Vec<LateItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Deadline {
+    pub code: String,
+    pub name: String,
+    pub covers: String,
+    pub due_on: NaiveDate,
+    /// Negative once past.
+    pub days_left: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_clipped_to_the_period() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let m = months(d(2025, 11, 15), d(2026, 2, 3));
+        assert_eq!(m.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!((m[0].1, m[3].2), (d(2025, 11, 15), d(2026, 2, 3)));
+        assert_eq!(m[1].2, d(2025, 12, 31));
+    }
+
+    #[test]
+    fn figures_parse_and_refuse_in_chinese() {
+        assert!(matches!(Figure::parse("type:01").unwrap_or(Figure::Cases), Figure::Type(_) | Figure::Cases));
+        assert!(matches!(Figure::parse("month:2026-03").unwrap(), Figure::Month(2026, 3)));
+        assert!(Figure::parse("month:2026-13").unwrap_err().to_string().contains("不认识的统计项"));
+        assert!(Figure::parse("xyz").is_err());
+    }
+}
+
+/// Notes the changes of a push the county refused (the office sets them aside), for the
+/// dashboard's office list.
+pub async fn note_rejections(
+    store: &dyn CountyStore,
+    device: crate::store::AuthDevice,
+    sent: &HashMap<Uuid, (String, Uuid)>,
+    results: &[fengqiao_sync::protocol::PushResult],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rejected: Vec<crate::store::dashboard::Rejection> = results
+        .iter()
+        .filter(|r| r.status == fengqiao_sync::protocol::PushStatus::Rejected)
+        .map(|r| {
+            let (kind, record_id) = sent.get(&r.change_id).cloned().unwrap_or_default();
+            crate::store::dashboard::Rejection { change_id: r.change_id, device_id: device.id, kind, record_id, reason: r.reason.clone().unwrap_or_default(), at: now }
+        })
+        .collect();
+    if rejected.is_empty() {
+        return Ok(());
+    }
+    store.record_rejections(device.office_id, &rejected).await
+}
