@@ -14,6 +14,11 @@ after(stopDriver);
 
 const CLI = process.env.FENGQIAO_CLI ?? join(dirname(BIN), "fengqiao-cli");
 
+/** Waits for the dialog with this title (other dialogs stay in the page, hidden). */
+async function dialogTitled(b, title) {
+  await b.$(`//span[contains(@class,"el-dialog__title") and normalize-space(.)="${title}"]`).waitForDisplayed({ timeout: 20000 });
+}
+
 function pdfText(file) {
   const r = spawnSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
   assert.equal(r.status, 0, `pdftotext ${file}`);
@@ -76,5 +81,44 @@ test("a case's whole 卷宗 prints from the case file and its first page is prev
     assert.match(await text(b, ".el-dialog__title"), /^打印预览：卷宗封面/);
     assert.ok(readdirSync(prints).some((f) => f.startsWith("卷宗封面")));
     await shot(b, "print-preview-cover");
+  });
+});
+
+test("cases ticked in the ledger print in one go with progress, and the ledger prints for its period", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e-print-"));
+  await withApp(dataDir, async (b) => setUpOffice(b));
+  const demo = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", "6"], {
+    encoding: "utf8",
+    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00" },
+  });
+  assert.equal(demo.status, 0, demo.stderr);
+
+  await withApp(dataDir, async (b) => {
+    await menu(b, "cases");
+    await b.$('[data-test="ledger"] .el-table__body tr a').waitForClickable({ timeout: 20000 });
+    const batch = await b.$('[data-test="print-batch"]');
+    assert.equal(await batch.isEnabled(), false, "nothing ticked");
+    const ticks = await b.$$('[data-test="ledger"] .el-table__body tr .el-checkbox');
+    for (const t of ticks.slice(0, 3)) await t.click();
+    await b.waitUntil(async () => (await batch.getText()).includes("（3件）"), { timeout: 5000 });
+    await shot(b, "print-ledger-ticked");
+    await batch.click();
+    await b.$('[data-test="print-batch-dialog"]').waitForDisplayed({ timeout: 5000 });
+    const preview = await b.$('[data-test="print-batch-preview"]');
+    await preview.waitForDisplayed({ timeout: 60000 });
+    assert.match(await text(b, '[data-test="print-batch-now"]'), /已完成：3件已生成/);
+    await shot(b, "print-batch-done");
+    await preview.click();
+    await b.$('[data-test="print-preview-page"]').waitForDisplayed({ timeout: 20000 });
+    await dialogTitled(b, "打印预览：人民调解卷宗（3件）");
+    assert.ok(readdirSync(join(dataDir, "prints")).includes("人民调解卷宗（3件）.pdf"));
+    await b.$('[data-test="print-cancel"]').click();
+    await b.pause(500);
+
+    // The ledger of this month, landscape.
+    await b.$('[data-test="print-dispute-ledger"]').click();
+    await b.$('[data-test="print-preview-page"]').waitForDisplayed({ timeout: 20000 });
+    await dialogTitled(b, "打印预览：人民调解纠纷台账（2026-11-01至2026-11-30）");
+    await shot(b, "print-preview-ledger");
   });
 });
