@@ -3,6 +3,7 @@
 //!
 //!     cargo run -p fengqiao-store --example old-store -- make DIR VERSION
 //!     cargo run -p fengqiao-store --example old-store -- version DIR
+//!     cargo run -p fengqiao-store --example old-store -- current    (the version this build writes)
 
 #[path = "../tests/common/old_schema.rs"]
 mod old_schema;
@@ -15,7 +16,11 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["make", dir, version] => make(Path::new(dir), version),
         ["version", dir] => version(Path::new(dir)),
-        _ => Err("用法：old-store make DIR VERSION | old-store version DIR".to_string()),
+        ["current"] => {
+            println!("{}", fengqiao_store::schema::current_version());
+            Ok(())
+        }
+        _ => Err("用法：old-store make DIR VERSION | old-store version DIR | old-store current".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
