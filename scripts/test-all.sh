@@ -28,3 +28,13 @@ npm --prefix ui run test:unit
 step "desktop end-to-end tests"
 cargo build -p fengqiao-desktop --locked
 npm --prefix ui run test:e2e
+
+# The packages: builds both .deb (reusing the builds above), installs them into this machine,
+# starts the county service and the app, upgrades, uninstalls (about 70 s here). It installs
+# system packages, so only as root — CI's fresh Debian 12 machine.
+if [[ $(id -u) -eq 0 ]]; then
+  step "packages: build, install, upgrade, uninstall (scripts/package-test.sh)"
+  bash scripts/package-test.sh --reuse-ui
+else
+  step "packages: skipped — scripts/package-test.sh installs packages and runs only as root"
+fi
