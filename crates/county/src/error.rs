@@ -26,6 +26,12 @@ pub enum CountyError {
     Corrupt(String),
     #[error("数据库由更新版本的程序创建（结构版本{found}，本程序支持到{supported}），请升级fengqiao-county")]
     TooNew { found: i64, supported: i64 },
+    /// The backup before an upgrade could not be written; nothing was changed.
+    #[error("数据库需要从结构版本{from}升级，但升级前的自动备份没有成功（{reason}），数据库没有做任何改动。请检查磁盘空间和数据目录的写入权限后再启动fengqiao-county")]
+    UpgradeBackupFailed { from: i64, reason: String },
+    /// The migration failed and was rolled back whole.
+    #[error("数据库从结构版本{from}升级到{to}时出错（{reason}），本次升级已全部撤销，数据库保持升级前的状态。升级前的备份：{}。请重新安装原来版本的fengqiao-county继续服务，并把这条日志发给技术支持", .backup.display())]
+    UpgradeFailed { from: i64, to: i64, backup: PathBuf, reason: String },
     #[error("无法打开数据目录{}：{reason}", .path.display())]
     DataDir { path: PathBuf, reason: String },
     #[error("后台任务异常结束：{0}")]
@@ -40,6 +46,8 @@ impl CountyError {
             CountyError::NotFound(_) => "not_found",
             CountyError::Pool(_) => "unavailable",
             CountyError::TooNew { .. } => "too_new",
+            CountyError::UpgradeBackupFailed { .. } => "upgrade_backup_failed",
+            CountyError::UpgradeFailed { .. } => "upgrade_failed",
             _ => "internal",
         }
     }

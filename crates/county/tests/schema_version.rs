@@ -1,9 +1,13 @@
-//! A database written by a newer fengqiao-county is refused untouched, on SQLite and on
-//! PostgreSQL.
+//! Upgrades of the county database: one of every earlier schema version with records in it
+//! is backed up and migrated (SQLite), a failing migration is undone whole and the next start
+//! succeeds; a database written by a newer fengqiao-county is refused untouched, on SQLite and
+//! on PostgreSQL.
 
 mod common;
 
-use common::PG_ENV;
+use common::*;
+use fengqiao_county::store::CountyStore;
+use fengqiao_sync::protocol::{PushStatus, MAX_BATCH};
 use fengqiao_county::store::SCHEMA_VERSION;
 use fengqiao_county::{PgStore, SqliteStore};
 
@@ -43,4 +47,79 @@ async fn postgres_refuses_a_newer_database() {
     let err = result.expect("a newer database must be refused");
     assert_eq!(err.code(), "too_new");
     assert!(err.to_string().contains("请升级fengqiao-county"), "{err}");
+}
+
+fn backups(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir.join("backups")) else { return vec![] };
+    entries.map(|e| e.unwrap().path()).collect()
+}
+
+fn version_of(dir: &std::path::Path) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join("county.db")).unwrap();
+    conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0)).unwrap()
+}
+
+/// An office with two devices and a record pushed by one, written by the program of schema
+/// `version`; returns what to look for after the upgrade.
+async fn old_county(dir: &std::path::Path, version: i64) -> (uuid::Uuid, uuid::Uuid, uuid::Uuid) {
+    let store = SqliteStore::open_at_schema(dir, version).await.unwrap();
+    let s: &dyn CountyStore = &store;
+    let o = office(s, "城关镇司法所").await;
+    let (a, _) = device(s, &o).await;
+    let (b, _) = device(s, &o).await;
+    let person = uuid::Uuid::now_v7();
+    let r = s.push(o.id, a.id, vec![person_created(o.id, a.id, person, 1_000)], chrono::Utc::now()).await.unwrap();
+    assert_eq!(r[0].status, PushStatus::Applied);
+    drop(store);
+    assert_eq!(version_of(dir), version);
+    (o.id, b.id, person)
+}
+
+#[tokio::test]
+async fn sqlite_every_earlier_schema_version_upgrades_with_its_records_after_a_backup() {
+    for version in 1..SCHEMA_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let (office, other_device, person) = old_county(dir.path(), version).await;
+        let store = SqliteStore::open(dir.path()).await.unwrap();
+        assert_eq!(version_of(dir.path()), SCHEMA_VERSION);
+        let made = backups(dir.path());
+        assert_eq!(made.len(), 1, "{made:?}");
+        assert!(made[0].file_name().unwrap().to_string_lossy().starts_with(&format!("county-schema{version}-")), "{made:?}");
+        let copy = rusqlite::Connection::open(&made[0]).unwrap();
+        assert_eq!(copy.query_row("SELECT max(version) FROM schema_version", [], |r| r.get::<_, i64>(0)).unwrap(), version);
+        // The record and the change are still there: the other PC pulls it.
+        assert!(store.record(office, "person", person).await.unwrap().is_some());
+        let page = store.pull(office, other_device, 0, MAX_BATCH, chrono::Utc::now()).await.unwrap();
+        assert_eq!(page.changes.iter().map(|c| c.record_id).collect::<Vec<_>>(), vec![person]);
+        drop(store);
+        // Opening again neither migrates nor backs up.
+        drop(SqliteStore::open(dir.path()).await.unwrap());
+        assert_eq!(backups(dir.path()).len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn sqlite_a_failing_migration_is_undone_whole_and_the_next_start_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (office, _, person) = old_county(dir.path(), 1).await;
+    // Something in the way of version 2, as a step that fails midway.
+    let conn = rusqlite::Connection::open(dir.path().join("county.db")).unwrap();
+    conn.execute_batch("CREATE TABLE county_users (x INTEGER);").unwrap();
+    drop(conn);
+    let err = SqliteStore::open(dir.path()).await.err().expect("the upgrade must fail");
+    assert_eq!(err.code(), "upgrade_failed");
+    let message = err.to_string();
+    assert!(message.contains("已全部撤销") && message.contains("请重新安装原来版本的fengqiao-county"), "{message}");
+    assert!(message.contains(&backups(dir.path())[0].display().to_string()), "{message}");
+    assert_eq!(version_of(dir.path()), 1);
+    // The program of version 1 still opens it, with its record.
+    let old = SqliteStore::open_at_schema(dir.path(), 1).await.unwrap();
+    assert!(old.record(office, "person", person).await.unwrap().is_some());
+    drop(old);
+    let conn = rusqlite::Connection::open(dir.path().join("county.db")).unwrap();
+    conn.execute_batch("DROP TABLE county_users;").unwrap();
+    drop(conn);
+    let store = SqliteStore::open(dir.path()).await.unwrap();
+    assert_eq!(version_of(dir.path()), SCHEMA_VERSION);
+    assert!(store.record(office, "person", person).await.unwrap().is_some());
 }

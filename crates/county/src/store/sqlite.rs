@@ -3,7 +3,7 @@
 //! what makes the change sequence gap-free in commit order, so a pull cursor never skips.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -88,8 +88,15 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database in `dir` and brings its schema up to date.
     pub async fn open(dir: &Path) -> Result<SqliteStore> {
+        Self::open_at_schema(dir, SCHEMA_VERSION).await
+    }
+
+    /// Opens the store migrated only up to `version`. For tests of upgrades (a database of an
+    /// earlier schema version); the server always opens at [`SCHEMA_VERSION`].
+    #[doc(hidden)]
+    pub async fn open_at_schema(dir: &Path, version: i64) -> Result<SqliteStore> {
         let dir = dir.to_path_buf();
-        let conn = tokio::task::spawn_blocking(move || open_sync(&dir)).await??;
+        let conn = tokio::task::spawn_blocking(move || open_sync(&dir, version)).await??;
         Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -104,7 +111,15 @@ impl SqliteStore {
     }
 }
 
-fn open_sync(dir: &Path) -> Result<Connection> {
+/// The schema, as forward-only steps: version N is the first N applied.
+fn steps() -> [&'static str; SCHEMA_VERSION as usize] {
+    [SCHEMA_V1, dashboard::SCHEMA_V2]
+}
+
+/// The folder inside the data directory where the backups before an upgrade go.
+pub const BACKUP_DIR: &str = "backups";
+
+fn open_sync(dir: &Path, target: i64) -> Result<Connection> {
     std::fs::create_dir_all(dir).map_err(|e| CountyError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
     let mut conn = Connection::open(dir.join(DB_FILE))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -115,22 +130,67 @@ fn open_sync(dir: &Path) -> Result<Connection> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(CountyError::Corrupt(format!("无法启用WAL日志模式（当前为{mode}）")));
     }
+    // An existing database of an earlier version is copied before anything changes (VACUUM
+    // INTO cannot run inside the migration's transaction).
+    let before = schema_version(&conn)?;
+    if before > SCHEMA_VERSION {
+        return Err(CountyError::TooNew { found: before, supported: SCHEMA_VERSION });
+    }
+    let backup = if before >= 1 && before < target { Some(backup_before_upgrade(&conn, dir, before)?) } else { None };
+    migrate(&mut conn, target).map_err(|e| match e {
+        e @ CountyError::TooNew { .. } => e,
+        e if before >= 1 && before < target => CountyError::UpgradeFailed {
+            from: before,
+            to: target,
+            backup: backup.clone().unwrap_or_default(),
+            reason: e.to_string(),
+        },
+        e => e,
+    })?;
+    Ok(conn)
+}
+
+fn schema_version(conn: &Connection) -> Result<i64> {
+    let exists: bool = conn.query_row("SELECT count(*) > 0 FROM sqlite_master WHERE name = 'schema_version'", [], |r| r.get(0))?;
+    if !exists {
+        return Ok(0);
+    }
+    Ok(conn.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?)
+}
+
+/// Every pending step in ONE transaction: a failure leaves the database at its old version.
+fn migrate(conn: &mut Connection, target: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL) STRICT")?;
     let version: i64 = tx.query_row("SELECT coalesce(max(version), 0) FROM schema_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
         return Err(CountyError::TooNew { found: version, supported: SCHEMA_VERSION });
     }
-    if version < 1 {
-        tx.execute_batch(SCHEMA_V1)?;
-        tx.execute("INSERT INTO schema_version (version) VALUES (1)", [])?;
-    }
-    if version < 2 {
-        tx.execute_batch(dashboard::SCHEMA_V2)?;
-        tx.execute("INSERT INTO schema_version (version) VALUES (2)", [])?;
+    for (n, sql) in steps().iter().enumerate().take(target.clamp(0, SCHEMA_VERSION) as usize).skip(version as usize) {
+        tx.execute_batch(sql)?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [n as i64 + 1])?;
     }
     tx.commit()?;
-    Ok(conn)
+    Ok(())
+}
+
+/// `DATA/backups/county-schema{VERSION}-{time}.db`, a consistent copy of the database.
+fn backup_before_upgrade(conn: &Connection, dir: &Path, version: i64) -> Result<PathBuf> {
+    let folder = dir.join(BACKUP_DIR);
+    std::fs::create_dir_all(&folder).map_err(|e| CountyError::UpgradeBackupFailed { from: version, reason: format!("无法创建备份目录{}：{e}", folder.display()) })?;
+    let stem = format!("county-schema{version}-{}", Utc::now().format("%Y%m%d-%H%M%S"));
+    let mut out = folder.join(format!("{stem}.db"));
+    for n in 2.. {
+        if !out.exists() {
+            break;
+        }
+        out = folder.join(format!("{stem}-{n}.db"));
+    }
+    conn.execute("VACUUM INTO ?1", [out.to_string_lossy()]).map_err(|e| {
+        let _ = std::fs::remove_file(&out);
+        CountyError::UpgradeBackupFailed { from: version, reason: format!("无法写入备份文件{}：{e}", out.display()) }
+    })?;
+    Ok(out)
 }
 
 fn uuid(s: &str) -> Result<Uuid> {
