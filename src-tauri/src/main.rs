@@ -109,6 +109,7 @@ commands! {
     acknowledge_reminder(input: reminders::AcknowledgeInput) -> ReminderItem = reminders::acknowledge_reminder;
     snooze_reminder(input: reminders::SnoozeInput) -> ReminderItem = reminders::snooze_reminder;
     reminder_settings() -> reminders::ReminderSettingsPage = reminders::reminder_settings;
+    list_reminders(input: reminders::ReminderQuery) -> reminders::ReminderPage = reminders::list_reminders;
     save_reminder_settings(input: reminders::ReminderSettingsView) -> reminders::ReminderSettingsPage = reminders::save_reminder_settings;
     import_preview(input: excel::ImportInput) -> excel::ImportPreview = excel::import_preview;
     import_commit(token: u64) -> excel::ImportResult = excel::import_commit;

@@ -55,6 +55,8 @@ import type { RecordRemindersInput } from "./generated/RecordRemindersInput";
 import type { AcknowledgeInput } from "./generated/AcknowledgeInput";
 import type { SnoozeInput } from "./generated/SnoozeInput";
 import type { ReminderSettingsPage } from "./generated/ReminderSettingsPage";
+import type { ReminderQuery } from "./generated/ReminderQuery";
+import type { ReminderPage } from "./generated/ReminderPage";
 import type { ReminderSettingsView } from "./generated/ReminderSettingsView";
 import type { ImportInput } from "./generated/ImportInput";
 import type { ImportPreview } from "./generated/ImportPreview";
@@ -149,6 +151,8 @@ export const api = {
   saveReminderSettings: (input: ReminderSettingsView) => call<ReminderSettingsPage>("save_reminder_settings", { input }),
   importPreview: (input: ImportInput) => call<ImportPreview>("import_preview", { input }),
   importCommit: (token: number) => call<ImportResult>("import_commit", { token }),
+
+  listReminders: (input: Partial<ReminderQuery>) => call<ReminderPage>("list_reminders", { input }),
   importCancel: (token: number) => call<null>("import_cancel", { token }),
   exportXlsx: (input: ExportInput) => call<ExportResult>("export_xlsx", { input }),
 };

@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: "/released", component: () => import("./views/Released.vue"), meta: { title: "安置帮教" } },
     { path: "/released/:id", component: () => import("./views/ReleasedFile.vue"), props: true, meta: { title: "帮教档案" } },
     { path: "/statistics", component: () => import("./views/Statistics.vue"), meta: { title: "统计报表" } },
+    { path: "/reminders", component: () => import("./views/Reminders.vue"), meta: { title: "到期提醒" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "设置" } },
   ],
 });

@@ -38,7 +38,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         statistics::StatisticsView, statistics::PeriodInput,
         crate::print::PrintableDocument, crate::print::PrintInput, crate::print::Printed, crate::print::BatchInput, crate::print::BatchStatus,
         idcheck::IdCheck, crate::validate::ValidateInput, Issues,
-        reminders::RecordRemindersInput, reminders::AcknowledgeInput, reminders::SnoozeInput,
+        reminders::RecordRemindersInput, reminders::AcknowledgeInput, reminders::SnoozeInput, reminders::ReminderQuery, reminders::ReminderPage,
         reminders::ReminderSettingsPage, reminders::ReminderSettingsView, reminders::DailyNotification,
         excel::ImportInput, excel::ImportPreview, excel::ImportResult, excel::ExportInput, excel::ExportResult,
         Organization, Mediator, Person, LegalEntity, DisputeCase, CaseParty, InvestigationRecord,

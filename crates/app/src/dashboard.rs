@@ -2,12 +2,16 @@
 
 use chrono::{Datelike, NaiveDate};
 use fengqiao_model::{CaseSource, CaseStatus};
+use fengqiao_store::reminders::{Reminder, Severity};
 use fengqiao_store::stats::Targets;
 use fengqiao_store::DisputeFilter;
 use serde::Serialize;
 
 use crate::views::{mirror, CountItem, RateView, ReminderItem};
 use crate::{AppError, AppState};
+
+/// How many reminders of each list the 工作台 shows.
+pub const DASHBOARD_REMINDERS: usize = 30;
 
 /// This month's figures: the statistics table's own total and two §3.4 rates.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -42,10 +46,13 @@ pub struct StatusCount {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub today: NaiveDate,
-    /// Past their due date, longest overdue first.
+    /// Past their due date, longest overdue first: the first [`DASHBOARD_REMINDERS`], and
+    /// how many there are.
     pub overdue: Vec<ReminderItem>,
-    /// Due soon, earliest first.
+    pub overdue_total: i64,
+    /// Due soon, earliest first: the first [`DASHBOARD_REMINDERS`], and how many there are.
     pub due_soon: Vec<ReminderItem>,
+    pub due_soon_total: i64,
     pub month: MonthFigures,
     pub open_cases: Vec<StatusCount>,
 }
@@ -53,11 +60,13 @@ pub struct Dashboard {
 pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
     state.with(|s| {
         let today = s.ctx().today;
-        let (mut overdue, mut due_soon) = (Vec::new(), Vec::new());
-        for r in s.reminders()? {
-            let item = ReminderItem::from_reminder(s, r);
-            if item.severity == "overdue" { overdue.push(item) } else { due_soon.push(item) }
-        }
+        // The store sorts them most urgent first; the 工作台 shows the head of each list and
+        // the counts, the 到期提醒 page pages through the rest (a big office has thousands,
+        // and a list of thousands would stall the window).
+        let (overdue, due_soon): (Vec<_>, Vec<_>) = s.reminders()?.into_iter().partition(|r| r.severity == Severity::Overdue);
+        let (overdue_total, due_soon_total) = (overdue.len() as i64, due_soon.len() as i64);
+        let head = |list: Vec<Reminder>| list.into_iter().take(DASHBOARD_REMINDERS).map(|r| ReminderItem::from_reminder(s, r)).collect::<Vec<_>>();
+        let (overdue, due_soon) = (head(overdue), head(due_soon));
         let from = today.with_day(1).unwrap_or(today);
         let to = today;
         let table = s.case_statistics(from, to)?;
@@ -87,6 +96,6 @@ pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
             let page = s.list_disputes(&DisputeFilter { statuses: vec![status], page_size: 1, ..Default::default() })?;
             open_cases.push(StatusCount { status, label: status.label().into(), count: page.total });
         }
-        Ok(Dashboard { today, overdue, due_soon, month, open_cases })
+        Ok(Dashboard { today, overdue, overdue_total, due_soon, due_soon_total, month, open_cases })
     })
 }

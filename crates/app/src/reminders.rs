@@ -9,7 +9,7 @@ use fengqiao_store::reminders::{ReminderSettings, Severity};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::views::{mirror, ReminderItem};
+use crate::views::{mirror, CountItem, ReminderItem};
 use crate::{AppError, AppState};
 
 /// The reminders of one record, as its screen shows them at the top.
@@ -36,6 +36,71 @@ pub fn record_reminders(state: &AppState, input: RecordRemindersInput) -> Result
             }
         }
         Ok(out)
+    })
+}
+
+/// The 到期提醒 page: every reminder to show, filtered and paged.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct ReminderQuery {
+    /// `overdue` or `due_soon`; none for both.
+    pub severity: Option<String>,
+    /// One rule's code (`mediation_due`, `help_visit` …); none for all.
+    pub rule: Option<String>,
+    /// Words that must all be in the reminder's title (a name, a case number).
+    pub query: Option<String>,
+    /// From 1.
+    pub page: u32,
+    /// 50 when 0; at most 200.
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReminderPage {
+    pub rows: Vec<ReminderItem>,
+    /// How many match the query.
+    pub total: i64,
+    /// How many of the chosen severity each rule has, for the rule filter.
+    pub rules: Vec<CountItem>,
+    pub overdue_total: i64,
+    pub due_soon_total: i64,
+}
+
+pub fn list_reminders(state: &AppState, q: ReminderQuery) -> Result<ReminderPage, AppError> {
+    let severity = match q.severity.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("overdue") => Some(Severity::Overdue),
+        Some("due_soon") => Some(Severity::DueSoon),
+        Some(other) => return Err(AppError::bad_input(format!("未知的提醒类别“{other}”，应为 overdue 或 due_soon"))),
+    };
+    let words: Vec<String> = q.query.as_deref().unwrap_or("").split_whitespace().map(str::to_string).collect();
+    let page_size = match q.page_size {
+        0 => 50,
+        n => n.min(200),
+    } as usize;
+    let page = q.page.max(1) as usize;
+    state.with(|s| {
+        let all = s.reminders()?;
+        let overdue_total = all.iter().filter(|r| r.severity == Severity::Overdue).count() as i64;
+        let due_soon_total = all.len() as i64 - overdue_total;
+        let of_severity: Vec<_> = all.into_iter().filter(|r| severity.is_none_or(|v| r.severity == v)).collect();
+        let mut rules: Vec<CountItem> = Vec::new();
+        for r in &of_severity {
+            match rules.iter_mut().find(|c| c.code == r.rule.code()) {
+                Some(c) => c.count += 1,
+                None => rules.push(CountItem { code: r.rule.code().into(), label: r.rule.label().into(), group: None, count: 1 }),
+            }
+        }
+        let matching: Vec<_> = of_severity
+            .into_iter()
+            .filter(|r| q.rule.as_deref().is_none_or(|code| code.is_empty() || r.rule.code() == code))
+            .filter(|r| words.iter().all(|w| r.title.contains(w.as_str())))
+            .collect();
+        let total = matching.len() as i64;
+        let rows = matching.into_iter().skip((page - 1) * page_size).take(page_size).map(|r| ReminderItem::from_reminder(s, r)).collect();
+        Ok(ReminderPage { rows, total, rules, overdue_total, due_soon_total })
     })
 }
 

@@ -210,3 +210,49 @@ fn settings_are_checked_on_their_fields_and_change_the_reminders() {
     assert_eq!(r.len(), 1);
     assert!(r[0].title.contains("受理已16天"), "{}", r[0].title);
 }
+
+#[test]
+fn the_dashboard_shows_the_most_urgent_and_the_reminders_page_pages_through_all() {
+    let clock = Clock::new();
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(dir.path(), clock.clock());
+    fengqiao_app::setup::first_run(&state, answers()).unwrap();
+    // 35 cases past one month (accepted 2026-10-01 … 10-18, two a day) and 2 near it.
+    let n = dashboard::DASHBOARD_REMINDERS + 5;
+    for i in 0..n {
+        accepted_case(&state, &format!("第{i}号相邻通行纠纷"), date(2026, 10, 1 + (i / 2) as u32), 100 + 2 * i as u32);
+    }
+    accepted_case(&state, "张伟与李娜排水纠纷", date(2026, 10, 24), 300);
+    accepted_case(&state, "王芳与刘洋排水纠纷", date(2026, 10, 25), 302);
+
+    let d = dashboard::dashboard(&state).unwrap();
+    assert_eq!((d.overdue_total, d.overdue.len()), (n as i64, dashboard::DASHBOARD_REMINDERS));
+    assert_eq!((d.due_soon_total, d.due_soon.len()), (2, 2));
+    // The longest overdue first.
+    assert!(d.overdue.windows(2).all(|w| w[0].days_overdue >= w[1].days_overdue));
+    assert!(d.overdue[0].title.contains("第0号") || d.overdue[0].title.contains("第1号"), "{}", d.overdue[0].title);
+
+    // The page: every overdue one across pages, none twice.
+    let page = |page: u32, q: ReminderQuery| list_reminders(&state, ReminderQuery { page, page_size: 20, ..q }).unwrap();
+    let overdue = || ReminderQuery { severity: Some("overdue".into()), ..Default::default() };
+    let (p1, p2) = (page(1, overdue()), page(2, overdue()));
+    assert_eq!((p1.total, p1.rows.len(), p2.rows.len()), (n as i64, 20, n - 20));
+    assert_eq!((p1.overdue_total, p1.due_soon_total), (n as i64, 2));
+    let mut ids: Vec<_> = p1.rows.iter().chain(&p2.rows).map(|r| r.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+    assert_eq!(p1.rules.len(), 1);
+    assert_eq!((p1.rules[0].code.as_str(), p1.rules[0].count), ("mediation_overdue", n as i64));
+    // Words in the title; a rule; both severities.
+    let found = page(1, ReminderQuery { query: Some("第12号".into()), ..overdue() });
+    assert_eq!(found.total, 1);
+    assert!(found.rows[0].title.contains("第12号"));
+    let due = page(1, ReminderQuery { severity: Some("due_soon".into()), rule: Some("mediation_due".into()), ..Default::default() });
+    assert_eq!(due.total, 2);
+    assert_eq!(page(1, ReminderQuery::default()).total, n as i64 + 2);
+    assert_eq!(page(1, ReminderQuery { rule: Some("help_visit".into()), ..Default::default() }).total, 0);
+    // A severity that does not exist is refused in Chinese.
+    let err = list_reminders(&state, ReminderQuery { severity: Some("later".into()), ..Default::default() }).unwrap_err();
+    assert!(err.message.contains("未知的提醒类别"), "{}", err.message);
+}

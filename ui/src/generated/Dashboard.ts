@@ -5,10 +5,11 @@ import type { StatusCount } from "./StatusCount";
 
 export type Dashboard = { today: string, 
 /**
- * Past their due date, longest overdue first.
+ * Past their due date, longest overdue first: the first [`DASHBOARD_REMINDERS`], and
+ * how many there are.
  */
-overdue: Array<ReminderItem>, 
+overdue: Array<ReminderItem>, overdue_total: number, 
 /**
- * Due soon, earliest first.
+ * Due soon, earliest first: the first [`DASHBOARD_REMINDERS`], and how many there are.
  */
-due_soon: Array<ReminderItem>, month: MonthFigures, open_cases: Array<StatusCount>, };
+due_soon: Array<ReminderItem>, due_soon_total: number, month: MonthFigures, open_cases: Array<StatusCount>, };
