@@ -33,7 +33,7 @@ pub enum StoreError {
     #[error("数据库需要从结构版本{from}升级，但升级前的自动备份没有成功（{reason}），数据库没有做任何改动。请检查磁盘空间和数据目录的写入权限后重新打开程序；仍不行请联系县司法局的技术人员")]
     UpgradeBackupFailed { from: i64, reason: String },
     /// A migration failed and was rolled back: the database is as it was before.
-    #[error("数据库从结构版本{from}升级到{to}时出错（{reason}），本次升级已全部撤销，数据库保持升级前的状态，记录没有丢失。升级前的自动备份：{}。请重新安装原来版本的程序继续工作，并把这条消息和日志发给县司法局的技术人员，技术人员可用该备份恢复数据", .backup.display())]
+    #[error("程序升级后，数据库未能从结构版本{from}升级到{to}。本次升级已全部撤销，数据库仍是升级前的状态，记录没有丢失。请重新安装原来版本的程序继续工作，并把这条消息发给县司法局的技术人员。升级前的自动备份：{}（技术信息：{reason}）", .backup.display())]
     UpgradeFailed { from: i64, to: i64, backup: PathBuf, reason: String },
     #[error("数据库文件已损坏或不是本程序的数据库：{0}")]
     Corrupt(String),

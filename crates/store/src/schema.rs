@@ -247,7 +247,7 @@ pub(crate) fn upgrade(
         from: have,
         to: known,
         backup: backup.clone().unwrap_or_default(),
-        reason: e.to_string(),
+        reason: e.to_string().chars().take(200).collect(),
     })?;
     Ok(backup)
 }
