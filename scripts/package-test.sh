@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The packages on a fresh Debian 12, as root: builds the desktop .deb (Tauri's bundler, reusing
 # the debug build) and fengqiao-county's .deb (scripts/build-county-deb.sh), installs both,
-# starts the county service, starts the app under Xvfb over a clerk's data directory made by
-# the previous schema with records in it and checks its first screen, upgrades both packages
+# starts the county service over a county database of the previous schema, starts the app
+# under Xvfb over a clerk's data directory made by the previous schema with records in it and
+# checks its first screen, upgrades both packages
 # (a second build with a higher version), checks the records and the county's data are still
 # there, uninstalls — data directories intact. Prints the time each step took.
 #
@@ -101,8 +102,10 @@ step "build: fengqiao-county .deb; fengqiao-cli and the old-store example (to ch
 county_deb=$(scripts/build-county-deb.sh --debug)
 cargo build -q -p fengqiao-cli --locked
 cargo build -q -p fengqiao-store --example old-store --locked
+cargo build -q -p fengqiao-county --example old-county --locked
 cli="$root_dir/target/debug/fengqiao-cli"
 old_store="$root_dir/target/debug/examples/old-store"
+old_county="$root_dir/target/debug/examples/old-county"
 
 # The "new release" to upgrade to: the same build, repacked with a higher version (it runs
 # the maintainer scripts' upgrade path; the schema upgrade is the data directory's).
@@ -187,8 +190,17 @@ stop_county() {
   fi
 }
 
-step "county: service up, an office registered through fengqiao-county-admin"
+step "county: service up over a database of the previous schema — migrated after a backup; an office registered"
+# The county's database as the previous release left it: schema 1, an office with a record.
+((systemd)) && stop_county   # postinst started it on a fresh database
+rm -f /var/lib/fengqiao/county.db*
+install -d -o fengqiao -g fengqiao -m 0750 /var/lib/fengqiao
+cp "$old_county" /tmp/fengqiao-old-county && chmod 755 /tmp/fengqiao-old-county
+runuser -u fengqiao -- /tmp/fengqiao-old-county /var/lib/fengqiao 1
+rm -f /tmp/fengqiao-old-county
 start_county
+ls /var/lib/fengqiao/backups/county-schema1-*.db >/dev/null || fail "no backup of the county database named with schema 1"
+fengqiao-county-admin office list | grep -q 西岭镇司法所 || fail "the old county database's office is gone"
 curl -fsS http://127.0.0.1:8443/api/v1/health; echo
 if ((systemd)); then
   systemctl is-active fengqiao-county
@@ -267,6 +279,7 @@ dpkg-query -W -f='${Version}\n' "$app_pkg" fengqiao-county
 ((systemd)) || start_county
 curl -fsS http://127.0.0.1:8443/api/v1/health >/dev/null || fail "county after upgrade"
 fengqiao-county-admin office list | grep -q 城关镇司法所 || fail "county data after the upgrade"
+fengqiao-county-admin office list | grep -q 西岭镇司法所 || fail "county data after the upgrade"
 first_screen first-screen-after-upgrade.png
 records_there "the package upgrade"
 
