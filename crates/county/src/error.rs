@@ -30,8 +30,8 @@ pub enum CountyError {
     #[error("数据库需要从结构版本{from}升级，但升级前的自动备份没有成功（{reason}），数据库没有做任何改动。请检查磁盘空间和数据目录的写入权限后再启动fengqiao-county")]
     UpgradeBackupFailed { from: i64, reason: String },
     /// The migration failed and was rolled back whole.
-    #[error("数据库未能从结构版本{from}升级到{to}。本次升级已全部撤销，数据库仍是升级前的状态。请重新安装原来版本的fengqiao-county继续服务，并把这条日志发给技术支持。升级前的备份：{}（技术信息：{reason}）", .backup.display())]
-    UpgradeFailed { from: i64, to: i64, backup: PathBuf, reason: String },
+    #[error("数据库未能从结构版本{from}升级到{to}。本次升级已全部撤销，数据库仍是升级前的状态。请重新安装原来版本的fengqiao-county继续服务，并把这条日志发给技术支持。升级前的备份：{}（技术信息：{reason}）", .backup.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "PostgreSQL数据库请用升级前的pg_dump备份".into()))]
+    UpgradeFailed { from: i64, to: i64, backup: Option<PathBuf>, reason: String },
     #[error("无法打开数据目录{}：{reason}", .path.display())]
     DataDir { path: PathBuf, reason: String },
     #[error("后台任务异常结束：{0}")]

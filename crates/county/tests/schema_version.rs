@@ -123,3 +123,94 @@ async fn sqlite_a_failing_migration_is_undone_whole_and_the_next_start_succeeds(
     assert_eq!(version_of(dir.path()), SCHEMA_VERSION);
     assert!(store.record(office, "person", person).await.unwrap().is_some());
 }
+
+/// A fresh schema in the PostgreSQL of `FENGQIAO_TEST_PG_URL` for `body`, dropped after.
+async fn with_pg_schema<F, Fut>(body: F)
+where
+    F: FnOnce(String, String, tokio_postgres::Client) -> Fut,
+    Fut: std::future::Future<Output = tokio_postgres::Client>,
+{
+    let Ok(url) = std::env::var(PG_ENV) else {
+        eprintln!("skipped: {PG_ENV} is not set");
+        return;
+    };
+    let schema = format!("fq_test_upgrade_{}_{}", std::process::id(), rand::random::<u32>());
+    let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    client.batch_execute(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    let guard = scopeguard_drop(url.clone(), schema.clone());
+    let client = body(url, schema.clone(), client).await;
+    client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    std::mem::forget(guard);
+}
+
+/// Drops the schema if the test panicked before its own cleanup.
+fn scopeguard_drop(url: String, schema: String) -> impl Drop {
+    struct G(String, String);
+    impl Drop for G {
+        fn drop(&mut self) {
+            let (url, schema) = (self.0.clone(), self.1.clone());
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    if let Ok((c, conn)) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await {
+                        tokio::spawn(conn);
+                        let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+    G(url, schema)
+}
+
+async fn pg_version(client: &tokio_postgres::Client, schema: &str) -> i64 {
+    client.query_one(&format!("SELECT max(version)::BIGINT FROM {schema}.schema_version"), &[]).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn postgres_every_earlier_schema_version_upgrades_with_its_records() {
+    with_pg_schema(|url, schema, client| async move {
+        for version in 1..SCHEMA_VERSION {
+            client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema}")).await.unwrap();
+            let old = PgStore::connect_at_schema(&url, Some(&schema), version).await.unwrap();
+            let s: &dyn CountyStore = &old;
+            let o = office(s, "城关镇司法所").await;
+            let (a, _) = device(s, &o).await;
+            let (b, _) = device(s, &o).await;
+            let person = uuid::Uuid::now_v7();
+            s.push(o.id, a.id, vec![person_created(o.id, a.id, person, 1_000)], chrono::Utc::now()).await.unwrap();
+            drop(old);
+            assert_eq!(pg_version(&client, &schema).await, version);
+            let store = PgStore::connect(&url, Some(&schema)).await.unwrap();
+            assert_eq!(pg_version(&client, &schema).await, SCHEMA_VERSION);
+            assert!(store.record(o.id, "person", person).await.unwrap().is_some());
+            let page = store.pull(o.id, b.id, 0, MAX_BATCH, chrono::Utc::now()).await.unwrap();
+            assert_eq!(page.changes.iter().map(|c| c.record_id).collect::<Vec<_>>(), vec![person]);
+        }
+        client
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_a_failing_migration_is_undone_whole_and_the_next_start_succeeds() {
+    with_pg_schema(|url, schema, client| async move {
+        let old = PgStore::connect_at_schema(&url, Some(&schema), 1).await.unwrap();
+        let s: &dyn CountyStore = &old;
+        let o = office(s, "城关镇司法所").await;
+        drop(old);
+        client.batch_execute(&format!("CREATE TABLE {schema}.county_users (x INTEGER)")).await.unwrap();
+        let err = PgStore::connect(&url, Some(&schema)).await.err().expect("the upgrade must fail");
+        assert_eq!(err.code(), "upgrade_failed");
+        assert!(err.to_string().contains("已全部撤销") && err.to_string().contains("pg_dump"), "{err}");
+        assert_eq!(pg_version(&client, &schema).await, 1);
+        client.batch_execute(&format!("DROP TABLE {schema}.county_users")).await.unwrap();
+        let store = PgStore::connect(&url, Some(&schema)).await.unwrap();
+        assert_eq!(pg_version(&client, &schema).await, SCHEMA_VERSION);
+        assert!(store.offices().await.unwrap().iter().any(|x| x.office.id == o.id));
+        client
+    })
+    .await;
+}

@@ -96,6 +96,13 @@ impl PgStore {
     /// Connects to `url` and brings the schema up to date. `schema`, when given, is put first
     /// on the search path (tests use a schema of their own).
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<PgStore> {
+        Self::connect_at_schema(url, schema, SCHEMA_VERSION).await
+    }
+
+    /// Connects and migrates only up to `version`. For tests of upgrades (a database of an
+    /// earlier schema version); the server always connects at [`SCHEMA_VERSION`].
+    #[doc(hidden)]
+    pub async fn connect_at_schema(url: &str, schema: Option<&str>, version: i64) -> Result<PgStore> {
         let mut config: tokio_postgres::Config = url.parse().map_err(|e: tokio_postgres::Error| CountyError::DatabaseUrl(e.to_string()))?;
         if let Some(schema) = schema {
             config.options(format!("-c search_path={schema}"));
@@ -113,11 +120,13 @@ impl PgStore {
             .build()
             .map_err(|e| CountyError::Pool(e.to_string()))?;
         let store = PgStore { pool };
-        store.migrate().await?;
+        store.migrate(version).await?;
         Ok(store)
     }
 
-    async fn migrate(&self) -> Result<()> {
+    /// Every pending step in ONE transaction: a failure leaves the database at its old
+    /// version (back it up with pg_dump before upgrading; see README.Debian).
+    async fn migrate(&self, target: i64) -> Result<()> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
@@ -126,16 +135,23 @@ impl PgStore {
         if version > SCHEMA_VERSION {
             return Err(CountyError::TooNew { found: version, supported: SCHEMA_VERSION });
         }
-        if version < 1 {
-            tx.batch_execute(SCHEMA_V1).await?;
-            tx.execute("INSERT INTO schema_version (version) VALUES (1)", &[]).await?;
+        let steps: [&str; SCHEMA_VERSION as usize] = [SCHEMA_V1, dashboard::SCHEMA_V2];
+        let result: Result<()> = async {
+            for (n, sql) in steps.iter().enumerate().take(target.clamp(0, SCHEMA_VERSION) as usize).skip(version as usize) {
+                tx.batch_execute(sql).await?;
+                tx.execute("INSERT INTO schema_version (version) VALUES ($1)", &[&(n as i64 + 1)]).await?;
+            }
+            Ok(())
         }
-        if version < 2 {
-            tx.batch_execute(dashboard::SCHEMA_V2).await?;
-            tx.execute("INSERT INTO schema_version (version) VALUES (2)", &[]).await?;
+        .await;
+        match result {
+            Ok(()) => Ok(tx.commit().await?),
+            Err(e) if version >= 1 => {
+                drop(tx);
+                Err(CountyError::UpgradeFailed { from: version, to: target, backup: None, reason: e.to_string() })
+            }
+            Err(e) => Err(e),
         }
-        tx.commit().await?;
-        Ok(())
     }
 }
 

@@ -142,7 +142,7 @@ fn open_sync(dir: &Path, target: i64) -> Result<Connection> {
         e if before >= 1 && before < target => CountyError::UpgradeFailed {
             from: before,
             to: target,
-            backup: backup.clone().unwrap_or_default(),
+            backup: backup.clone(),
             reason: e.to_string(),
         },
         e => e,
