@@ -66,7 +66,7 @@ Maintainer: Fengqiao <fengqiao@localhost>
 Section: net
 Priority: optional
 Installed-Size: $size
-Depends: libc6 (>= $glibc), libgcc-s1, adduser, systemd | systemd-standalone-sysusers | base-files
+Depends: libc6 (>= $glibc), libgcc-s1, adduser
 Recommends: systemd
 Suggests: postgresql
 Description: 枫桥县级同步服务（县司法局）
