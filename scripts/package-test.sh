@@ -47,8 +47,10 @@ upgrade_suffix="+pkgtest1"
 
 # --- Cleanup: whatever this script started, stopped; packages of an earlier run removed. ---
 pids=()
+tools=""
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -n $tools ]] && rm -rf "$tools"
 }
 trap cleanup EXIT
 
@@ -103,9 +105,13 @@ county_deb=$(scripts/build-county-deb.sh --debug)
 cargo build -q -p fengqiao-cli --locked
 cargo build -q -p fengqiao-store --example old-store --locked
 cargo build -q -p fengqiao-county --example old-county --locked
-cli="$root_dir/target/debug/fengqiao-cli"
-old_store="$root_dir/target/debug/examples/old-store"
-old_county="$root_dir/target/debug/examples/old-county"
+# Copied where the service and clerk users can run them (the checkout may be under /root).
+tools=$(mktemp -d /tmp/fengqiao-package-test.XXXXXX)
+chmod 755 "$tools"
+cp target/debug/fengqiao-cli target/debug/examples/old-store target/debug/examples/old-county "$tools/"
+cli="$tools/fengqiao-cli"
+old_store="$tools/old-store"
+old_county="$tools/old-county"
 
 # The "new release" to upgrade to: the same build, repacked with a higher version (it runs
 # the maintainer scripts' upgrade path; the schema upgrade is the data directory's).
@@ -195,9 +201,7 @@ step "county: service up over a database of the previous schema — migrated aft
 ((systemd)) && stop_county   # postinst started it on a fresh database
 rm -f /var/lib/fengqiao/county.db*
 install -d -o fengqiao -g fengqiao -m 0750 /var/lib/fengqiao
-cp "$old_county" /tmp/fengqiao-old-county && chmod 755 /tmp/fengqiao-old-county
-runuser -u fengqiao -- /tmp/fengqiao-old-county /var/lib/fengqiao 1
-rm -f /tmp/fengqiao-old-county
+runuser -u fengqiao -- "$old_county" /var/lib/fengqiao 1
 start_county
 ls /var/lib/fengqiao/backups/county-schema1-*.db >/dev/null || fail "no backup of the county database named with schema 1"
 fengqiao-county-admin office list | grep -q 西岭镇司法所 || fail "the old county database's office is gone"
