@@ -42,7 +42,6 @@ out=target/packages
 mkdir -p "$out"
 app_pkg=fengqiao-desktop   # Debian names are ASCII: tauri.linux.conf.json sets it
 clerk=fqclerk
-display=:87
 upgrade_suffix="+pkgtest1"
 
 # --- Cleanup: whatever this script started, stopped; packages of an earlier run removed. ---
@@ -228,9 +227,16 @@ runuser -u "$clerk" -- "$old_store" make "$data" "$previous" >/dev/null
 [[ $(runuser -u "$clerk" -- "$old_store" version "$data") == "$previous" ]] || fail "old store"
 echo "clerk's data directory $data: schema $previous, records written by the old schema"
 
+# A display of our own (the e2e harness takes :70–:89).
+for n in $(seq 100 199); do
+  [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] || break
+done
+display=":$n"
 Xvfb "$display" -screen 0 1440x900x24 -nolisten tcp -ac >/dev/null 2>&1 &
-pids+=($!)
+xvfb_pid=$!
+pids+=("$xvfb_pid")
 sleep 1
+kill -0 "$xvfb_pid" 2>/dev/null || fail "Xvfb did not start on $display"
 
 # Starts the installed app as the clerk; waits for its window and for the first screen to be
 # drawn — many colours (a blank window has a few), and the same picture twice a second apart
