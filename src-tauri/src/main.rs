@@ -103,13 +103,17 @@ commands! {
     delete_mediator(id: Uuid) -> settings::SettingsView = settings::delete_mediator;
     save_staff(input: settings::StaffInput) -> settings::SettingsView = settings::save_staff;
     set_county_server(server: Option<String>) -> settings::SettingsView = settings::set_county_server;
+    enroll(input: sync::EnrollInput) -> settings::SettingsView = sync::enroll;
+    sync_status() -> sync::SyncIndicator = sync::sync_status;
+    sync_overview() -> sync::SyncOverview = sync::sync_overview;
+    sync_now() -> sync::SyncIndicator = sync::sync_now;
     check_id_number(input: String) -> idcheck::IdCheck = id_check;
     validate_record(input: validate::ValidateInput) -> Issues = validate::validate_record;
+    list_reminders(input: reminders::ReminderQuery) -> reminders::ReminderPage = reminders::list_reminders;
     record_reminders(input: reminders::RecordRemindersInput) -> Vec<ReminderItem> = reminders::record_reminders;
     acknowledge_reminder(input: reminders::AcknowledgeInput) -> ReminderItem = reminders::acknowledge_reminder;
     snooze_reminder(input: reminders::SnoozeInput) -> ReminderItem = reminders::snooze_reminder;
     reminder_settings() -> reminders::ReminderSettingsPage = reminders::reminder_settings;
-    list_reminders(input: reminders::ReminderQuery) -> reminders::ReminderPage = reminders::list_reminders;
     save_reminder_settings(input: reminders::ReminderSettingsView) -> reminders::ReminderSettingsPage = reminders::save_reminder_settings;
     import_preview(input: excel::ImportInput) -> excel::ImportPreview = excel::import_preview;
     import_commit(token: u64) -> excel::ImportResult = excel::import_commit;
@@ -174,6 +178,8 @@ fn main() {
         std::process::exit(2)
     });
     let state = Arc::new(AppState::open(data_dir, clock));
+    // The sync agent, on the app's store, when this PC is enrolled with the county.
+    sync::start(&state);
     let notifier = state.clone();
     tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())

@@ -28,6 +28,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
     export_all!(
         AppError, setup::AppStatus, setup::FirstRunInput,
         settings::SettingsView, settings::StaffInput, settings::StaffMember,
+        crate::sync::SyncIndicator, crate::sync::SyncOverview, crate::sync::EnrollInput,
         dashboard::Dashboard,
         cases::LedgerQuery, cases::LedgerPage, cases::CaseView, cases::CaseUpdate, cases::PartyInput,
         cases::IntakeInput, cases::InvestigationInput, cases::CaseRecordRef, cases::TransitionInput,

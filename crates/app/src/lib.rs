@@ -22,6 +22,7 @@ pub mod screening;
 pub mod settings;
 pub mod setup;
 pub mod statistics;
+pub mod sync;
 pub mod validate;
 mod views;
 

@@ -37,6 +37,8 @@ pub struct SettingsView {
     pub current_staff: Option<String>,
     /// 县司法局 server; None = offline.
     pub county_server: Option<String>,
+    /// This PC holds a device credential of the county (enrolled with a one-time code).
+    pub enrolled: bool,
     /// Local changes waiting for the county.
     pub pending_changes: i64,
     pub last_sync_at: Option<String>,
@@ -85,6 +87,7 @@ pub(crate) fn view(store: &Store, warnings: Vec<FieldIssue>) -> Result<SettingsV
         staff: staff_of(store)?,
         current_staff: store.sync_setting(keys::CURRENT_STAFF)?,
         county_server: sync.server,
+        enrolled: sync.enrolled,
         pending_changes: sync.pending,
         last_sync_at: sync.last_sync_at,
         last_sync_error: sync.last_error,
@@ -177,7 +180,8 @@ pub(crate) fn check_server(server: &str) -> Result<(), String> {
     }
 }
 
-/// Sets the county server address; empty = work offline.
+/// Sets the county server address (e.g. after the county moved its server); empty = work
+/// offline.
 pub fn set_county_server(state: &AppState, server: Option<String>) -> Result<SettingsView, AppError> {
     let server = server.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     if let Some(s) = &server {
@@ -185,8 +189,13 @@ pub fn set_county_server(state: &AppState, server: Option<String>) -> Result<Set
             AppError::invalid(vec![FieldIssue { field: "county_server".into(), label: "县级服务器地址".into(), message: m }])
         })?;
     }
-    state.with(|s| {
+    // Stored as the agent reads it (no trailing slash).
+    let server = server.map(|s| fengqiao_sync::client::normalize_server(&s).unwrap_or(s));
+    let saved = state.with(|s| {
         s.set_sync_setting(fengqiao_store::sync::keys::SERVER, server.as_deref())?;
         view(s, Vec::new())
-    })
+    })?;
+    // An enrolled PC syncs with the new address at once; without one it stops.
+    crate::sync::start(state);
+    Ok(saved)
 }

@@ -26,13 +26,16 @@ pub struct AppStatus {
 }
 
 pub fn status(state: &AppState) -> Result<AppStatus, AppError> {
-    let guard = state.lock();
-    let (office, current_staff) = match guard.as_ref() {
-        Some(store) => (store.office().ok(), store.sync_setting(keys::CURRENT_STAFF)?),
+    let shared = state.shared_store();
+    let (office, current_staff) = match shared {
+        Some(shared) => {
+            let store = AppState::lock_store(shared);
+            (store.office().ok(), store.sync_setting(keys::CURRENT_STAFF)?)
+        }
         None => (None, None),
     };
     Ok(AppStatus {
-        initialized: guard.is_some(),
+        initialized: shared.is_some(),
         data_dir: state.data_dir().display().to_string(),
         version: crate::VERSION.to_string(),
         today: state.ctx().today,
@@ -114,11 +117,7 @@ fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization
 /// Creates the store with everything the wizard asked for, or nothing: a problem in any
 /// answer is refused before the data directory is touched.
 pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, AppError> {
-    {
-        let mut guard = state.lock();
-        if guard.is_some() || state.data_dir().join(DB_FILE).exists() {
-            return Err(AppError::new("already_initialized", "本机已完成首次设置，不能重复设置"));
-        }
+    state.make_store(|| {
         let ctx = state.ctx();
         let (office, committee, mediators) = check(&input, &ctx)?;
         let staff = input.staff_name.trim().to_string();
@@ -145,16 +144,14 @@ pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, Ap
             }
             Ok(store)
         })();
-        match made {
-            Ok(store) => *guard = Some(store),
-            Err(e) => {
-                // Leave no half-made store behind: the wizard can simply be run again.
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", state.data_dir().join(DB_FILE).display()));
-                }
-                return Err(e);
+        if made.is_err() {
+            // Leave no half-made store behind: the wizard can simply be run again.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", state.data_dir().join(DB_FILE).display()));
             }
         }
-    }
+        made
+    })?;
+    crate::sync::start(state);
     status(state)
 }

@@ -1,11 +1,13 @@
 //! The app's state: the data directory and the opened store behind a mutex, so commands can
-//! run on any thread (the shell runs them off the UI thread).
+//! run on any thread (the shell runs them off the UI thread). The sync agent shares the same
+//! store and the same lock; a command that wrote to the store wakes it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use fengqiao_model::Ctx;
 use fengqiao_store::{Clock, Store, StoreError};
+use fengqiao_sync::SharedStore;
 
 use crate::AppError;
 
@@ -20,17 +22,23 @@ pub(crate) mod keys {
 pub struct AppState {
     data_dir: PathBuf,
     clock: Clock,
-    store: Mutex<Option<Store>>,
+    /// The opened store, shared with the sync agent: one connection behind one lock. Set once,
+    /// when the app opens an existing store or first run makes it.
+    store: OnceLock<SharedStore>,
+    /// Held by first run while it makes the store, so that two cannot.
+    making: Mutex<()>,
     /// Why the store could not be opened (a newer schema, a damaged file); None when it was
     /// opened or is simply not made yet (first run).
     open_error: Option<AppError>,
+    /// The sync agent and what it last reported.
+    pub(crate) sync: crate::sync::SyncHub,
 }
 
 impl AppState {
     /// Opens the store in `data_dir` if there is one; without one the app starts in first run.
     pub fn open(data_dir: impl Into<PathBuf>, clock: Clock) -> AppState {
         let data_dir = data_dir.into();
-        let (store, open_error) = match Store::open_with_clock(&data_dir, clock.clone()) {
+        let (opened, open_error) = match Store::open_with_clock(&data_dir, clock.clone()) {
             Ok(mut store) => {
                 if let Ok(Some(actor)) = store.sync_setting(keys::CURRENT_STAFF) {
                     store.set_actor(&actor);
@@ -40,7 +48,11 @@ impl AppState {
             Err(StoreError::NotInitialized(_)) => (None, None),
             Err(e) => (None, Some(AppError::from(e))),
         };
-        AppState { data_dir, clock, store: Mutex::new(store), open_error }
+        let store = OnceLock::new();
+        if let Some(s) = opened {
+            let _ = store.set(Arc::new(Mutex::new(s)));
+        }
+        AppState { data_dir, store, making: Mutex::new(()), sync: crate::sync::SyncHub::new(clock.clone()), clock, open_error }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -60,18 +72,41 @@ impl AppState {
         self.open_error.as_ref()
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Option<Store>> {
-        // A command that panicked leaves the store as SQLite left it (its transaction rolled
-        // back), so the lock stays usable.
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    /// The opened store (None before first run), to share with the sync agent.
+    pub(crate) fn shared_store(&self) -> Option<&SharedStore> {
+        self.store.get()
     }
 
-    /// Runs `f` on the opened store; before first run, says so.
-    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, AppError>) -> Result<T, AppError> {
-        let mut guard = self.lock();
-        match guard.as_mut() {
-            Some(store) => f(store),
-            None => Err(self.open_error.clone().unwrap_or_else(AppError::not_initialized)),
+    /// Locks the opened store. A command that panicked leaves the store as SQLite left it (its
+    /// transaction rolled back), so the lock stays usable.
+    pub(crate) fn lock_store(store: &SharedStore) -> MutexGuard<'_, Store> {
+        store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// First run: makes the store with `make` unless there is one, and keeps it.
+    pub(crate) fn make_store(&self, make: impl FnOnce() -> Result<Store, AppError>) -> Result<(), AppError> {
+        let _making = self.making.lock().unwrap_or_else(|e| e.into_inner());
+        if self.store.get().is_some() || self.data_dir.join(fengqiao_store::DB_FILE).exists() {
+            return Err(AppError::new("already_initialized", "本机已完成首次设置，不能重复设置"));
         }
+        let _ = self.store.set(Arc::new(Mutex::new(make()?)));
+        Ok(())
+    }
+
+    /// Runs `f` on the opened store; before first run, says so. When `f` wrote to the store,
+    /// the sync agent is woken (and the indicator counts the change) after the lock is let go.
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, AppError>) -> Result<T, AppError> {
+        let Some(shared) = self.store.get() else {
+            return Err(self.open_error.clone().unwrap_or_else(AppError::not_initialized));
+        };
+        let mut store = Self::lock_store(shared);
+        let before = store.connection().total_changes();
+        let out = f(&mut store);
+        let pending = (store.connection().total_changes() != before).then(|| store.sync_status().map(|st| st.pending).ok()).flatten();
+        drop(store);
+        if let Some(pending) = pending {
+            self.sync.local_change(pending);
+        }
+        out
     }
 }

@@ -119,6 +119,9 @@ impl SyncState {
 /// Where the agent reports its state (the app's indicator, the CLI's stderr).
 pub trait StatusSink: Send + Sync {
     fn report(&self, state: &SyncState);
+    /// A round ended (for a history of runs): what it did, or why it failed, and how long it
+    /// took. Called before the state that follows it is reported.
+    fn round_done(&self, _outcome: Result<&RoundReport, &SyncError>, _took: Duration) {}
 }
 
 impl<F: Fn(&SyncState) + Send + Sync> StatusSink for F {
@@ -313,6 +316,7 @@ pub struct Agent {
     config: AgentConfig,
     sink: Arc<dyn StatusSink>,
     wake: Arc<Notify>,
+    nudge: Arc<Notify>,
 }
 
 impl Agent {
@@ -330,12 +334,18 @@ impl Agent {
 
     pub fn with_client(store: SharedStore, client: Client, config: AgentConfig, sink: Arc<dyn StatusSink>) -> Agent {
         let batch = config.batch.clamp(1, MAX_BATCH);
-        Agent { store, client, config: AgentConfig { batch, ..config }, sink, wake: Arc::new(Notify::new()) }
+        Agent { store, client, config: AgentConfig { batch, ..config }, sink, wake: Arc::new(Notify::new()), nudge: Arc::new(Notify::new()) }
     }
 
     /// Poke this after a local save: the agent syncs soon.
     pub fn waker(&self) -> Arc<Notify> {
         self.wake.clone()
+    }
+
+    /// Poke this when the clerk asks for a round now (立即同步): unlike the waker, it also cuts
+    /// short the wait after a failure.
+    pub fn nudger(&self) -> Arc<Notify> {
+        self.nudge.clone()
     }
 
     pub fn client(&self) -> &Client {
@@ -471,7 +481,9 @@ impl Agent {
 
     /// A round with its outcome written to the store (last sync, last error).
     async fn attempt(&self) -> Result<RoundReport, SyncError> {
+        let started = Instant::now();
         let result = self.round().await;
+        self.sink.round_done(result.as_ref(), started.elapsed());
         let note = result.as_ref().err().map(|e| e.to_string());
         // The outcome note is best effort: a store that cannot write it has said so already.
         let _ = self.with_store(move |s| s.record_sync_result(note.as_deref())).await;
@@ -545,6 +557,7 @@ impl Agent {
                                 self.sink.report(&SyncState::Pending { count });
                             }
                         }
+                        _ = self.nudge.notified() => {}
                         _ = tokio::time::sleep(self.config.interval) => {}
                         _ = &mut shutdown => return None,
                     }
@@ -567,6 +580,7 @@ impl Agent {
                         let next = if e.is_offline() { deadline.min(Instant::now() + self.config.probe_every) } else { deadline };
                         tokio::select! {
                             _ = tokio::time::sleep_until(next) => {}
+                            _ = self.nudge.notified() => break,
                             _ = &mut shutdown => return None,
                         }
                         if Instant::now() >= deadline {
@@ -614,31 +628,7 @@ pub async fn enroll(data_dir: &Path, server: &str, code: &str, device_name: &str
             let (dir, clock) = (dir.clone(), clock.clone());
             tokio::task::spawn_blocking(move || Store::open_with_clock(&dir, clock)).await.map_err(|e| SyncError::Task(e.to_string()))??
         };
-        let request = EnrollRequest { enrollment_code: code, device_id: store.device_id(), device_name, office_id: Some(store.office_id()) };
-        let resp = client.enroll(&request).await?;
-        if resp.office_id != store.office_id() {
-            return Err(SyncError::OfficeMismatch { local: store.office_id(), county: resp.office_id });
-        }
-        let mut store = store;
-        blocking(Box::new(move || {
-            let before = store.sync_setting(keys::SERVER)?;
-            store.set_sync_setting(keys::SERVER, Some(&server))?;
-            store.set_sync_setting(keys::TOKEN, Some(&resp.device_token))?;
-            if before.as_deref() != Some(server.as_str()) {
-                // Another county server: pull everything it holds (already-held changes are no-ops).
-                store.set_sync_setting(keys::CURSOR, None)?;
-            }
-            store.set_sync_setting(keys::LAST_ERROR, None)?;
-            Ok(Enrolled {
-                server,
-                office_id: resp.office_id,
-                office_name: resp.office_name,
-                division_code: resp.division_code,
-                device_id: store.device_id(),
-                new_store: false,
-            })
-        }))
-        .await
+        enroll_store(Arc::new(Mutex::new(store)), &client, code, device_name).await
     } else {
         let device_id = fengqiao_model::new_id();
         let request = EnrollRequest { enrollment_code: code, device_id, device_name, office_id: None };
@@ -658,6 +648,49 @@ pub async fn enroll(data_dir: &Path, server: &str, code: &str, device_name: &str
         }))
         .await
     }
+}
+
+/// Enrolls the PC of an opened store (the desktop's, shared with its commands) with the
+/// county using a one-time code, and remembers the county's address and the device
+/// credential in it. The store is locked only to read and write, never while the county is
+/// asked.
+pub async fn enroll_shared(store: SharedStore, server: &str, code: &str, device_name: &str, options: ClientOptions) -> Result<Enrolled, SyncError> {
+    let client = Client::new(&normalize_server(server)?, None, options)?;
+    enroll_store(store, &client, code.trim().to_string(), device_name.trim().to_string()).await
+}
+
+async fn enroll_store(store: SharedStore, client: &Client, code: String, device_name: String) -> Result<Enrolled, SyncError> {
+    let server = client.server().to_string();
+    let (device_id, office_id) = {
+        let s = store.lock().unwrap_or_else(|p| p.into_inner());
+        (s.device_id(), s.office_id())
+    };
+    let request = EnrollRequest { enrollment_code: code, device_id, device_name, office_id: Some(office_id) };
+    let resp = client.enroll(&request).await?;
+    if resp.office_id != office_id {
+        return Err(SyncError::OfficeMismatch { local: office_id, county: resp.office_id });
+    }
+    tokio::task::spawn_blocking(move || {
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let before = store.sync_setting(keys::SERVER)?;
+        store.set_sync_setting(keys::SERVER, Some(&server))?;
+        store.set_sync_setting(keys::TOKEN, Some(&resp.device_token))?;
+        if before.as_deref() != Some(server.as_str()) {
+            // Another county server: pull everything it holds (already-held changes are no-ops).
+            store.set_sync_setting(keys::CURSOR, None)?;
+        }
+        store.set_sync_setting(keys::LAST_ERROR, None)?;
+        Ok(Enrolled {
+            server,
+            office_id: resp.office_id,
+            office_name: resp.office_name,
+            division_code: resp.division_code,
+            device_id,
+            new_store: false,
+        })
+    })
+    .await
+    .map_err(|e| SyncError::Task(e.to_string()))?
 }
 
 /// Points an enrolled store at another address of the same county server (it moved).

@@ -10,6 +10,10 @@ export type SettingsView = { office: Organization, committees: Array<CommitteeVi
  */
 county_server: string | null, 
 /**
+ * This PC holds a device credential of the county (enrolled with a one-time code).
+ */
+enrolled: boolean, 
+/**
  * Local changes waiting for the county.
  */
 pending_changes: number, last_sync_at: string | null, last_sync_error: string | null, 

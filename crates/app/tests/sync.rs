@@ -1,0 +1,273 @@
+//! Sync in the desktop app against the real county server (its router and SQLite store, served
+//! on loopback in this process): enrollment from 设置 with its refusals, a saved case pushed by
+//! the agent the app runs, the indicator going 未连接县局 → 已同步 → 离线 → 已同步 as the server
+//! goes away and comes back, a change the county refused set aside and shown, and the agent
+//! started again when the app reopens an enrolled store.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use common::*;
+use fengqiao_app::cases::{self, IntakeInput, PartyInput};
+use fengqiao_app::sync::{self, EnrollInput, SyncPhase};
+use fengqiao_app::{settings, AppState};
+use fengqiao_county::store::Office;
+use fengqiao_county::{auth, CountyStore, SqliteStore};
+use fengqiao_model::*;
+use fengqiao_store::Store;
+use fengqiao_sync::{AgentConfig, ClientOptions};
+use uuid::Uuid;
+
+/// The county server: its store and router on a runtime of its own, so that stopping it cuts
+/// every connection at once (as a server that went away).
+struct County {
+    dir: tempfile::TempDir,
+    addr: SocketAddr,
+    rt: Option<tokio::runtime::Runtime>,
+    store: Option<Arc<dyn CountyStore>>,
+}
+
+impl County {
+    fn start() -> County {
+        let mut c = County { dir: tempfile::tempdir().unwrap(), addr: "127.0.0.1:0".parse().unwrap(), rt: None, store: None };
+        c.serve();
+        c
+    }
+
+    fn serve(&mut self) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let (store, addr) = rt.block_on(async {
+            let store: Arc<dyn CountyStore> = Arc::new(SqliteStore::open(self.dir.path()).await.unwrap());
+            let started = Instant::now();
+            let listener = loop {
+                match tokio::net::TcpListener::bind(self.addr).await {
+                    Ok(l) => break l,
+                    Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                        eprintln!("binding {} again: {e}", self.addr);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    Err(e) => panic!("cannot bind {}: {e}", self.addr),
+                }
+            };
+            let addr = listener.local_addr().unwrap();
+            let app = fengqiao_county::http::router(store.clone());
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, app).await;
+            });
+            (store, addr)
+        });
+        self.addr = addr;
+        self.store = Some(store);
+        self.rt = Some(rt);
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn block_on<T>(&self, f: impl std::future::Future<Output = T>) -> T {
+        self.rt.as_ref().expect("the county is running").block_on(f)
+    }
+
+    fn store(&self) -> Arc<dyn CountyStore> {
+        self.store.clone().expect("the county is running")
+    }
+
+    /// `office add`: the office and its one-time code.
+    fn add_office(&self) -> (Office, String) {
+        let store = self.store();
+        self.block_on(async {
+            let office = Office {
+                id: Uuid::now_v7(),
+                org_id: None,
+                name: "东山镇司法所".into(),
+                division_code: "350502101".into(),
+                county_device_id: Uuid::now_v7(),
+                created_at: Utc::now(),
+            };
+            store.create_office(&office).await.unwrap();
+            let code = auth::new_enrollment_code();
+            let hash = auth::hash_code(&auth::normalize_code(&code));
+            store.add_enrollment_code(office.id, &hash, Utc::now() + chrono::Duration::days(1), Utc::now()).await.unwrap();
+            (office, code)
+        })
+    }
+
+    /// The ids of the office's records the county holds.
+    fn record_ids(&self, office: &Office) -> Vec<Uuid> {
+        let store = self.store();
+        self.block_on(async move { store.records(office.id).await.unwrap() }).into_iter().map(|r| r.record_id).collect()
+    }
+
+    /// Gone at once: every task and connection of the server dropped.
+    fn stop(&mut self) {
+        self.store = None;
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_timeout(Duration::from_secs(5));
+        }
+    }
+}
+
+/// Short waits, so that the test does not sit through the office's real backoff.
+fn quick() -> AgentConfig {
+    AgentConfig {
+        interval: Duration::from_secs(120),
+        backoff_min: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(400),
+        probe_every: Duration::from_millis(100),
+        client: ClientOptions { connect_timeout: Duration::from_secs(3), request_timeout: Duration::from_secs(10) },
+        ..AgentConfig::default()
+    }
+}
+
+fn wait_for(state: &AppState, what: &str, ok: impl Fn(&sync::SyncIndicator) -> bool) -> sync::SyncIndicator {
+    let started = Instant::now();
+    loop {
+        let now = sync::sync_status(state).unwrap();
+        if ok(&now) {
+            return now;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "the indicator never showed {what}; it shows {now:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn new_case(state: &AppState, title: &str, seq: u32) -> Uuid {
+    let s = settings::settings(state).unwrap();
+    let (committee, mediator) = (s.committees[0].committee.meta.id, s.committees[0].mediators[0].meta.id);
+    let input = IntakeInput {
+        case: DisputeCase {
+            committee_id: Some(committee),
+            source: Some(CaseSource::PartyApplication),
+            dispute_type: Some(DisputeType::Neighborhood),
+            title: Some(title.into()),
+            summary: Some("两家因共用通道堆放柴草发生争执。".into()),
+            lead_mediator_id: Some(mediator),
+            accepted_on: Some(date(2026, 11, 2)),
+            ..Default::default()
+        },
+        parties: ["张伟", "李娜"]
+            .into_iter()
+            .enumerate()
+            .map(|(n, name)| PartyInput {
+                party: CaseParty { rights_notice_given_on: Some(date(2026, 11, 2)), ..Default::default() },
+                person: Some(person(name, Some(id_number("19800101", &format!("{:03}", seq + n as u32))))),
+                entity: None,
+            })
+            .collect(),
+    };
+    cases::create_case(state, input).unwrap().view.file.case.meta.id
+}
+
+/// Makes the office's last 调解员 change one the county must refuse (it claims another
+/// office), through a second connection to the same file, as damage from outside would.
+fn spoil_mediator_change(dir: &Path) -> Uuid {
+    let store = Store::open_with_clock(dir, clock()).unwrap();
+    let other = Uuid::now_v7().to_string();
+    store
+        .connection()
+        .execute("UPDATE change_log SET data = json_set(data, '$.org_id', ?1) WHERE kind = 'mediator'", [other])
+        .unwrap();
+    store.pending_changes(100).unwrap().into_iter().find(|c| c.kind == "mediator").unwrap().change_id
+}
+
+#[test]
+fn enrolled_from_settings_the_app_syncs_through_an_outage() {
+    let mut county = County::start();
+    let (office, code) = county.add_office();
+    let app = ready();
+    let state = &app.state;
+    sync::set_config(state, quick());
+    sync::start(state);
+    let shown = sync::sync_status(state).unwrap();
+    assert_eq!((shown.phase, shown.label.as_str()), (SyncPhase::NotConnected, "未连接县局"));
+    let spoiled = spoil_mediator_change(app.dir.path());
+
+    // Refusals, each beside its field, and nothing remembered.
+    let refused = sync::enroll(state, EnrollInput { server: county.url(), code: "WRONG-CODE".into() }).unwrap_err();
+    assert_eq!((refused.code.as_str(), refused.issues[0].field.as_str()), ("wrong_code", "enrollment_code"));
+    assert!(refused.message.contains("注册码无效"), "{}", refused.message);
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let refused = sync::enroll(state, EnrollInput { server: format!("http://{nobody}"), code: code.clone() }).unwrap_err();
+    assert_eq!((refused.code.as_str(), refused.issues[0].field.as_str()), ("unreachable", "county_server"));
+    assert!(refused.message.starts_with("无法连接县级服务器"), "{}", refused.message);
+    let refused = sync::enroll(state, EnrollInput { server: "sfj.example".into(), code: String::new() }).unwrap_err();
+    let fields: Vec<&str> = refused.issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["county_server", "enrollment_code"]);
+    assert!(!settings::settings(state).unwrap().enrolled);
+
+    // Enrolled with the right code: the agent starts without a restart and pushes what the
+    // office has; the spoiled change is set aside and does not hold the rest back.
+    let view = sync::enroll(state, EnrollInput { server: format!("{}/", county.url()), code: code.clone() }).unwrap();
+    assert!(view.enrolled);
+    assert_eq!(view.county_server.as_deref(), Some(county.url().as_str()));
+    let shown = wait_for(state, "已同步", |s| s.phase == SyncPhase::Synced);
+    assert_eq!((shown.label.as_str(), shown.pending, shown.set_aside), ("已同步", 0, 1));
+    let again = sync::enroll(state, EnrollInput { server: county.url(), code }).unwrap_err();
+    assert_eq!(again.code, "already_enrolled");
+    assert!(again.message.contains("本机已登记到县司法局"), "{}", again.message);
+
+    // A case saved in the app reaches the county.
+    let first = new_case(state, "张伟与李娜相邻通行纠纷", 11);
+    wait_for(state, "已同步 after the save", |s| s.phase == SyncPhase::Synced && s.pending == 0);
+    assert!(county.record_ids(&office).contains(&first), "the county holds the case");
+    let office_id = settings::settings(state).unwrap().office.meta.id;
+    assert!(county.record_ids(&office).contains(&office_id), "and the office record");
+
+    // The server goes away: the next save waits, the indicator says since when.
+    county.stop();
+    let second = new_case(state, "王强与赵敏宅基地纠纷", 21);
+    let shown = wait_for(state, "离线", |s| s.phase == SyncPhase::Offline);
+    assert!(shown.label.starts_with("离线（自") && shown.label.ends_with("起）"), "{}", shown.label);
+    assert!(shown.pending > 0, "{shown:?}");
+    assert!(shown.detail.contains("条修改待上传"), "{}", shown.detail);
+
+    // Back on the same address: the agent notices by itself and pushes what waited.
+    county.serve();
+    wait_for(state, "已同步 after the outage", |s| s.phase == SyncPhase::Synced && s.pending == 0);
+    assert!(county.record_ids(&office).contains(&second));
+
+    // The 同步 page: address, this PC, the runs (the outage among them), the set-aside change.
+    let page = sync::sync_overview(state).unwrap();
+    assert_eq!(page.server.as_deref(), Some(county.url().as_str()));
+    assert!(page.enrolled && page.pending == 0 && page.set_aside == 1);
+    assert!(page.last_sync_at.is_some() && page.last_push_count > 0 && page.last_push_at.is_some());
+    assert!(page.history.iter().any(|r| !r.ok && r.error_code.as_deref() == Some("offline")), "{:?}", page.history);
+    assert!(page.history[0].ok, "the newest run is the one that finished");
+    let aside = &page.set_aside_changes[0];
+    assert_eq!((aside.change_id, aside.kind_label.as_str(), aside.title.as_deref()), (spoiled, "人民调解员", Some("王秀英")));
+    assert!(!aside.reason.is_empty());
+    assert!(aside.fields.iter().any(|f| f.field == "name" && f.value == "王秀英"), "{:?}", aside.fields);
+
+    // 立即同步 runs a round and ends where it started.
+    sync::sync_now(state).unwrap();
+    wait_for(state, "已同步 after 立即同步", |s| s.phase == SyncPhase::Synced);
+
+    // Reopened (the app restarted): the agent starts because the store is enrolled.
+    let dir = app.dir;
+    drop(app.state);
+    let reopened = AppState::open(dir.path(), clock());
+    sync::set_config(&reopened, quick());
+    sync::start(&reopened);
+    let third = new_case(&reopened, "陈刚与周丽相邻采光纠纷", 31);
+    wait_for(&reopened, "已同步 after a restart", |s| s.phase == SyncPhase::Synced && s.pending == 0);
+    assert!(county.record_ids(&office).contains(&third));
+}
+
+#[test]
+fn without_a_server_the_app_works_offline_and_sync_now_says_why() {
+    let app = ready();
+    sync::start(&app.state);
+    new_case(&app.state, "张伟与李娜相邻通行纠纷", 11);
+    let shown = sync::sync_status(&app.state).unwrap();
+    assert_eq!((shown.phase, shown.label.as_str()), (SyncPhase::NotConnected, "未连接县局"));
+    assert!(shown.pending > 0, "the saves are counted: {shown:?}");
+    let e = sync::sync_now(&app.state).unwrap_err();
+    assert_eq!(e.code, "not_enrolled");
+    assert!(e.message.contains("设置"), "{}", e.message);
+}
