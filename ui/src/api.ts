@@ -6,6 +6,7 @@ import type { AppError } from "./generated/AppError";
 import type { AppStatus } from "./generated/AppStatus";
 import type { FirstRunInput } from "./generated/FirstRunInput";
 import type { Dashboard } from "./generated/Dashboard";
+import type { DashboardReminders } from "./generated/DashboardReminders";
 import type { LedgerQuery } from "./generated/LedgerQuery";
 import type { LedgerPage } from "./generated/LedgerPage";
 import type { CaseView } from "./generated/CaseView";
@@ -50,13 +51,16 @@ import type { StaffInput } from "./generated/StaffInput";
 import type { IdCheck } from "./generated/IdCheck";
 import type { ValidateInput } from "./generated/ValidateInput";
 import type { Issues } from "./generated/Issues";
+import type { EnrollInput } from "./generated/EnrollInput";
+import type { SyncIndicator } from "./generated/SyncIndicator";
+import type { SyncOverview } from "./generated/SyncOverview";
 import type { ReminderItem } from "./generated/ReminderItem";
 import type { RecordRemindersInput } from "./generated/RecordRemindersInput";
+import type { ReminderQuery } from "./generated/ReminderQuery";
+import type { ReminderPage } from "./generated/ReminderPage";
 import type { AcknowledgeInput } from "./generated/AcknowledgeInput";
 import type { SnoozeInput } from "./generated/SnoozeInput";
 import type { ReminderSettingsPage } from "./generated/ReminderSettingsPage";
-import type { ReminderQuery } from "./generated/ReminderQuery";
-import type { ReminderPage } from "./generated/ReminderPage";
 import type { ReminderSettingsView } from "./generated/ReminderSettingsView";
 import type { ImportInput } from "./generated/ImportInput";
 import type { ImportPreview } from "./generated/ImportPreview";
@@ -92,6 +96,7 @@ export const api = {
   appStatus: () => call<AppStatus>("app_status"),
   firstRun: (input: FirstRunInput) => call<AppStatus>("first_run", { input }),
   dashboard: () => call<Dashboard>("dashboard"),
+  dashboardReminders: () => call<DashboardReminders>("dashboard_reminders"),
 
   listCases: (input: Partial<LedgerQuery>) => call<LedgerPage>("list_cases", { input }),
   getCase: (id: string) => call<CaseView>("get_case", { id }),
@@ -141,18 +146,23 @@ export const api = {
   deleteMediator: (id: string) => call<SettingsView>("delete_mediator", { id }),
   saveStaff: (input: StaffInput) => call<SettingsView>("save_staff", { input }),
   setCountyServer: (server: string | null) => call<SettingsView>("set_county_server", { server }),
+  enroll: (input: EnrollInput) => call<SettingsView>("enroll", { input }),
+  syncStatus: () => call<SyncIndicator>("sync_status"),
+  syncOverview: () => call<SyncOverview>("sync_overview"),
+  syncNow: () => call<SyncIndicator>("sync_now"),
 
   checkIdNumber: (input: string) => call<IdCheck>("check_id_number", { input }),
   validate: (input: ValidateInput) => call<Issues>("validate_record", { input }),
+
+  listReminders: (input: Partial<ReminderQuery>) => call<ReminderPage>("list_reminders", { input }),
   recordReminders: (input: RecordRemindersInput) => call<ReminderItem[]>("record_reminders", { input }),
   acknowledgeReminder: (input: AcknowledgeInput) => call<ReminderItem>("acknowledge_reminder", { input }),
   snoozeReminder: (input: SnoozeInput) => call<ReminderItem>("snooze_reminder", { input }),
   reminderSettings: () => call<ReminderSettingsPage>("reminder_settings"),
   saveReminderSettings: (input: ReminderSettingsView) => call<ReminderSettingsPage>("save_reminder_settings", { input }),
+
   importPreview: (input: ImportInput) => call<ImportPreview>("import_preview", { input }),
   importCommit: (token: number) => call<ImportResult>("import_commit", { token }),
-
-  listReminders: (input: Partial<ReminderQuery>) => call<ReminderPage>("list_reminders", { input }),
   importCancel: (token: number) => call<null>("import_cancel", { token }),
   exportXlsx: (input: ExportInput) => call<ExportResult>("export_xlsx", { input }),
 };

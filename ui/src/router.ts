@@ -14,5 +14,6 @@ export const router = createRouter({
     { path: "/statistics", component: () => import("./views/Statistics.vue"), meta: { title: "统计报表" } },
     { path: "/reminders", component: () => import("./views/Reminders.vue"), meta: { title: "到期提醒" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "设置" } },
+    { path: "/sync", component: () => import("./views/Sync.vue"), meta: { title: "同步" } },
   ],
 });
