@@ -64,6 +64,7 @@ commands! {
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
+    dashboard_reminders() -> dashboard::DashboardReminders = dashboard::dashboard_reminders;
     list_cases(input: cases::LedgerQuery) -> cases::LedgerPage = cases::list_cases;
     get_case(id: Uuid) -> cases::CaseView = cases::get_case;
     create_case(input: cases::IntakeInput) -> cases::CaseUpdate = cases::create_case;
@@ -126,6 +127,9 @@ commands! {
 fn notify_daily(app: tauri::AppHandle, state: Arc<AppState>) {
     use tauri_plugin_notification::NotificationExt;
     std::thread::spawn(move || loop {
+        // The first check waits until the first screen is up: on a big office computing the
+        // reminders takes seconds and holds the store.
+        std::thread::sleep(std::time::Duration::from_secs(20));
         match reminders::daily_notification(&state) {
             Ok(Some(n)) => {
                 if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
@@ -137,7 +141,7 @@ fn notify_daily(app: tauri::AppHandle, state: Arc<AppState>) {
             Err(e) if e.code == "not_initialized" => {}
             Err(e) => eprintln!("提示：检查到期提醒时出错：{e}"),
         }
-        std::thread::sleep(std::time::Duration::from_secs(15 * 60));
+        std::thread::sleep(std::time::Duration::from_secs(15 * 60 - 20));
     });
 }
 

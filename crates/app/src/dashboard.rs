@@ -46,6 +46,15 @@ pub struct StatusCount {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Dashboard {
     pub today: NaiveDate,
+    pub month: MonthFigures,
+    pub open_cases: Vec<StatusCount>,
+}
+
+/// The 工作台's reminder lists, asked for after its figures: on a big office they take
+/// seconds to compute the first time, and the window is usable meanwhile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DashboardReminders {
     /// Past their due date, longest overdue first: the first [`DASHBOARD_REMINDERS`], and
     /// how many there are.
     pub overdue: Vec<ReminderItem>,
@@ -53,20 +62,23 @@ pub struct Dashboard {
     /// Due soon, earliest first: the first [`DASHBOARD_REMINDERS`], and how many there are.
     pub due_soon: Vec<ReminderItem>,
     pub due_soon_total: i64,
-    pub month: MonthFigures,
-    pub open_cases: Vec<StatusCount>,
 }
 
-pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
+pub fn dashboard_reminders(state: &AppState) -> Result<DashboardReminders, AppError> {
     state.with(|s| {
-        let today = s.ctx().today;
         // The store sorts them most urgent first; the 工作台 shows the head of each list and
         // the counts, the 到期提醒 page pages through the rest (a big office has thousands,
         // and a list of thousands would stall the window).
         let (overdue, due_soon): (Vec<_>, Vec<_>) = s.reminders()?.into_iter().partition(|r| r.severity == Severity::Overdue);
         let (overdue_total, due_soon_total) = (overdue.len() as i64, due_soon.len() as i64);
         let head = |list: Vec<Reminder>| list.into_iter().take(DASHBOARD_REMINDERS).map(|r| ReminderItem::from_reminder(s, r)).collect::<Vec<_>>();
-        let (overdue, due_soon) = (head(overdue), head(due_soon));
+        Ok(DashboardReminders { overdue: head(overdue), overdue_total, due_soon: head(due_soon), due_soon_total })
+    })
+}
+
+pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
+    state.with(|s| {
+        let today = s.ctx().today;
         let from = today.with_day(1).unwrap_or(today);
         let to = today;
         let table = s.case_statistics(from, to)?;
@@ -96,6 +108,6 @@ pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
             let page = s.list_disputes(&DisputeFilter { statuses: vec![status], page_size: 1, ..Default::default() })?;
             open_cases.push(StatusCount { status, label: status.label().into(), count: page.total });
         }
-        Ok(Dashboard { today, overdue, overdue_total, due_soon, due_soon_total, month, open_cases })
+        Ok(Dashboard { today, month, open_cases })
     })
 }

@@ -326,6 +326,7 @@ fn dashboard_counts_what_was_entered() {
     assert_eq!(count(&d.month.by_source, "proactive"), 1);
     assert_eq!(d.open_cases.iter().find(|s| s.status == CaseStatus::Accepted).unwrap().count, 3);
     // Accepted on 11-02, today 11-20: 18 days, not yet near the month.
+    let d = dashboard::dashboard_reminders(&app.state).unwrap();
     assert!(d.overdue.iter().chain(&d.due_soon).all(|r| r.rule != "mediation_due"));
 }
 
@@ -338,7 +339,7 @@ fn a_case_near_its_month_is_on_the_dashboard_and_opens_its_file() {
     let id = create_case(&app.state, input).unwrap().view.file.case.meta.id;
     let v = transition(&app.state, TransitionInput { to: CaseStatus::Accepted, ..blank(id) }).unwrap();
     assert_eq!(v.month_clock.as_deref(), Some("2026年10月24日受理，已27天"));
-    let d = dashboard::dashboard(&app.state).unwrap();
+    let d = dashboard::dashboard_reminders(&app.state).unwrap();
     let item = d.due_soon.iter().find(|r| r.rule == "mediation_due").expect("a 调解期限将满 reminder");
     assert_eq!((item.open.as_deref(), item.open_id), (Some("case"), Some(id)));
     let row = &list_cases(&app.state, LedgerQuery::default()).unwrap().rows[0];

@@ -78,7 +78,7 @@ fn of_case(state: &AppState, id: Uuid) -> Vec<fengqiao_app::ReminderItem> {
 }
 
 fn on_dashboard(state: &AppState, id: &str) -> bool {
-    let d = dashboard::dashboard(state).unwrap();
+    let d = dashboard::dashboard_reminders(state).unwrap();
     d.overdue.iter().chain(&d.due_soon).any(|r| r.id == id)
 }
 
@@ -225,7 +225,7 @@ fn the_dashboard_shows_the_most_urgent_and_the_reminders_page_pages_through_all(
     accepted_case(&state, "张伟与李娜排水纠纷", date(2026, 10, 24), 300);
     accepted_case(&state, "王芳与刘洋排水纠纷", date(2026, 10, 25), 302);
 
-    let d = dashboard::dashboard(&state).unwrap();
+    let d = dashboard::dashboard_reminders(&state).unwrap();
     assert_eq!((d.overdue_total, d.overdue.len()), (n as i64, dashboard::DASHBOARD_REMINDERS));
     assert_eq!((d.due_soon_total, d.due_soon.len()), (2, 2));
     // The longest overdue first.

@@ -46,6 +46,10 @@ pub struct Store {
     actor: String,
     device_id: Uuid,
     office_id: Uuid,
+    /// The last computed reminders and the state of the database they were computed from
+    /// (see `reminders::Memo`): on a big office they take seconds, and the 工作台, the
+    /// record screens and the daily notification all ask for them.
+    reminder_memo: std::sync::Mutex<Option<reminders::Memo>>,
 }
 
 impl Store {
@@ -68,7 +72,7 @@ impl Store {
             device_id.to_string(),
             office_id.to_string(),
         ])?;
-        let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id };
+        let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default() };
         let office = Organization {
             meta: fengqiao_model::Meta { id: office_id, ..Default::default() },
             name: Some(office_name.trim().to_string()),
@@ -121,7 +125,7 @@ impl Store {
         };
         let device_id = setting("device_id")?;
         let office_id = setting("office_id")?;
-        Ok(Store { conn, path, clock, actor: "system".into(), device_id, office_id })
+        Ok(Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default() })
     }
 
     /// Sets who is acting (a staff account name) for the records and the audit log.

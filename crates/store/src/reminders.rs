@@ -349,6 +349,22 @@ pub struct ReminderState {
     pub at: String,
 }
 
+/// Reminders computed from the database in the state `key` describes.
+#[derive(Debug)]
+pub(crate) struct Memo {
+    key: MemoKey,
+    list: Vec<Reminder>,
+}
+
+/// The day, and the counters SQLite moves on every write: rows this connection changed, and
+/// `data_version`, which moves when another connection (the CLI, a second window) commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MemoKey {
+    today: NaiveDate,
+    own_writes: u64,
+    others_writes: i64,
+}
+
 /// A reminder with whether (and why) it is hidden.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReminderView {
@@ -759,11 +775,7 @@ impl Store {
     /// Every reminder due today, acknowledged and snoozed ones included (marked hidden).
     pub fn all_reminders(&self) -> Result<Vec<ReminderView>> {
         let today = self.ctx().today;
-        let settings = self.reminder_settings()?;
-        let mut list = self.compute_reminders(&settings, today)?;
-        list.sort_by(|a, b| {
-            (a.severity, std::cmp::Reverse(a.days_overdue), a.due_on, &a.title).cmp(&(b.severity, std::cmp::Reverse(b.days_overdue), b.due_on, &b.title))
-        });
+        let list = self.sorted_reminders(today)?;
         let states = self.reminder_states()?;
         Ok(list
             .into_iter()
@@ -777,6 +789,27 @@ impl Store {
                 ReminderView { reminder: r, hidden, state }
             })
             .collect())
+    }
+
+    /// The reminders of `today`, most urgent first; computed again only when the database
+    /// changed (a write through this connection or any other) or the day did.
+    fn sorted_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>> {
+        let key = MemoKey {
+            today,
+            own_writes: self.conn.total_changes(),
+            others_writes: self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?,
+        };
+        let mut memo = self.reminder_memo.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = memo.as_ref().filter(|m| m.key == key) {
+            return Ok(m.list.clone());
+        }
+        let settings = self.reminder_settings()?;
+        let mut list = self.compute_reminders(&settings, today)?;
+        list.sort_by(|a, b| {
+            (a.severity, std::cmp::Reverse(a.days_overdue), a.due_on, &a.title).cmp(&(b.severity, std::cmp::Reverse(b.days_overdue), b.due_on, &b.title))
+        });
+        *memo = Some(Memo { key, list: list.clone() });
+        Ok(list)
     }
 
     /// The reminders to show: due soon or overdue today, neither acknowledged nor snoozed.

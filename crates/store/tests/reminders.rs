@@ -574,3 +574,44 @@ fn settings_are_stored_checked_and_audited() {
     let n: i64 = e.store.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'reminder_settings'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 2);
 }
+
+#[test]
+fn reminders_follow_every_write_whichever_connection_made_it() {
+    let mut e = env();
+    e.case(1, d(10, 1), CaseStatus::Mediating);
+    let first = e.rules_on(d(11, 5));
+    assert_eq!(first, vec![(Rule::MediationOverdue, Severity::Overdue, 5)]);
+    // Asked again with nothing changed: the same list (from the memo).
+    assert_eq!(e.rules_on(d(11, 5)), first);
+    // A write by another connection — the CLI on the same data directory — is seen.
+    {
+        let mut other = Store::open(e._dir.path()).unwrap();
+        let committee = e.committee;
+        let mediator = e.mediator;
+        other
+            .batch(|b| b.save(DisputeCase {
+                case_no: Some("（2026）东山调字第2号".into()),
+                committee_id: Some(committee),
+                accepted_on: Some(d(10, 2)),
+                source: Some(CaseSource::PartyApplication),
+                dispute_type: Some(DisputeType::Neighborhood),
+                title: Some("王芳与刘洋排水纠纷".into()),
+                summary: Some("因排水发生争执".into()),
+                lead_mediator_id: Some(mediator),
+                status: CaseStatus::Mediating,
+                ..Default::default()
+            }).map(|_| ()))
+            .unwrap();
+    }
+    assert_eq!(e.rules_on(d(11, 5)).len(), 2);
+    // A write by this connection: the consent to continue takes the first case off.
+    e.late(|s| {
+        let mut c: DisputeCase = s.all::<DisputeCase>().unwrap().into_iter().find(|c| c.case_no.as_deref() == Some("（2026）东山调字第1号")).unwrap();
+        c.extension_consent = true;
+        c.extension_consent_on = Some(d(10, 30));
+        s.save(c).unwrap();
+    });
+    let now = e.only(d(11, 5), Rule::MediationOverdue);
+    assert_eq!(now.len(), 1);
+    assert!(now[0].title.starts_with("王芳与刘洋排水纠纷"), "{}", now[0].title);
+}
