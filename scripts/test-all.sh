@@ -12,9 +12,11 @@ if [[ ! -d ui/node_modules ]]; then
   npm --prefix ui ci --no-audit --no-fund
 fi
 
-# The desktop embeds ui/dist at compile time, so the UI is built before cargo compiles it.
+# The desktop embeds ui/dist and fengqiao-county ui/dist-county at compile time, so both
+# front ends are built before cargo compiles them.
 step "UI: type check and build"
 npm --prefix ui run build
+npm --prefix ui run build:county
 
 step "cargo test --workspace --locked"
 cargo test --workspace --locked
@@ -38,3 +40,7 @@ if [[ $(id -u) -eq 0 ]]; then
 else
   step "packages: skipped — scripts/package-test.sh installs packages and runs only as root"
 fi
+
+step "county dashboard browser tests (Chromium)"
+cargo build -p fengqiao-county -p fengqiao-cli --locked
+npm --prefix ui run test:county

@@ -769,8 +769,12 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
             .iter()
             .filter(|r| r.unit_org_id == Some(o.meta.id) || (r.unit_org_id.is_none() && r.unit_division_code.is_some() && r.unit_division_code == o.division_code))
             .collect();
+        // From when the unit is known: the committee's creation or its first round (as the
+        // office's reminders count), not before.
+        let created = (o.meta.created_at + Duration::hours(8)).date_naive();
+        let first_seen = mine.iter().filter_map(|r| r.period_start.or(r.screened_on)).min().map_or(created, |d| d.min(created));
         let mut cells = Vec::new();
-        let mut day = from;
+        let mut day = from.max(first_seen);
         loop {
             let (start, end, label) = period_containing(freq, day);
             if start > to {

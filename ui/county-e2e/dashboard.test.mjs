@@ -1,0 +1,291 @@
+// The county dashboard in Debian's Chromium against the real server: fengqiao-county serving
+// its embedded front end, one office (fengqiao-cli with demo data) enrolled and synced, another
+// registered but silent. Sign in, see the office that synced, drill into a figure, export the
+// roll-up and check its totals, and a viewer refused an admin action by the server.
+// Needs `npm run build:county` then `cargo build -p fengqiao-county -p fengqiao-cli`, and the
+// chromium and chromium-driver packages. Screenshots go to target/e2e-shots/county-*.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import net from "node:net";
+import { remote } from "webdriverio";
+
+const root = resolve(import.meta.dirname, "../..");
+const bin = (name) => join(root, "target/debug", name);
+const SHOTS = process.env.FENGQIAO_SHOTS ?? join(root, "target/e2e-shots");
+const CHROMIUM = process.env.FENGQIAO_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMEDRIVER = process.env.FENGQIAO_CHROMEDRIVER ?? "/usr/bin/chromedriver";
+
+const children = [];
+const tmp = mkdtempSync(join(tmpdir(), "fengqiao-county-e2e-"));
+const countyData = join(tmp, "county");
+let url = "";
+let browser;
+
+function run(cmd, args, input) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", input, env: { ...process.env, LANG: "C.UTF-8" } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+const county = (...args) => run(bin("fengqiao-county"), [...args, "--data", countyData]);
+const office = (dir, ...args) => run(bin("fengqiao-cli"), ["--data-dir", dir, ...args]);
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+    s.on("error", fail);
+  });
+}
+
+async function waitPort(port, ms = 20000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const ok = await new Promise((r) => {
+      const c = net.connect(port, "127.0.0.1", () => (c.end(), r(true)));
+      c.on("error", () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function shot(name) {
+  await sleep(500);
+  mkdirSync(SHOTS, { recursive: true });
+  await browser.saveScreenshot(join(SHOTS, `county-${name}.png`));
+}
+
+const el = (sel) => browser.$(`[data-test="${sel}"]`);
+async function click(sel) {
+  const e = await el(sel);
+  await e.waitForClickable({ timeout: 15000 });
+  await e.click();
+}
+async function typeIn(sel, text) {
+  // Element Plus puts the attribute on the <input> itself.
+  const found = await el(sel);
+  const box = (await found.getTagName()) === "input" ? found : await found.$("input");
+  await box.waitForDisplayed({ timeout: 15000 });
+  // Emptied as a person would (Vue sees the input events), then typed.
+  await box.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys("Backspace");
+  await box.addValue(text);
+}
+async function page(path) {
+  await click(`menu-${path}`);
+  await sleep(600);
+}
+async function signIn(name, password) {
+  await browser.url(`${url}/#/login`);
+  await typeIn("login-name", name);
+  await typeIn("login-password", password);
+  await click("login-submit");
+  try {
+    await (await el("who")).waitForDisplayed({ timeout: 15000 });
+  } catch (e) {
+    await shot(`signin-failed-${name}`);
+    throw e;
+  }
+}
+async function signOut() {
+  await click("logout");
+  await (await el("login-submit")).waitForDisplayed({ timeout: 15000 });
+}
+/** Messages shown beside form fields. */
+async function fieldErrors() {
+  const out = [];
+  for (const e of await browser.$$(".el-form-item__error")) if (await e.isDisplayed()) out.push((await e.getText()).trim());
+  return out;
+}
+
+before(async () => {
+  for (const b of [bin("fengqiao-county"), bin("fengqiao-cli"), CHROMIUM, CHROMEDRIVER]) {
+    if (!existsSync(b)) throw new Error(`${b} is missing`);
+  }
+  // The county: two offices, an admin and a viewer.
+  const added = JSON.parse(county("office", "add", "--name", "东山镇司法所", "--division-code", "350502101", "--json"));
+  county("office", "add", "--name", "西山镇司法所", "--division-code", "350502102", "--json");
+  writeFileSync(join(tmp, "admin.pw"), "admin-pass-1\n");
+  writeFileSync(join(tmp, "viewer.pw"), "viewer-pass-1\n");
+  county("user", "add", "--name", "张科长", "--role", "admin", "--password-file", join(tmp, "admin.pw"));
+  county("user", "add", "--name", "李干事", "--role", "viewer", "--password-file", join(tmp, "viewer.pw"));
+  const server = spawn(bin("fengqiao-county"), ["serve", "--listen", "127.0.0.1:0", "--data", countyData], { stdio: ["ignore", "pipe", "inherit"] });
+  children.push(server);
+  url = await new Promise((ok, fail) => {
+    let out = "";
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok(m[1]);
+    });
+    server.on("exit", (c) => fail(new Error(`fengqiao-county exited ${c}`)));
+  });
+  // The office: demo records, enrolled with the code, synced once.
+  const dir = join(tmp, "office");
+  office(dir, "init", "--office", "东山镇司法所", "--division-code", "350502101");
+  office(dir, "demo-data", "--disputes", "160", "--released", "30", "--screenings", "10", "--seed", "5");
+  office(dir, "enroll", "--server", url, "--code", added.enrollment_code);
+  office(dir, "sync", "--once");
+
+  const port = await freePort();
+  const driver = spawn(CHROMEDRIVER, [`--port=${port}`], { stdio: "ignore" });
+  children.push(driver);
+  await waitPort(port);
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port,
+    logLevel: "error",
+    capabilities: {
+      browserName: "chrome",
+      "goog:chromeOptions": {
+        binary: CHROMIUM,
+        args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1440,900", "--lang=zh-CN"],
+        prefs: { "download.default_directory": join(tmp, "downloads") },
+      },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  for (const c of children) c.kill("SIGTERM");
+});
+
+test("signs in and sees the office that synced, the silent one marked", async () => {
+  await browser.url(url);
+  await (await el("login-submit")).waitForDisplayed({ timeout: 15000 });
+  await shot("login");
+  await typeIn("login-name", "张科长");
+  await typeIn("login-password", "wrong-password");
+  await click("login-submit");
+  await browser.waitUntil(async () => (await fieldErrors()).includes("账号或密码不正确"), { timeout: 10000, timeoutMsg: "wrong password not refused" });
+  await signIn("张科长", "admin-pass-1");
+  assert.equal(await (await el("who")).getText(), "张科长（管理员）");
+  await (await el("office-东山镇司法所")).waitForDisplayed({ timeout: 15000 });
+  const rows = await browser.$$(".el-table__body tr");
+  const texts = [];
+  for (const r of rows) texts.push(await r.getText());
+  const synced = texts.find((t) => t.includes("东山镇司法所"));
+  const silent = texts.find((t) => t.includes("西山镇司法所"));
+  assert.ok(synced && !synced.includes("从未同步"), synced);
+  assert.match(synced, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  assert.ok(silent.includes("从未同步"), silent);
+  await shot("offices");
+});
+
+test("drills into a figure: the cases behind 调解成功", async () => {
+  await page("figures");
+  // The whole demo period.
+  const inputs = await browser.$$(".el-range-input");
+  for (const [i, v] of [[0, "2019-01-01"], [1, "2026-12-31"]]) {
+    await inputs[i].click();
+    await browser.keys(["Control", "a"]);
+    await browser.keys("Backspace");
+    await inputs[i].addValue(v);
+  }
+  await browser.keys("Enter");
+  await sleep(1500);
+  const card = await el("card-success");
+  await card.waitForDisplayed({ timeout: 15000 });
+  const shown = Number(/(\d+) 件/.exec(await card.getText())[1]);
+  assert.ok(shown > 0, "the office's cases reached the county");
+  await shot("figures");
+  await card.click();
+  const dialog = await browser.$(".el-dialog__title");
+  await browser.waitUntil(async () => /调解成功：\d+件/.test(await dialog.getText()), { timeout: 15000 });
+  const n = Number(/：(\d+)件/.exec(await dialog.getText())[1]);
+  assert.equal(n, shown, "as many cases as the figure counts");
+  const first = await browser.$(".el-dialog .el-table__body tr");
+  assert.match(await first.getText(), /调解成功/);
+  await shot("drill");
+  await browser.keys("Escape");
+  await sleep(400);
+});
+
+test("the compliance matrix and late work show", async () => {
+  await page("compliance");
+  await sleep(800);
+  await shot("compliance");
+  await page("late");
+  await (await el("late-mediation")).waitForDisplayed({ timeout: 15000 });
+  await shot("late");
+});
+
+test("exports the roll-up and its totals add up", async () => {
+  await page("rollup");
+  const table = await el("rollup");
+  await table.waitForDisplayed({ timeout: 15000 });
+  assert.equal(await (await el("checks")).getText(), "全部通过");
+  await shot("rollup");
+  // The .xlsx through the page's own link, with the browser's session.
+  const href = await (await el("download-xlsx")).getAttribute("href");
+  const b64 = await browser.executeAsync((h, done) => {
+    fetch(h, { credentials: "same-origin" })
+      .then((r) => r.arrayBuffer())
+      .then((buf) => {
+        let s = "";
+        for (const b of new Uint8Array(buf)) s += String.fromCharCode(b);
+        done(btoa(s));
+      });
+  }, href);
+  const file = join(tmp, "rollup.xlsx");
+  writeFileSync(file, Buffer.from(b64, "base64"));
+  // Read back with Python's zipfile: each row's label and 调解案件总数.
+  const rows = JSON.parse(
+    run("python3", [
+      "-c",
+      `import zipfile, re, json, sys
+z = zipfile.ZipFile(sys.argv[1])
+ss = re.findall(r"<si><t[^>]*>([^<]*)</t></si>", z.read("xl/sharedStrings.xml").decode())
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+out = {}
+for row in re.findall(r"<row [^>]*>(.*?)</row>", sheet):
+    cells = re.findall(r'<c r="([A-Z]+)\\d+"([^>]*)>(?:<v>([^<]*)</v>)?', row)
+    vals = {c: (ss[int(v)] if 't="s"' in a else v) for c, a, v in cells if v is not None}
+    if "A" in vals and "B" in vals:
+        out[vals["A"]] = vals["B"]
+print(json.dumps(out, ensure_ascii=False))`,
+      file,
+    ]),
+  );
+  const total = (k) => Number(rows[k]);
+  assert.ok(total("东山镇司法所") > 0, JSON.stringify(rows));
+  assert.equal(total("东山镇司法所") + total("西山镇司法所"), total("下级上报总计"));
+  assert.equal(total("下级上报总计"), total("本级上报总计"));
+  // The page's own table says the same.
+  assert.match(await table.getText(), new RegExp(`下级上报总计\\s+${total("下级上报总计")}\\b`));
+});
+
+test("an admin's pages: release notice and settings", async () => {
+  await page("notices");
+  await shot("notice");
+  await page("settings");
+  await (await el("settings-save")).waitForDisplayed({ timeout: 15000 });
+  await shot("settings");
+  await signOut();
+});
+
+test("a viewer is refused an admin action by the server", async () => {
+  await signIn("李干事", "viewer-pass-1");
+  assert.equal(await (await el("who")).getText(), "李干事（查看）");
+  await page("settings");
+  await click("settings-save");
+  await browser.waitUntil(async () => (await fieldErrors()).some((e) => e.includes("没有权限")), { timeout: 10000, timeoutMsg: "the server did not refuse the viewer" });
+  await shot("viewer-refused");
+  // The same answer without the page: the API itself says 403.
+  const status = await browser.executeAsync((done) => {
+    fetch("/api/v1/dashboard/settings", { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => done(r.status));
+  });
+  assert.equal(status, 403);
+});
