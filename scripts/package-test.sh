@@ -203,7 +203,7 @@ install -d -o fengqiao -g fengqiao -m 0750 /var/lib/fengqiao
 runuser -u fengqiao -- "$old_county" /var/lib/fengqiao 1
 start_county
 ls /var/lib/fengqiao/backups/county-schema1-*.db >/dev/null || fail "no backup of the county database named with schema 1"
-fengqiao-county-admin office list | grep -q 西岭镇司法所 || fail "the old county database's office is gone"
+grep -q 西岭镇司法所 <<<"$(fengqiao-county-admin office list)" || fail "the old county database's office is gone"
 curl -fsS http://127.0.0.1:8443/api/v1/health; echo
 if ((systemd)); then
   systemctl is-active fengqiao-county
@@ -212,7 +212,7 @@ else
   [[ $(ps -o user= -p "$(pgrep -P "$county_pid" -n || echo "$county_pid")") == fengqiao ]] || fail "not running as fengqiao"
 fi
 fengqiao-county-admin office add --name 城关镇司法所 --division-code 350102001 --json | tee "$out/office.json"
-fengqiao-county-admin office list | grep -q 城关镇司法所 || fail "office list"
+grep -q 城关镇司法所 <<<"$(fengqiao-county-admin office list)" || fail "office list"
 [[ $(stat -c %U /var/lib/fengqiao/county.db) == fengqiao ]] || fail "county.db is not the service user's"
 
 # --- The desktop app, over a clerk's data directory of the previous schema. ---
@@ -288,8 +288,8 @@ apt-get install -y -q "$root_dir/$app_deb2" "$root_dir/$county_deb2" >/dev/null
 dpkg-query -W -f='${Version}\n' "$app_pkg" fengqiao-county
 ((systemd)) || start_county
 curl -fsS http://127.0.0.1:8443/api/v1/health >/dev/null || fail "county after upgrade"
-fengqiao-county-admin office list | grep -q 城关镇司法所 || fail "county data after the upgrade"
-fengqiao-county-admin office list | grep -q 西岭镇司法所 || fail "county data after the upgrade"
+grep -q 城关镇司法所 <<<"$(fengqiao-county-admin office list)" || fail "county data after the upgrade"
+grep -q 西岭镇司法所 <<<"$(fengqiao-county-admin office list)" || fail "county data after the upgrade"
 first_screen first-screen-after-upgrade.png
 records_there "the package upgrade"
 
