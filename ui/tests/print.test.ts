@@ -45,6 +45,7 @@ const catalogue = [
   { code: "agreement", name: "人民调解协议书", input: "case" },
   { code: "dispute-ledger", name: "人民调解纠纷台账", input: "period" },
   { code: "released-register", name: "刑满释放人员基本情况登记表", input: "released" },
+  { code: "help-agreement", name: "刑满释放人员帮教协议书", input: "released" },
 ];
 
 const find = (w: ReturnType<typeof mount>, test: string) => w.find(`[data-test="${test}"]`);
@@ -122,6 +123,15 @@ describe("PrintButton", () => {
     expect(api.print).toHaveBeenCalledWith({ document: "agreement", record_id: "c1", from: null, to: null });
     expect(find(w, "print-error").text()).toContain("U+31350");
     expect(document.body.querySelector('[data-test="print-preview-page"]')).toBeNull();
+    w.unmount();
+  });
+});
+
+describe("PrintButton for a released person", () => {
+  it("says on the button which form its main half prints", async () => {
+    const w = mount(PrintButton, { props: { input: "released", recordId: "r1" }, global: { plugins: global.plugins }, attachTo: document.body });
+    await flushPromises();
+    expect(find(w, "print-menu").text()).toContain("打印基本情况登记表");
     w.unmount();
   });
 });
