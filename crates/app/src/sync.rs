@@ -86,6 +86,8 @@ pub struct SyncRun {
     pub millis: u64,
     /// Why it failed, for the clerk.
     pub error: Option<String>,
+    /// The transport's own words about it, for IT staff (e.g. "Connection refused").
+    pub error_detail: Option<String>,
     /// Machine-readable kind of failure (`offline`, `revoked`, …).
     pub error_code: Option<String>,
 }
@@ -145,6 +147,8 @@ pub struct SyncOverview {
     /// The last round that finished (RFC 3339, from the store).
     pub last_sync_at: Option<String>,
     pub last_error: Option<String>,
+    /// The transport's own words about the last error, for IT staff.
+    pub last_error_detail: Option<String>,
     /// The last round that sent changes, and how many (since the app started).
     pub last_push_at: Option<DateTime<Utc>>,
     pub last_push_count: u64,
@@ -212,6 +216,16 @@ fn short_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if t.date_naive() == now.date_naive() { t.format("%H:%M").to_string() } else { t.format("%m-%d %H:%M").to_string() }
 }
 
+/// A sync error as the clerk reads it — “无法连接县级服务器（连接失败）” — and apart from it the
+/// transport's own words (“tcp connect error: Connection refused”), for IT staff.
+fn plain(message: &str) -> (String, Option<String>) {
+    // ClientError::Network reads “无法连接县级服务器（{what}：{detail}）”.
+    if let Some((what, detail)) = message.strip_prefix("无法连接县级服务器（").and_then(|rest| rest.split_once('：')) {
+        return (format!("无法连接县级服务器（{what}）"), Some(detail.strip_suffix('）').unwrap_or(detail).to_string()));
+    }
+    (message.to_string(), None)
+}
+
 fn not_connected(server: Option<&str>, pending: i64, set_aside: i64) -> SyncIndicator {
     let detail = match server {
         Some(s) => format!("已设置县级服务器 {s}，本机尚未登记：请在“设置”中输入县司法局提供的注册码"),
@@ -274,6 +288,7 @@ impl SyncIndicator {
                 next.offline_since = None;
                 next.stopped = *stopped;
                 next.label = "同步出错".into();
+                let message = plain(message).0;
                 next.detail = if *stopped { format!("同步已停止：{message}") } else { format!("同步出错，稍后自动重试：{message}") };
             }
         }
@@ -348,6 +363,7 @@ impl StatusSink for Sink {
                 set_aside: r.set_aside.len() as u64,
                 millis: took.as_millis() as u64,
                 error: None,
+                error_detail: None,
                 error_code: None,
             },
             Err(e) => SyncRun {
@@ -359,7 +375,8 @@ impl StatusSink for Sink {
                 pulled: 0,
                 set_aside: 0,
                 millis: took.as_millis() as u64,
-                error: Some(e.to_string()),
+                error: Some(plain(&e.to_string()).0),
+                error_detail: plain(&e.to_string()).1,
                 error_code: Some(e.code().to_string()),
             },
         };
@@ -376,6 +393,7 @@ impl StatusSink for Sink {
                     last.at = run.at;
                     last.millis = run.millis;
                     last.error = run.error;
+                    last.error_detail = run.error_detail;
                 }
                 _ => {
                     s.history.push_front(run);
@@ -582,7 +600,8 @@ pub fn sync_overview(state: &AppState) -> Result<SyncOverview, AppError> {
         pending: st.pending,
         set_aside: st.set_aside,
         last_sync_at: st.last_sync_at,
-        last_error: st.last_error,
+        last_error: st.last_error.as_deref().map(|e| plain(e).0),
+        last_error_detail: st.last_error.as_deref().and_then(|e| plain(e).1),
         last_push_at: shown.last_push.map(|p| p.0),
         last_push_count: shown.last_push.map_or(0, |p| p.1),
         last_pull_at: shown.last_pull.map(|p| p.0),
@@ -726,6 +745,15 @@ mod tests {
         let stale = Sink { shared: shared.clone(), generation: 0 };
         stale.report(&SyncState::Pending { count: 9 });
         assert_ne!(lock(&shared.shown).indicator.pending, 9);
+    }
+
+    #[test]
+    fn transport_detail_is_kept_apart() {
+        let e = SyncError::Client(ClientError::Network("连接失败：error sending request: tcp connect error: Connection refused (os error 111)".into()));
+        let (clerk, detail) = plain(&e.to_string());
+        assert_eq!(clerk, "无法连接县级服务器（连接失败）");
+        assert_eq!(detail.as_deref(), Some("error sending request: tcp connect error: Connection refused (os error 111)"));
+        assert_eq!(plain("设备已被县司法局注销"), ("设备已被县司法局注销".to_string(), None));
     }
 
     #[test]

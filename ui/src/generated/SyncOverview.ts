@@ -16,6 +16,10 @@ device_id: string, device_name: string, pending: number, set_aside: number,
  */
 last_sync_at: string | null, last_error: string | null, 
 /**
+ * The transport's own words about the last error, for IT staff.
+ */
+last_error_detail: string | null, 
+/**
  * The last round that sent changes, and how many (since the app started).
  */
 last_push_at: string | null, last_push_count: number, 

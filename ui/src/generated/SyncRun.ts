@@ -37,6 +37,10 @@ millis: number,
  */
 error: string | null, 
 /**
+ * The transport's own words about it, for IT staff (e.g. "Connection refused").
+ */
+error_detail: string | null, 
+/**
  * Machine-readable kind of failure (`offline`, `revoked`, …).
  */
 error_code: string | null, };
