@@ -267,7 +267,18 @@ print(json.dumps(out, ensure_ascii=False))`,
   assert.match(await table.getText(), new RegExp(`下级上报总计\\s+${total("下级上报总计")}\\b`));
 });
 
-test("an admin's pages: release notice and settings", async () => {
+test("an admin's pages: an office registered, release notice, settings", async () => {
+  await page("offices");
+  await click("add-office");
+  await typeIn("office-name", "北山镇司法所");
+  await typeIn("office-code", "350502104");
+  await click("office-submit");
+  const code = await el("enrollment-code");
+  await code.waitForDisplayed({ timeout: 15000 });
+  assert.match(await code.getText(), /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await shot("office-added");
+  await browser.keys("Escape");
+  await (await el("office-北山镇司法所")).waitForDisplayed({ timeout: 15000 });
   await page("notices");
   await shot("notice");
   await page("settings");

@@ -37,7 +37,7 @@ pub fn document() -> Value {
         "schema": { "type": "string", "enum": ["gzip", "identity"] }
     });
     let uuid = json!({ "type": "string", "format": "uuid" });
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "枫桥县级服务器接口（fengqiao-county）",
@@ -212,5 +212,7 @@ pub fn document() -> Value {
                 }
             }
         }
-    })
+    });
+    crate::dashboard::openapi::extend(&mut doc);
+    doc
 }

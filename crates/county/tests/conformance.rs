@@ -462,7 +462,7 @@ async fn accounts_sessions_and_settings(s: &dyn CountyStore) {
     }
     let r = Rejection { change_id: Uuid::now_v7(), device_id: a.id, kind: "person".into(), record_id: Uuid::now_v7(), reason: "格式不对".into(), at: now };
     s.record_rejections(o.id, &[r.clone(), r.clone()]).await.unwrap();
-    s.record_rejections(o.id, &[r.clone()]).await.unwrap();
+    s.record_rejections(o.id, std::slice::from_ref(&r)).await.unwrap();
     let listed = s.rejections(o.id).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].reason, "格式不对");

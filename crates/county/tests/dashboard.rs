@@ -204,7 +204,7 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
         let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         wb.worksheet_range("统计表汇总").unwrap()
     };
-    let row_of = |label: &str| grids.rows().find(|r| r[0].to_string() == label).unwrap_or_else(|| panic!("no row {label}")).to_vec();
+    let row_of = |label: &str| grids.rows().find(|r| r[0] == label).unwrap_or_else(|| panic!("no row {label}")).to_vec();
     let total_of = |label: &str| row_of(label)[1].to_string().parse::<f64>().unwrap() as i64;
     assert_eq!(total_of("东山镇司法所") + total_of("西山镇司法所"), total_of("下级上报总计"));
     assert_eq!(total_of("下级上报总计"), f["cases"].as_i64().unwrap());
@@ -242,6 +242,23 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     let held = county.records(a.id).await.unwrap();
     assert!(held.iter().any(|r| r.kind == "released_person" && r.data["notice_from"] == "某监狱"));
+
+    // Offices: an admin registers one and gets its code; a viewer is refused.
+    let form = json!({"name": "北山镇司法所", "division_code": "350502104"});
+    assert_eq!(v.send(reqwest::Method::POST, "/api/v1/dashboard/offices", Some(form.clone())).await.status(), 403);
+    let r = c.send(reqwest::Method::POST, "/api/v1/dashboard/offices", Some(form.clone())).await;
+    assert_eq!(r.status(), 200);
+    let added: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(added["enrollment_code"].as_str().unwrap().len(), 19);
+    assert_eq!(c.send(reqwest::Method::POST, "/api/v1/dashboard/offices", Some(form)).await.status(), 409);
+    let r = c.send(reqwest::Method::POST, "/api/v1/dashboard/offices", Some(json!({"name": "", "division_code": "12"}))).await;
+    assert_eq!(r.status(), 400);
+    // Every dashboard endpoint is in the OpenAPI document, with the session scheme.
+    let doc = c.get("/api/v1/openapi.json").await;
+    for path in ["/api/v1/dashboard/session", "/api/v1/dashboard/figures", "/api/v1/dashboard/drill", "/api/v1/dashboard/compliance", "/api/v1/dashboard/late", "/api/v1/dashboard/rollup.xlsx", "/api/v1/dashboard/settings", "/api/v1/dashboard/notices"] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["paths"]["/api/v1/dashboard/settings"]["put"]["responses"]["403"].is_object());
 
     // Sign-out ends the session on the server.
     let r = v.send(reqwest::Method::DELETE, "/api/v1/dashboard/session", None).await;

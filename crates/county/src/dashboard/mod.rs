@@ -8,6 +8,7 @@
 //! functions run on it, and county figures are sums of the offices' numerators and
 //! denominators. The mirrors live in a cache directory rebuilt when the server starts.
 
+pub mod openapi;
 pub mod routes;
 pub mod ui;
 pub mod xlsx;
@@ -848,28 +849,6 @@ pub struct Deadline {
     pub days_left: i64,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_are_clipped_to_the_period() {
-        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-        let m = months(d(2025, 11, 15), d(2026, 2, 3));
-        assert_eq!(m.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["2025-11", "2025-12", "2026-01", "2026-02"]);
-        assert_eq!((m[0].1, m[3].2), (d(2025, 11, 15), d(2026, 2, 3)));
-        assert_eq!(m[1].2, d(2025, 12, 31));
-    }
-
-    #[test]
-    fn figures_parse_and_refuse_in_chinese() {
-        assert!(matches!(Figure::parse("type:01").unwrap_or(Figure::Cases), Figure::Type(_) | Figure::Cases));
-        assert!(matches!(Figure::parse("month:2026-03").unwrap(), Figure::Month(2026, 3)));
-        assert!(Figure::parse("month:2026-13").unwrap_err().to_string().contains("不认识的统计项"));
-        assert!(Figure::parse("xyz").is_err());
-    }
-}
-
 /// Notes the changes of a push the county refused (the office sets them aside), for the
 /// dashboard's office list.
 pub async fn note_rejections(
@@ -891,4 +870,28 @@ pub async fn note_rejections(
         return Ok(());
     }
     store.record_rejections(device.office_id, &rejected).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_clipped_to_the_period() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        let m = months(d(2025, 11, 15), d(2026, 2, 3));
+        assert_eq!(m.iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["2025-11", "2025-12", "2026-01", "2026-02"]);
+        assert_eq!((m[0].1, m[3].2), (d(2025, 11, 15), d(2026, 2, 3)));
+        assert_eq!(m[1].2, d(2025, 12, 31));
+    }
+
+    #[test]
+    fn figures_parse_and_refuse_in_chinese() {
+        let t = DisputeType::ALL[0];
+        assert!(matches!(Figure::parse(&format!("type:{}", t.code())).unwrap(), Figure::Type(x) if x == t));
+        assert!(Figure::parse("type:nonsense").is_err());
+        assert!(matches!(Figure::parse("month:2026-03").unwrap(), Figure::Month(2026, 3)));
+        assert!(Figure::parse("month:2026-13").unwrap_err().to_string().contains("不认识的统计项"));
+        assert!(Figure::parse("xyz").is_err());
+    }
 }

@@ -25,7 +25,7 @@ use crate::store::{Role, User};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dashboard/session", post(sign_in).get(me).delete(sign_out))
-        .route("/api/v1/dashboard/offices", get(offices))
+        .route("/api/v1/dashboard/offices", get(offices).post(add_office))
         .route("/api/v1/dashboard/offices/{id}/rejections", get(rejections))
         .route("/api/v1/dashboard/figures", get(figures))
         .route("/api/v1/dashboard/drill", get(drill))
@@ -311,4 +311,38 @@ async fn add_notice(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<N
         hukou_address: blank(f.hukou_address),
     };
     Ok(Json(notice::issue(&*s.store, &office, input, Utc::now()).await.map_err(county)?))
+}
+
+#[derive(Debug, Deserialize)]
+struct OfficeForm {
+    name: String,
+    division_code: String,
+}
+
+#[derive(Debug, Serialize)]
+struct OfficeAdded {
+    office_id: Uuid,
+    enrollment_code: String,
+    expires_at: chrono::DateTime<Utc>,
+}
+
+/// `office add` as a form: the office and its one-time enrollment code (valid 14 days).
+async fn add_office(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<OfficeForm>) -> Result<Json<OfficeAdded>, ApiError> {
+    let (name, division_code) = (f.name.trim().to_string(), f.division_code.trim().to_string());
+    let mut issues = fengqiao_model::Issues::new();
+    issues.name("name", "司法所名称", &Some(name.clone()), true);
+    issues.required_text("name", "司法所名称", &Some(name.clone()));
+    issues.division_code("division_code", "行政区划代码", &Some(division_code.clone()));
+    issues.required_text("division_code", "行政区划代码", &Some(division_code.clone()));
+    issues.into_result().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.to_string()))?;
+    if s.store.offices().await?.iter().any(|o| o.office.division_code == division_code && o.office.name == name) {
+        return Err(ApiError::new(StatusCode::CONFLICT, "exists", format!("{name}（{division_code}）已登记")));
+    }
+    let now = Utc::now();
+    let office = crate::store::Office { id: fengqiao_model::new_id(), org_id: None, name, division_code, county_device_id: fengqiao_model::new_id(), created_at: now };
+    s.store.create_office(&office).await?;
+    let code = crate::auth::new_enrollment_code();
+    let expires_at = now + chrono::Duration::days(14);
+    s.store.add_enrollment_code(office.id, &crate::auth::hash_code(&code), expires_at, now).await?;
+    Ok(Json(OfficeAdded { office_id: office.id, enrollment_code: code, expires_at }))
 }

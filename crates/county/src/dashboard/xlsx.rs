@@ -89,8 +89,8 @@ pub fn rollup_xlsx(t: &CaseStatistics) -> Result<Vec<u8>> {
             } else {
                 ws.merge_range(2, a, 2, b, group, &head).map_err(xl)?;
             }
-            for k in i..=j {
-                ws.write_string_with_format(3, k as u16 + 1, &cols[k].1, &head).map_err(xl)?;
+            for (k, col) in cols.iter().enumerate().take(j + 1).skip(i) {
+                ws.write_string_with_format(3, k as u16 + 1, &col.1, &head).map_err(xl)?;
             }
         }
         i = j + 1;

@@ -1,0 +1,64 @@
+//! The dashboard's part of the OpenAPI document: its paths under `/api/v1/dashboard/`, the
+//! session cookie as a security scheme. Answers are described in words (their JSON is the
+//! Serialize of the types in `dashboard`).
+
+use serde_json::{json, Value};
+
+/// (path, method, operationId, summary, admin only, query parameters)
+type Operation = (&'static str, &'static str, &'static str, &'static str, bool, &'static [&'static str]);
+
+const PATHS: &[Operation] = &[
+    ("/api/v1/dashboard/session", "post", "signIn", "登录：账号和密码（JSON {name, password}），成功时设置会话Cookie（HttpOnly，SameSite=Strict，8小时）", false, &[]),
+    ("/api/v1/dashboard/session", "get", "me", "当前登录的账号和角色", false, &[]),
+    ("/api/v1/dashboard/session", "delete", "signOut", "退出登录（会话在服务器上作废）", false, &[]),
+    ("/api/v1/dashboard/offices", "get", "offices", "各司法所：最近同步、待下发和被拒收的变更、超过设定天数未同步的标记", false, &[]),
+    ("/api/v1/dashboard/offices", "post", "addOffice", "登记司法所（JSON {name, division_code}），返回一次性注册码", true, &[]),
+    ("/api/v1/dashboard/offices/{id}/rejections", "get", "rejections", "县局拒收的变更（该所搁置）及原因", false, &[]),
+    ("/api/v1/dashboard/figures", "get", "figures", "全县或一个所在期间内的数字：按类型、来源、月份的案件，调解成功率、衔接率等指标（各所分子分母合计）", false, &["from", "to", "office"]),
+    ("/api/v1/dashboard/drill", "get", "drill", "一个数字背后的案件（只读）：figure为cases、success、difficult、type:代码、source:代码或month:年-月", false, &["from", "to", "office", "figure"]),
+    ("/api/v1/dashboard/compliance", "get", "compliance", "零报告：单位×周期矩阵（有纠纷、零报告、未报零、缺报、未到期）", false, &["from", "to", "office"]),
+    ("/api/v1/dashboard/late", "get", "late", "逾期事项：超期未调结、回访逾期、帮教走访逾期（按帮教类别）、释放通知未处理、帮教期满未解除", false, &["office"]),
+    ("/api/v1/dashboard/rollup", "get", "rollup", "人民调解案件情况统计表汇总：每所一行、下级上报总计、本级上报总计及一致性校验", false, &["from", "to"]),
+    ("/api/v1/dashboard/rollup.xlsx", "get", "rollupXlsx", "统计表汇总（Excel）", false, &["from", "to"]),
+    ("/api/v1/dashboard/rollup.pdf", "get", "rollupPdf", "统计表汇总（PDF）", false, &["from", "to"]),
+    ("/api/v1/dashboard/calendar", "get", "calendar", "报表日历：各报表的报送期限", false, &[]),
+    ("/api/v1/dashboard/settings", "get", "settings", "县局设置：失联天数、排查频次、帮教走访频次、报表日历、工作目标", false, &[]),
+    ("/api/v1/dashboard/settings", "put", "putSettings", "保存县局设置", true, &[]),
+    ("/api/v1/dashboard/notices", "post", "addNotice", "下发刑满释放人员通知书（即 notice add）", true, &[]),
+];
+
+fn param(name: &str) -> Value {
+    let (desc, schema) = match name {
+        "from" => ("开始日期（含），默认今年1月1日", json!({ "type": "string", "format": "date" })),
+        "to" => ("结束日期（含），默认今天", json!({ "type": "string", "format": "date" })),
+        "office" => ("司法所编号；不给为全县", json!({ "type": "string", "format": "uuid" })),
+        _ => ("统计项，默认cases", json!({ "type": "string" })),
+    };
+    json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": schema })
+}
+
+/// Adds the dashboard's paths and the session scheme to the document.
+pub fn extend(doc: &mut Value) {
+    let err = |d: &str| json!({ "description": d, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ErrorBody" } } } });
+    for (path, method, id, summary, admin, params) in PATHS {
+        let mut responses = json!({ "200": { "description": "成功" }, "400": err("参数不正确"), "401": err("未登录或登录已过期") });
+        if *admin {
+            responses["403"] = err("查看账号无权进行此操作");
+        }
+        if *id == "signOut" {
+            responses["204"] = json!({ "description": "已退出" });
+        }
+        let mut op = json!({
+            "operationId": id,
+            "summary": summary,
+            "tags": ["县局管理界面"],
+            "parameters": params.iter().map(|p| param(p)).collect::<Vec<_>>(),
+            "responses": responses,
+        });
+        if *id != "signIn" {
+            op["security"] = json!([{ "session": [] }]);
+        }
+        doc["paths"][path][method] = op;
+    }
+    doc["components"]["securitySchemes"]["session"] = json!({ "type": "apiKey", "in": "cookie", "name": crate::accounts::COOKIE, "description": "登录后设置的会话Cookie" });
+}
