@@ -571,7 +571,14 @@ fn set_aside_view(entry: ChangeEntry, reason: String) -> SetAsideChange {
     let fields = if entry.op == "delete" {
         Vec::new()
     } else {
-        entry.changed_fields.iter().map(|f| ChangedField { field: f.clone(), value: entry.data.get(f).cloned().unwrap_or(Value::Null) }).collect()
+        // The record's bookkeeping says nothing to the clerk.
+        const BOOKKEEPING: [&str; 6] = ["id", "created_at", "updated_at", "created_by", "version", "draft"];
+        entry
+            .changed_fields
+            .iter()
+            .filter(|f| !BOOKKEEPING.contains(&f.as_str()))
+            .map(|f| ChangedField { field: f.clone(), value: entry.data.get(f).cloned().unwrap_or(Value::Null) })
+            .collect()
     };
     SetAsideChange {
         change_id: entry.change_id,

@@ -243,6 +243,7 @@ fn enrolled_from_settings_the_app_syncs_through_an_outage() {
     assert_eq!((aside.change_id, aside.kind_label.as_str(), aside.title.as_deref()), (spoiled, "人民调解员", Some("王秀英")));
     assert!(!aside.reason.is_empty());
     assert!(aside.fields.iter().any(|f| f.field == "name" && f.value == "王秀英"), "{:?}", aside.fields);
+    assert!(!aside.fields.iter().any(|f| f.field == "created_by"), "no bookkeeping: {:?}", aside.fields);
 
     // 立即同步 runs a round and ends where it started.
     sync::sync_now(state).unwrap();
