@@ -331,6 +331,12 @@ async fn compliance_matrix_by_hand(county: Arc<dyn CountyStore>) {
         [("2026年1月上半月", "zero"), ("2026年1月下半月", "found"), ("2026年2月上半月", "no_zero_report"), ("2026年2月下半月", "missing")]
     );
     assert_eq!(m["totals"], json!({"found": 1, "zero": 1, "no_zero_report": 1, "missing": 1}));
+    // The missing period's zero report arrives: the same query answers anew (nothing stale).
+    s.save(round(d(2, 16), d(2, 28), true)).unwrap();
+    let fresh: Vec<_> = s.pending_changes(1000).unwrap().iter().map(to_wire).collect();
+    county.push(office.id, dev.id, fresh, now).await.unwrap();
+    let m = c.get("/api/v1/dashboard/compliance?from=2026-01-01&to=2026-02-28").await;
+    assert_eq!(m["totals"], json!({"found": 1, "zero": 2, "no_zero_report": 1}));
     let _ = Duration::days(1);
 }
 

@@ -82,11 +82,19 @@ impl CountySettings {
     }
 }
 
-/// An office's mirror: its store, and how far it has pulled.
+/// An office's mirror: its store, how far it has pulled, and results computed on it (by
+/// query, with the cursor they were computed at: unchanged records, same answer).
 struct Mirror {
     cursor: tokio::sync::Mutex<i64>,
     store: Arc<Mutex<Store>>,
+    results: Mutex<HashMap<String, (i64, Computed)>>,
 }
+
+/// A result computed on a mirror, of whatever type its query gives.
+type Computed = Arc<dyn std::any::Any + Send + Sync>;
+
+/// Results kept per office before the oldest are dropped.
+const RESULTS_KEPT: usize = 64;
 
 pub struct Dashboard {
     pub store: Arc<dyn CountyStore>,
@@ -135,7 +143,7 @@ impl Dashboard {
     }
 
     /// The office's mirror, brought up to date with what the county holds.
-    async fn mirror(&self, office: &Office) -> Result<Arc<Mirror>> {
+    async fn mirror(&self, office: &Office) -> Result<(Arc<Mirror>, i64)> {
         let existing = self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).get(&office.id).cloned();
         let m = match existing {
             Some(m) => m,
@@ -149,7 +157,7 @@ impl Dashboard {
                     Store::init_for_enrollment(&dir, fengqiao_model::new_id(), org, fengqiao_store::system_clock()).map_err(blocking_err)
                 })
                 .await??;
-                let m = Arc::new(Mirror { cursor: tokio::sync::Mutex::new(0), store: Arc::new(Mutex::new(store)) });
+                let m = Arc::new(Mirror { cursor: tokio::sync::Mutex::new(0), store: Arc::new(Mutex::new(store)), results: Mutex::new(HashMap::new()) });
                 self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).entry(office.id).or_insert(m).clone()
             }
         };
@@ -166,15 +174,37 @@ impl Dashboard {
                 break;
             }
         }
+        let at = *cursor;
         drop(cursor);
-        Ok(m)
+        Ok((m, at))
     }
 
-    /// Runs `f` on the office's up-to-date mirror.
-    async fn with<T: Send + 'static>(&self, office: &Office, f: impl FnOnce(&Store) -> fengqiao_store::Result<T> + Send + 'static) -> Result<T> {
-        let m = self.mirror(office).await?;
+    /// Runs `f` on the office's up-to-date mirror — or answers what it gave for the same
+    /// `key` (the query and everything it depends on) when no change has arrived since.
+    async fn with<T: Clone + Send + Sync + 'static>(
+        &self,
+        office: &Office,
+        key: String,
+        f: impl FnOnce(&Store) -> fengqiao_store::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (m, at) = self.mirror(office).await?;
+        {
+            let results = m.results.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((c, v)) = results.get(&key) {
+                if let (true, Some(t)) = (*c == at, v.downcast_ref::<T>()) {
+                    return Ok(t.clone());
+                }
+            }
+        }
         let st = m.store.clone();
-        tokio::task::spawn_blocking(move || f(&st.lock().unwrap_or_else(|p| p.into_inner())).map_err(blocking_err)).await?
+        let t = tokio::task::spawn_blocking(move || f(&st.lock().unwrap_or_else(|p| p.into_inner())).map_err(blocking_err)).await??;
+        let mut results = m.results.lock().unwrap_or_else(|p| p.into_inner());
+        results.retain(|_, (c, _)| *c == at);
+        if results.len() >= RESULTS_KEPT {
+            results.clear();
+        }
+        results.insert(key, (at, Arc::new(t.clone())));
+        Ok(t)
     }
 
     /// The offices a query covers: one (by id) or all.
@@ -230,7 +260,7 @@ impl Dashboard {
             let t = targets.clone();
             let ms = months.clone();
             let (table, metrics, month_rows) = self
-                .with(o, move |s| {
+                .with(o, format!("figures:{from}:{to}:{}", serde_json::to_string(&targets)?), move |s| {
                     let table = s.case_statistics(from, to)?;
                     let metrics = s.metrics(from, to, &t)?;
                     let mut month_rows = Vec::new();
@@ -304,7 +334,7 @@ impl Dashboard {
             let name = o.name.clone();
             let id = o.id;
             let rows = self
-                .with(&o, move |s| {
+                .with(&o, format!("drill:{from}:{to}"), move |s| {
                     let mut rows = Vec::new();
                     let mut page = 1;
                     loop {
@@ -344,7 +374,8 @@ impl Dashboard {
             let s2 = settings.clone();
             let name = o.name.clone();
             let id = o.id;
-            let units = self.with(&o, move |s| compliance_rows(s, &s2, from, to, today)).await?;
+            let key = format!("compliance:{from}:{to}:{today}:{}", serde_json::to_string(&settings)?);
+            let units = self.with(&o, key, move |s| compliance_rows(s, &s2, from, to, today)).await?;
             rows.extend(units.into_iter().map(|mut u| {
                 u.office_id = id;
                 u.office_name = name.clone();
@@ -378,7 +409,7 @@ impl Dashboard {
         for o in self.scope(office).await? {
             let s2 = settings.clone();
             let items = self
-                .with(&o, move |s| {
+                .with(&o, format!("late:{today}:{}", serde_json::to_string(&settings)?), move |s| {
                     let mut out = Vec::new();
                     for r in s.compute_reminders(&s2, today)? {
                         if r.severity != Severity::Overdue {
@@ -427,7 +458,7 @@ impl Dashboard {
         let mut rows = Vec::new();
         let mut office_failures = Vec::new();
         for o in self.scope(None).await? {
-            let table = self.with(&o, move |s| s.case_statistics(from, to)).await?;
+            let table = self.with(&o, format!("table:{from}:{to}"), move |s| s.case_statistics(from, to)).await?;
             let mut row = table.own_total.clone();
             row.kind = RowKind::Unit;
             row.org_id = o.org_id;
