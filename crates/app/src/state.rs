@@ -102,10 +102,10 @@ impl AppState {
         let mut store = Self::lock_store(shared);
         let before = store.connection().total_changes();
         let out = f(&mut store);
-        let pending = (store.connection().total_changes() != before).then(|| store.sync_status().map(|st| st.pending).ok()).flatten();
+        let wrote = store.connection().total_changes() != before;
         drop(store);
-        if let Some(pending) = pending {
-            self.sync.local_change(pending);
+        if wrote {
+            self.sync.local_change(shared);
         }
         out
     }

@@ -17,7 +17,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use fengqiao_model::{FieldIssue, Kind};
 use fengqiao_store::{ChangeEntry, Clock, Store};
 use fengqiao_sync::agent::{self, SyncState};
-use fengqiao_sync::{Agent, AgentConfig, ClientError, RoundReport, StatusSink, SyncError};
+use fengqiao_sync::{Agent, AgentConfig, ClientError, RoundReport, SharedStore, StatusSink, SyncError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::{oneshot, Notify};
@@ -430,11 +430,21 @@ impl SyncHub {
     }
 
     /// A local save: count it on the indicator and wake the agent.
-    pub(crate) fn local_change(&self, pending: i64) {
-        self.shared.update(None, |s| s.indicator = s.indicator.with_pending(pending));
+    /// A command wrote to the store: wake the agent, and count what waits for the county on
+    /// the sync runtime's blocking pool, off the command's path (an office that never synced
+    /// may hold a long change log).
+    pub(crate) fn local_change(&self, store: &SharedStore) {
         if let Some(r) = lock(&self.running).as_ref() {
             r.wake.notify_one();
         }
+        let Ok(rt) = self.runtime() else { return };
+        let (store, shared) = (store.clone(), self.shared.clone());
+        rt.spawn_blocking(move || {
+            let pending = AppState::lock_store(&store).sync_status().map(|st| st.pending);
+            if let Ok(pending) = pending {
+                shared.update(None, |s| s.indicator = s.indicator.with_pending(pending));
+            }
+        });
     }
 
     fn indicator(&self) -> SyncIndicator {

@@ -137,6 +137,16 @@ fn wait_for(state: &AppState, what: &str, ok: impl Fn(&sync::SyncIndicator) -> b
     }
 }
 
+/// Waits until the county holds `record` and the indicator says 已同步 with nothing pending.
+fn wait_pushed(state: &AppState, county: &County, office: &Office, record: Uuid, what: &str) {
+    let started = Instant::now();
+    while !county.record_ids(office).contains(&record) {
+        assert!(started.elapsed() < Duration::from_secs(60), "the county never got {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_for(state, &format!("已同步 after {what}"), |s| s.phase == SyncPhase::Synced && s.pending == 0);
+}
+
 fn new_case(state: &AppState, title: &str, seq: u32) -> Uuid {
     let s = settings::settings(state).unwrap();
     let (committee, mediator) = (s.committees[0].committee.meta.id, s.committees[0].mediators[0].meta.id);
@@ -214,8 +224,7 @@ fn enrolled_from_settings_the_app_syncs_through_an_outage() {
 
     // A case saved in the app reaches the county.
     let first = new_case(state, "张伟与李娜相邻通行纠纷", 11);
-    wait_for(state, "已同步 after the save", |s| s.phase == SyncPhase::Synced && s.pending == 0);
-    assert!(county.record_ids(&office).contains(&first), "the county holds the case");
+    wait_pushed(state, &county, &office, first, "the case");
     let office_id = settings::settings(state).unwrap().office.meta.id;
     assert!(county.record_ids(&office).contains(&office_id), "and the office record");
 
@@ -229,8 +238,7 @@ fn enrolled_from_settings_the_app_syncs_through_an_outage() {
 
     // Back on the same address: the agent notices by itself and pushes what waited.
     county.serve();
-    wait_for(state, "已同步 after the outage", |s| s.phase == SyncPhase::Synced && s.pending == 0);
-    assert!(county.record_ids(&office).contains(&second));
+    wait_pushed(state, &county, &office, second, "the case saved during the outage");
 
     // The 同步 page: address, this PC, the runs (the outage among them), the set-aside change.
     let page = sync::sync_overview(state).unwrap();
@@ -256,18 +264,18 @@ fn enrolled_from_settings_the_app_syncs_through_an_outage() {
     sync::set_config(&reopened, quick());
     sync::start(&reopened);
     let third = new_case(&reopened, "陈刚与周丽相邻采光纠纷", 31);
-    wait_for(&reopened, "已同步 after a restart", |s| s.phase == SyncPhase::Synced && s.pending == 0);
-    assert!(county.record_ids(&office).contains(&third));
+    wait_pushed(&reopened, &county, &office, third, "a case saved after a restart");
 }
 
 #[test]
 fn without_a_server_the_app_works_offline_and_sync_now_says_why() {
     let app = ready();
     sync::start(&app.state);
+    let before = sync::sync_status(&app.state).unwrap().pending;
     new_case(&app.state, "张伟与李娜相邻通行纠纷", 11);
-    let shown = sync::sync_status(&app.state).unwrap();
+    // The saves are counted (off the command's path).
+    let shown = wait_for(&app.state, "the case counted", |s| s.pending > before);
     assert_eq!((shown.phase, shown.label.as_str()), (SyncPhase::NotConnected, "未连接县局"));
-    assert!(shown.pending > 0, "the saves are counted: {shown:?}");
     let e = sync::sync_now(&app.state).unwrap_err();
     assert_eq!(e.code, "not_enrolled");
     assert!(e.message.contains("设置"), "{}", e.message);
