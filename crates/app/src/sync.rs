@@ -105,6 +105,8 @@ impl SyncRun {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChangedField {
     pub field: String,
+    /// As saved (any JSON).
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: Value,
 }
 
