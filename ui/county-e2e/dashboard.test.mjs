@@ -215,7 +215,14 @@ test("drills into a figure: the cases behind 调解成功", async () => {
 
 test("the compliance matrix and late work show", async () => {
   await page("compliance");
-  await sleep(800);
+  const matrix = await el("compliance");
+  await matrix.waitForDisplayed({ timeout: 15000 });
+  // Periods newest first; the demo office's units are in it.
+  const headers = [];
+  for (const h of await matrix.$$(".el-table__header th")) headers.push(await h.getText());
+  assert.deepEqual(headers.slice(0, 2), ["司法所", "单位"]);
+  assert.match(headers[2], /^\d{4}年\d{1,2}月(上|下)半月$/);
+  assert.match(await matrix.getText(), /东山镇司法所/);
   await shot("compliance");
   await page("late");
   await (await el("late-mediation")).waitForDisplayed({ timeout: 15000 });

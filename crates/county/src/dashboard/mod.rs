@@ -809,7 +809,8 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
         let mut day = from.max(first_seen);
         loop {
             let (start, end, label) = period_containing(freq, day);
-            if start > to {
+            // Periods not begun yet are not asked for.
+            if start > to || start > today {
                 break;
             }
             let in_period: Vec<&&ScreeningRound> = mine
