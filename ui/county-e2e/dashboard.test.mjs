@@ -210,6 +210,19 @@ test("drills into a figure: the cases behind 调解成功", async () => {
   assert.match(await first.getText(), /调解成功/);
   await shot("drill");
   await browser.keys("Escape");
+  await sleep(600);
+  // 衔接率's persons: as many as its denominator, as many handed over as its numerator.
+  const rateRow = await browser.$('//div[@data-test="rates"]//tr[.//td[normalize-space(.)="衔接率"]]');
+  const [, num, den] = /（(\d+)\/(\d+)）/.exec(await rateRow.getText());
+  await click("persons-衔接率");
+  const title = await browser.$('[data-test="released-drill"] .el-dialog__title');
+  await browser.waitUntil(async () => /本期释放人员：\d+人/.test(await title.getText()), { timeout: 15000 });
+  await browser.waitUntil(async () => (await title.getText()) === `本期释放人员：${den}人，已衔接${num}人（只读）`, {
+    timeout: 15000,
+    timeoutMsg: `persons do not match 衔接率 ${num}/${den}`,
+  });
+  await shot("drill-released");
+  await browser.keys("Escape");
   await sleep(400);
 });
 

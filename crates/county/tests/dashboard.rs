@@ -185,6 +185,11 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
     let drill = c.get(&format!("/api/v1/dashboard/drill?{q}&figure=type:{}&office={}", t["code"].as_str().unwrap(), a.id)).await;
     let in_a = ta.own_total.by_dispute_type.iter().find(|x| x.code == t["code"].as_str().unwrap()).unwrap().count;
     assert_eq!(drill.as_array().unwrap().len() as i64, in_a);
+    // … and the persons behind 衔接率: all of them its denominator, those handed over its numerator.
+    let people = c.get(&format!("/api/v1/dashboard/drill/released?{q}")).await;
+    let people = people.as_array().unwrap();
+    assert_eq!(people.len() as i64, released);
+    assert_eq!(people.iter().filter(|p| p["handed_over"] == true).count() as i64, handed);
     let r = c.send(reqwest::Method::GET, &format!("/api/v1/dashboard/drill?{q}&figure=nonsense"), None).await;
     assert_eq!(r.status(), 400);
 

@@ -359,6 +359,48 @@ impl Dashboard {
         Ok(out)
     }
 
+    /// The persons behind 衔接率 and 必接必送率 (read-only): released in the period, with how
+    /// they were handed over — the denominator is all of them, the numerator those 已衔接.
+    pub async fn drill_released(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>) -> Result<Vec<ReleasedDrillRow>> {
+        check_period(from, to)?;
+        let mut out = Vec::new();
+        for o in self.scope(office).await? {
+            let (id, name) = (o.id, o.name.clone());
+            let rows = self
+                .with(&o, format!("released:{from}:{to}"), move |s| {
+                    let mut rows = Vec::new();
+                    for r in s.all::<ReleasedPerson>()? {
+                        if r.meta.deleted || !r.released_on.is_some_and(|d| d >= from && d <= to) {
+                            continue;
+                        }
+                        let person = match r.person_id {
+                            Some(p) => s.get::<Person>(p)?.and_then(|p| p.name),
+                            None => None,
+                        };
+                        rows.push((r, person));
+                    }
+                    Ok(rows)
+                })
+                .await?;
+            for (r, person) in rows {
+                out.push(ReleasedDrillRow {
+                    office_id: id,
+                    office_name: name.clone(),
+                    id: r.meta.id,
+                    name: person,
+                    released_on: r.released_on,
+                    assessment: r.assessment_type.map(|a| a.label()),
+                    handover_status: r.handover_status.map(|h| h.label()),
+                    handed_over: r.handover_status == Some(HandoverStatus::Done),
+                    handover_method: r.handover_method.map(|m| m.label()),
+                    help_status: r.help_status.map(|h| h.label()),
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.released_on, &a.office_name).cmp(&(b.released_on, &b.office_name)));
+        Ok(out)
+    }
+
     // -----------------------------------------------------------------------------------------
     // 零报告
 
@@ -714,6 +756,21 @@ impl DrillRow {
             parties,
         }
     }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleasedDrillRow {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub id: Uuid,
+    pub name: Option<String>,
+    pub released_on: Option<NaiveDate>,
+    pub assessment: Option<&'static str>,
+    pub handover_status: Option<&'static str>,
+    /// Counted in 衔接率's numerator.
+    pub handed_over: bool,
+    pub handover_method: Option<&'static str>,
+    pub help_status: Option<&'static str>,
 }
 
 /// One cell of the 零报告 matrix.

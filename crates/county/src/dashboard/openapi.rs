@@ -16,6 +16,7 @@ const PATHS: &[Operation] = &[
     ("/api/v1/dashboard/offices/{id}/rejections", "get", "rejections", "县局拒收的变更（该所搁置）及原因", false, &[]),
     ("/api/v1/dashboard/figures", "get", "figures", "全县或一个所在期间内的数字：按类型、来源、月份的案件，调解成功率、衔接率等指标（各所分子分母合计）", false, &["from", "to", "office"]),
     ("/api/v1/dashboard/drill", "get", "drill", "一个数字背后的案件（只读）：figure为cases、success、difficult、type:代码、source:代码或month:年-月", false, &["from", "to", "office", "figure"]),
+    ("/api/v1/dashboard/drill/released", "get", "drillReleased", "衔接率、必接必送率背后的人员（只读）：期间内释放的人员及衔接情况", false, &["from", "to", "office"]),
     ("/api/v1/dashboard/compliance", "get", "compliance", "零报告：单位×周期矩阵（有纠纷、零报告、未报零、缺报、未到期）", false, &["from", "to", "office"]),
     ("/api/v1/dashboard/late", "get", "late", "逾期事项：超期未调结、回访逾期、帮教走访逾期（按帮教类别）、释放通知未处理、帮教期满未解除", false, &["office"]),
     ("/api/v1/dashboard/rollup", "get", "rollup", "人民调解案件情况统计表汇总：每所一行、下级上报总计、本级上报总计及一致性校验", false, &["from", "to"]),

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/dashboard/offices/{id}/rejections", get(rejections))
         .route("/api/v1/dashboard/figures", get(figures))
         .route("/api/v1/dashboard/drill", get(drill))
+        .route("/api/v1/dashboard/drill/released", get(drill_released))
         .route("/api/v1/dashboard/compliance", get(compliance))
         .route("/api/v1/dashboard/late", get(late))
         .route("/api/v1/dashboard/rollup", get(rollup))
@@ -203,6 +204,12 @@ async fn drill(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<Vec<s
     let (from, to) = q.period()?;
     let figure = q.figure.clone().unwrap_or_else(|| "cases".into());
     Ok(Json(s.dashboard.drill(from, to, q.office()?, &figure).await.map_err(county)?))
+}
+
+async fn drill_released(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<Vec<super::ReleasedDrillRow>>, ApiError> {
+    let q = period_query(q)?;
+    let (from, to) = q.period()?;
+    Ok(Json(s.dashboard.drill_released(from, to, q.office()?).await.map_err(county)?))
 }
 
 async fn compliance(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<super::Compliance>, ApiError> {
