@@ -23,6 +23,8 @@ await startDriver();
 const { browser: b } = await openApp(dataDir);
 try {
   await b.$('[data-test="dashboard"]').waitForDisplayed({ timeout: 20000 });
+  await b.$('[data-test="overdue-count"]').waitForDisplayed({ timeout: 60000 });
+  await pause(1000);
   await save(b, "dashboard");
   await menu(b, "cases");
   await b.$('[data-test="ledger"] .el-table__body tr').waitForDisplayed({ timeout: 20000 });
