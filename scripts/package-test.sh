@@ -77,7 +77,7 @@ fi
 : > "$out/county.log"
 
 step "build: UI, desktop .deb (tauri build --debug --bundles deb)"
-[[ -d ui/node_modules ]] || npm --prefix ui ci --no-audit --no-fund
+[[ -d ui/node_modules ]] || npm --prefix ui install --no-audit --no-fund
 if [[ $reuse_ui == 1 && -f ui/dist/index.html ]]; then
   echo "reusing ui/dist (--reuse-ui)"
 else

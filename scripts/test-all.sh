@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 if [[ ! -d ui/node_modules ]]; then
-  step "npm ci (ui)"
-  npm --prefix ui ci --no-audit --no-fund
+  step "npm install (ui)"
+  npm --prefix ui install --no-audit --no-fund
 fi
 
 # The desktop embeds ui/dist and fengqiao-county ui/dist-county at compile time, so both
