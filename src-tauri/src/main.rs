@@ -16,15 +16,30 @@ use uuid::Uuid;
 
 type St<'a> = State<'a, Arc<AppState>>;
 
-/// Runs a command body off the UI thread.
+/// The program's log (DATA/logs), opened before the window.
+static LOG: std::sync::OnceLock<logs::Log> = std::sync::OnceLock::new();
+
+/// Runs a command body off the UI thread; a failure is logged by its code.
 async fn run<T: Send + 'static>(
     state: St<'_>,
     f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
+    run_named("", state, f).await
+}
+
+async fn run_named<T: Send + 'static>(
+    name: &'static str,
+    state: St<'_>,
+    f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     let state = state.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || f(&state))
+    let result = tauri::async_runtime::spawn_blocking(move || f(&state))
         .await
-        .map_err(|e| AppError::new("internal", format!("内部错误：{e}")))?
+        .map_err(|e| AppError::new("internal", format!("内部错误：{e}")))?;
+    if let (Err(e), Some(log)) = (&result, LOG.get()) {
+        log.command_failed(name, e);
+    }
+    result
 }
 
 /// `name(arg: Type) -> Output = path::function;` becomes an async Tauri command calling it;
@@ -34,7 +49,7 @@ macro_rules! commands {
         $(
             #[tauri::command]
             async fn $name(state: St<'_> $(, $arg: $ty)?) -> Result<$out, AppError> {
-                run(state, move |s| $body(s $(, $arg)?)).await
+                run_named(stringify!($name), state, move |s| $body(s $(, $arg)?)).await
             }
         )*
         fn handlers() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
@@ -59,8 +74,26 @@ async fn open_print(app: tauri::AppHandle, state: St<'_>, file_name: String) -> 
         .map_err(|e| AppError::new("open", format!("无法用本机的PDF阅读器打开“{}”：{e}", path.display())))
 }
 
+/// 关于: versions, the data and log folders.
+#[tauri::command]
+async fn about(state: St<'_>) -> Result<about::About, AppError> {
+    let log = LOG.get().expect("the log is opened before the window");
+    run(state, move |s| about::about(s, log)).await
+}
+
+/// Opens the log folder in the file manager, for sending the logs to the county's IT staff.
+#[tauri::command]
+fn open_logs(app: tauri::AppHandle) -> Result<(), AppError> {
+    use tauri_plugin_opener::OpenerExt;
+    let dir = LOG.get().expect("the log is opened before the window").dir();
+    std::fs::create_dir_all(dir).map_err(|e| AppError::new("open", format!("无法建立日志文件夹“{}”：{e}", dir.display())))?;
+    app.opener()
+        .open_path(dir.to_string_lossy(), None::<&str>)
+        .map_err(|e| AppError::new("open", format!("无法打开日志文件夹“{}”：{e}", dir.display())))
+}
+
 commands! {
-    shell [app_ready, open_print];
+    shell [app_ready, open_print, about, open_logs];
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
@@ -181,7 +214,20 @@ fn main() {
         eprintln!("错误：{e}");
         std::process::exit(2)
     });
+    let log = LOG.get_or_init(|| logs::Log::new(&data_dir));
+    log.started();
+    // A crash is logged by its place in the code (its message may hold what the clerk typed).
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let (Some(log), Some(at)) = (LOG.get(), info.location()) {
+            log.error(&format!("程序异常：{}:{}", at.file(), at.line()));
+        }
+        default_hook(info);
+    }));
     let state = Arc::new(AppState::open(data_dir, clock));
+    if let Some(e) = state.open_error_code() {
+        log.error(&format!("无法打开数据：{e}"));
+    }
     // The sync agent, on the app's store, when this PC is enrolled with the county.
     sync::start(&state);
     let notifier = state.clone();

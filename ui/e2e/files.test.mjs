@@ -58,6 +58,13 @@ test("a zero report in one action, and a round whose item becomes a case", async
     await menu(b, "screening");
     await b.waitUntil(async () => (await rowsOf(b, '[data-test="screening"]')) === 2, { timeout: 5000 });
     await shot(b, "11-screening");
+
+    // 关于: the version, and the log this start wrote (with no personal data in it).
+    await menu(b, "about");
+    const about = await text(b, '[data-test="about"]');
+    assert.match(about, /枫桥司法所工作台 \d+\.\d+\.\d+/);
+    assert.match(about, /fengqiao\.log（[\d.]+ (B|KB)）/);
+    await shot(b, "15-about");
   });
 });
 

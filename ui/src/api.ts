@@ -7,6 +7,7 @@ import type { AppStatus } from "./generated/AppStatus";
 import type { FirstRunInput } from "./generated/FirstRunInput";
 import type { Dashboard } from "./generated/Dashboard";
 import type { DashboardReminders } from "./generated/DashboardReminders";
+import type { About } from "./generated/About";
 import type { LedgerQuery } from "./generated/LedgerQuery";
 import type { LedgerPage } from "./generated/LedgerPage";
 import type { CaseView } from "./generated/CaseView";
@@ -97,6 +98,8 @@ export const api = {
   firstRun: (input: FirstRunInput) => call<AppStatus>("first_run", { input }),
   dashboard: () => call<Dashboard>("dashboard"),
   dashboardReminders: () => call<DashboardReminders>("dashboard_reminders"),
+  about: () => call<About>("about"),
+  openLogs: () => call<void>("open_logs"),
 
   listCases: (input: Partial<LedgerQuery>) => call<LedgerPage>("list_cases", { input }),
   getCase: (id: string) => call<CaseView>("get_case", { id }),

@@ -14,6 +14,7 @@ export const router = createRouter({
     { path: "/statistics", component: () => import("./views/Statistics.vue"), meta: { title: "统计报表" } },
     { path: "/reminders", component: () => import("./views/Reminders.vue"), meta: { title: "到期提醒" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "设置" } },
+    { path: "/about", component: () => import("./views/About.vue"), meta: { title: "关于" } },
     { path: "/sync", component: () => import("./views/Sync.vue"), meta: { title: "同步" } },
   ],
 });

@@ -29,7 +29,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         AppError, setup::AppStatus, setup::FirstRunInput,
         settings::SettingsView, settings::StaffInput, settings::StaffMember,
         crate::sync::SyncIndicator, crate::sync::SyncOverview, crate::sync::EnrollInput,
-        dashboard::Dashboard, dashboard::DashboardReminders,
+        dashboard::Dashboard, dashboard::DashboardReminders, about::About, about::LogFile,
         cases::LedgerQuery, cases::LedgerPage, cases::CaseView, cases::CaseUpdate, cases::PartyInput,
         cases::IntakeInput, cases::InvestigationInput, cases::CaseRecordRef, cases::TransitionInput,
         crate::screening::RoundQuery, crate::screening::RoundPage, crate::screening::RoundUpdate, crate::screening::ZeroReportInput,

@@ -10,11 +10,13 @@
 mod error;
 mod state;
 
+pub mod about;
 pub mod cases;
 pub mod dashboard;
 pub mod env;
 pub mod excel;
 pub mod idcheck;
+pub mod logs;
 pub mod print;
 pub mod released;
 pub mod reminders;

@@ -68,6 +68,11 @@ impl AppState {
         Ctx::at((self.clock)())
     }
 
+    /// Why the store could not be opened, by its code (for the log).
+    pub fn open_error_code(&self) -> Option<&str> {
+        self.open_error.as_ref().map(|e| e.code.as_str())
+    }
+
     pub(crate) fn open_error(&self) -> Option<&AppError> {
         self.open_error.as_ref()
     }
