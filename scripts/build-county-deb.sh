@@ -33,7 +33,7 @@ if [[ $profile == release ]]; then
 else
   cargo build -p fengqiao-county --locked
 fi
-bin="target/$profile/fengqiao-county"
+bin="${CARGO_TARGET_DIR:-target}/$profile/fengqiao-county"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -38,6 +38,8 @@ step() {
 }
 fail() { echo "package-test: FAILED: $*" >&2; exit 1; }
 
+# Cargo's target directory (CARGO_TARGET_DIR when set, as cargo does).
+target_dir=${CARGO_TARGET_DIR:-target}
 out=target/packages
 mkdir -p "$out"
 app_pkg=fengqiao-desktop   # Debian names are ASCII: tauri.linux.conf.json sets it
@@ -83,7 +85,7 @@ if [[ $reuse_ui == 1 && -f ui/dist/index.html ]]; then
 else
   npm --prefix ui run build | tail -3
 fi
-rm -rf target/debug/bundle/deb
+rm -rf "$target_dir/debug/bundle/deb"
 # The bundler patches target/debug/fengqiao in place; while that binary runs (the e2e tests of
 # a shared working tree) it fails with "Text file busy": wait and try again.
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
@@ -94,7 +96,7 @@ for attempt in 1 2 3 4 5 6 7 8 9 10; do
   echo "target/debug/fengqiao is running elsewhere; retrying in 30 s ($attempt/10)"
   sleep 30
 done
-app_deb=$(ls target/debug/bundle/deb/*.deb | head -1)
+app_deb=$(ls "$target_dir"/debug/bundle/deb/*.deb | head -1)
 [[ -f "$app_deb" ]] || fail "no desktop .deb"
 cp "$app_deb" "$out/"
 app_deb="$out/$(basename "$app_deb")"
@@ -107,7 +109,7 @@ cargo build -q -p fengqiao-county --example old-county --locked
 # Copied where the service and clerk users can run them (the checkout may be under /root).
 tools=$(mktemp -d /tmp/fengqiao-package-test.XXXXXX)
 chmod 755 "$tools"
-cp target/debug/fengqiao-cli target/debug/examples/old-store target/debug/examples/old-county "$tools/"
+cp "$target_dir/debug/fengqiao-cli" "$target_dir/debug/examples/old-store" "$target_dir/debug/examples/old-county" "$tools/"
 cli="$tools/fengqiao-cli"
 old_store="$tools/old-store"
 old_county="$tools/old-county"

@@ -14,7 +14,8 @@ import net from "node:net";
 import { remote } from "webdriverio";
 
 const root = resolve(import.meta.dirname, "../..");
-const bin = (name) => join(root, "target/debug", name);
+const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
+const bin = (name) => join(target, "debug", name);
 const SHOTS = process.env.FENGQIAO_SHOTS ?? join(root, "target/e2e-shots");
 const CHROMIUM = process.env.FENGQIAO_CHROMIUM ?? "/usr/bin/chromium";
 const CHROMEDRIVER = process.env.FENGQIAO_CHROMEDRIVER ?? "/usr/bin/chromedriver";

@@ -9,7 +9,9 @@ import net from "node:net";
 import { remote } from "webdriverio";
 
 const root = resolve(import.meta.dirname, "../..");
-export const BIN = process.env.FENGQIAO_BIN ?? join(root, "target/debug/fengqiao");
+/** Cargo's target directory (CARGO_TARGET_DIR when set, as cargo does). */
+export const TARGET = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, "target");
+export const BIN = process.env.FENGQIAO_BIN ?? join(TARGET, "debug/fengqiao");
 export const SHOTS = process.env.FENGQIAO_SHOTS ?? join(root, "target/e2e-shots");
 /** The office's clock during the tests: 2026-11-20 10:00 in China. */
 export const NOW = process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00";

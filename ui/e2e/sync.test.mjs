@@ -11,10 +11,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import {
-  startDriver, stopDriver, withApp, setUpOffice, type, click, choose, date, text, fieldErrors, shot, menu, idNumber,
+  startDriver, stopDriver, withApp, setUpOffice, type, click, choose, date, text, fieldErrors, shot, menu, idNumber, TARGET,
 } from "./harness.mjs";
 
-const COUNTY = process.env.FENGQIAO_COUNTY_BIN ?? resolve(import.meta.dirname, "../../target/debug/fengqiao-county");
+const COUNTY = process.env.FENGQIAO_COUNTY_BIN ?? join(TARGET, "debug/fengqiao-county");
 const countyData = mkdtempSync(join(tmpdir(), "fengqiao-county-e2e-"));
 let server = null;
 let url = "";
