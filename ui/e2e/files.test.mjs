@@ -82,9 +82,13 @@ test("a released person from notice through handover, help group and a visit", a
     await choose(b, "assessment", "重点帮教人员");
     // No ID number: a released person must have one. Refused, nothing saved.
     await click(b, "save-released");
-    await b.waitUntil(async () => (await fieldErrors(b)).length > 0, { timeout: 5000 });
-    const errors = await fieldErrors(b);
-    assert.ok(errors.includes("必须填写"), errors.join(" | "));
+    // (Waited for as a whole: the form re-validates as it settles, so a first read can be empty.)
+    let errors = [];
+    await b.waitUntil(async () => (errors = await fieldErrors(b)).includes("必须填写"), {
+      timeout: 8000,
+      timeoutMsg: "no 必须填写 beside the ID number",
+    });
+    assert.equal(await b.getUrl().then((u) => /#\/released\/[0-9a-f-]{36}$/.test(u)), false, "nothing saved");
     await type(b, "id-number", idNumber("35050219900315003"));
     await b.$('[data-test="id-derived"]').waitForDisplayed({ timeout: 5000 });
     await click(b, "save-released");
