@@ -47,10 +47,11 @@ describe("UnitPicker", () => {
       { render: () => h(ElForm, null, () => h(UnitPicker, { nameError: "必须填写排查单位名称", codeError: "必须填写排查单位（机构或区划代码）" })) },
       { global: { plugins: [[ElementPlus, { locale: zhCn }]] as any }, attachTo: document.body },
     );
-    await flushPromises();
-    await new Promise((r) => setTimeout(r, 50));
-    const errors = w.findAll(".el-form-item__error").map((e) => e.text());
-    expect(errors).toEqual(["必须填写排查单位名称", "必须填写排查单位（机构或区划代码）"]);
+    // The message comes in with a transition: wait for it rather than for a fixed time.
+    await vi.waitFor(
+      () => expect(w.findAll(".el-form-item__error").map((e) => e.text())).toEqual(["必须填写排查单位名称", "必须填写排查单位（机构或区划代码）"]),
+      { timeout: 3000, interval: 20 },
+    );
   });
 
   it("offers nothing, without an error, when the store cannot be read", async () => {
