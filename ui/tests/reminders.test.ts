@@ -59,10 +59,10 @@ const reminder: ReminderItem = {
 function button(w: ReturnType<typeof mount>, test: string) {
   return w.find(`[data-test="${test}"]`);
 }
-/** The messages beside fields (Element Plus shows them after a short debounce). */
-async function errorsOf(w: ReturnType<typeof mount>) {
-  await new Promise((r) => setTimeout(r, 150));
-  return w.findAll(".el-form-item__error").map((e) => e.text());
+/** The messages beside fields are `expected` (Element Plus shows them after a transition:
+ * waited for, not slept on). */
+async function expectErrors(w: ReturnType<typeof mount>, expected: string[]) {
+  await vi.waitFor(() => expect(w.findAll(".el-form-item__error").map((e) => e.text())).toEqual(expected), { timeout: 3000, interval: 20 });
 }
 
 beforeEach(() => {
@@ -77,7 +77,7 @@ describe("知道了 and 暂缓", () => {
     await flushPromises();
     await button(w, "reminder-confirm").trigger("click");
     await flushPromises();
-    expect(await errorsOf(w)).toEqual(["请填写原因"]);
+    await expectErrors(w, ["请填写原因"]);
     expect(api.acknowledgeReminder).not.toHaveBeenCalled();
     api.acknowledgeReminder.mockResolvedValue(reminder);
     await w.find('textarea[data-test="reminder-reason"]').setValue("双方已书面同意继续调解");
@@ -95,7 +95,7 @@ describe("知道了 and 暂缓", () => {
     await button(w, "reminder-confirm").trigger("click");
     await flushPromises();
     expect(api.snoozeReminder).toHaveBeenCalledWith({ id: reminder.id, until: "2026-11-27", reason: "当事人外出" });
-    expect(await errorsOf(w)).toEqual(["应晚于今天（2026年11月20日）"]);
+    await expectErrors(w, ["应晚于今天（2026年11月20日）"]);
     expect(w.emitted("done")).toBeUndefined();
   });
 
@@ -224,7 +224,7 @@ describe("导入Excel", () => {
     await w.find('input[data-test="import-path"]').setValue("/tmp/a.txt");
     await w.find('input[data-test="import-path"]').trigger("keydown", { key: "Enter" });
     await flushPromises();
-    expect(await errorsOf(w)).toEqual(["只能导入Excel文件（.xlsx、.xls）"]);
+    await expectErrors(w, ["只能导入Excel文件（.xlsx、.xls）"]);
     api.importPreview.mockResolvedValue(preview({ ledger: "released" }));
     await button(w, "import-load").trigger("click");
     await flushPromises();
@@ -260,11 +260,11 @@ describe("提醒设置", () => {
     await button(w, "save-reminder-settings").trigger("click");
     await flushPromises();
     expect(api.saveReminderSettings.mock.calls[0][0].mediation_warn_days).toBe(40);
-    expect(await errorsOf(w)).toEqual(["不能晚于调解期限（30天）"]);
+    await expectErrors(w, ["不能晚于调解期限（30天）"]);
     box.vm.$emit("update:modelValue", null);
     await button(w, "save-reminder-settings").trigger("click");
     await flushPromises();
     expect(api.saveReminderSettings).toHaveBeenCalledTimes(1);
-    expect(await errorsOf(w)).toEqual(["请填写"]);
+    await expectErrors(w, ["请填写"]);
   });
 });
