@@ -14,6 +14,9 @@ fi
 
 # The desktop embeds ui/dist and fengqiao-county ui/dist-county at compile time, so both
 # front ends are built before cargo compiles them.
+step "cargo fmt --all --check (rustfmt.toml: the project's 150-column style)"
+cargo fmt --all --check
+
 step "UI: type check and build"
 npm --prefix ui run build
 npm --prefix ui run build:county

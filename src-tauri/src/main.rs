@@ -8,8 +8,8 @@ use std::sync::Arc;
 use fengqiao_app::env::{self, Launch};
 use fengqiao_app::*;
 use fengqiao_model::{
-    Agreement, AssessmentChange, DisputeCase, HandoverEvent, HelpGroup, HelpVisit, Issues, MediationSession, Mediator,
-    Organization, ReturnVisit, RoundFile, ScreeningItem, ScreeningRound,
+    Agreement, AssessmentChange, DisputeCase, HandoverEvent, HelpGroup, HelpVisit, Issues, MediationSession, Mediator, Organization, ReturnVisit,
+    RoundFile, ScreeningItem, ScreeningRound,
 };
 use tauri::State;
 use uuid::Uuid;
@@ -20,10 +20,7 @@ type St<'a> = State<'a, Arc<AppState>>;
 static LOG: std::sync::OnceLock<logs::Log> = std::sync::OnceLock::new();
 
 /// Runs a command body off the UI thread; a failure is logged by its code.
-async fn run<T: Send + 'static>(
-    state: St<'_>,
-    f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
+async fn run<T: Send + 'static>(state: St<'_>, f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
     run_named("", state, f).await
 }
 
@@ -33,9 +30,7 @@ async fn run_named<T: Send + 'static>(
     f: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, AppError> {
     let state = state.inner().clone();
-    let result = tauri::async_runtime::spawn_blocking(move || f(&state))
-        .await
-        .map_err(|e| AppError::new("internal", format!("内部错误：{e}")))?;
+    let result = tauri::async_runtime::spawn_blocking(move || f(&state)).await.map_err(|e| AppError::new("internal", format!("内部错误：{e}")))?;
     if let (Err(e), Some(log)) = (&result, LOG.get()) {
         log.command_failed(name, e);
     }

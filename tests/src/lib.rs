@@ -161,7 +161,11 @@ impl County {
                     let _ = child.kill();
                     let _ = child.wait();
                     // The port of a killed server may take a moment to be free again.
-                    assert!(started.elapsed() < Duration::from_secs(30), "fengqiao-county did not start (see {})", data.with_extension("log").display());
+                    assert!(
+                        started.elapsed() < Duration::from_secs(30),
+                        "fengqiao-county did not start (see {})",
+                        data.with_extension("log").display()
+                    );
                     thread::sleep(Duration::from_millis(200));
                 }
             }

@@ -87,7 +87,8 @@ fn check(pair: &Pair, p0: Uuid, p1: Uuid, a_stamp: &str, b_stamp: &str) {
         let q: Person = store.require(p1).unwrap();
         assert_eq!((q.note.as_deref(), q.alias.as_deref()), (Some("甲机补记"), Some("阿乙")));
         // Both values of the contested field are in the history, the loser's too.
-        let phones: Vec<String> = store.history(Kind::Person, p0).unwrap().iter().filter_map(|c| c.data["phone"].as_str().map(str::to_string)).collect();
+        let phones: Vec<String> =
+            store.history(Kind::Person, p0).unwrap().iter().filter_map(|c| c.data["phone"].as_str().map(str::to_string)).collect();
         assert!(phones.iter().any(|p| p == "13900000001") && phones.iter().any(|p| p == "13900000002"), "{phones:?}");
         let st = office.status();
         assert_eq!((st["pending"].as_i64(), st["set_aside"].as_i64()), (Some(0), Some(0)), "{st}");

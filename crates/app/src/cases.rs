@@ -116,8 +116,7 @@ pub fn list_cases(state: &AppState, q: LedgerQuery) -> Result<LedgerPage, AppErr
             .map(|r| {
                 let c = r.case;
                 let days_open = c.accepted_on.filter(|_| is_open(c.status)).map(|a| workflow::days_open(a, today));
-                let month_clock =
-                    c.accepted_on.filter(|_| is_open(c.status)).and_then(|a| workflow::month_clock_note(a, today));
+                let month_clock = c.accepted_on.filter(|_| is_open(c.status)).and_then(|a| workflow::month_clock_note(a, today));
                 LedgerRow {
                     id: c.meta.id,
                     case_no: c.case_no,
@@ -389,9 +388,7 @@ pub fn save_case(state: &AppState, case: DisputeCase) -> Result<CaseUpdate, AppE
 }
 
 fn require_case(id: Option<Uuid>) -> Result<Uuid, AppError> {
-    id.ok_or_else(|| {
-        AppError::invalid(vec![FieldIssue { field: "case_id".into(), label: "案件".into(), message: "必须填写".into() }])
-    })
+    id.ok_or_else(|| AppError::invalid(vec![FieldIssue { field: "case_id".into(), label: "案件".into(), message: "必须填写".into() }]))
 }
 
 /// Adds or changes a party (当事人). A new one gets the next free side (甲, 乙, 丙 …).
@@ -472,8 +469,7 @@ pub fn save_agreement(state: &AppState, agreement: Agreement) -> Result<CaseUpda
             a.copies = Some(file.parties.len() as i64 + 1);
         }
         if a.signature_checklist.parties.is_empty() {
-            a.signature_checklist.parties =
-                file.parties.iter().map(|p| PartySignature { party_id: Some(p.party.meta.id), status: None }).collect();
+            a.signature_checklist.parties = file.parties.iter().map(|p| PartySignature { party_id: Some(p.party.meta.id), status: None }).collect();
         }
         let saved = s.save(a)?;
         Ok(CaseUpdate { view: case_view(s, case_id)?, warnings: saved.warnings })

@@ -104,7 +104,16 @@ pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
             screening_rounds: total.prevention.screening_rounds,
         };
         let mut open_cases = Vec::new();
-        for status in [CaseStatus::Draft, CaseStatus::Accepted, CaseStatus::Investigating, CaseStatus::Mediating, CaseStatus::AgreementReached, CaseStatus::Performing, CaseStatus::Terminated, CaseStatus::Closed] {
+        for status in [
+            CaseStatus::Draft,
+            CaseStatus::Accepted,
+            CaseStatus::Investigating,
+            CaseStatus::Mediating,
+            CaseStatus::AgreementReached,
+            CaseStatus::Performing,
+            CaseStatus::Terminated,
+            CaseStatus::Closed,
+        ] {
             let page = s.list_disputes(&DisputeFilter { statuses: vec![status], page_size: 1, ..Default::default() })?;
             open_cases.push(StatusCount { status, label: status.label().into(), count: page.total });
         }

@@ -38,7 +38,11 @@ impl AppError {
     pub fn invalid(errors: Vec<FieldIssue>) -> AppError {
         // "公民身份号码校验码错误…" already names its field; "必须填写" does not.
         let say = |e: &FieldIssue| {
-            if e.message.starts_with(&e.label) { e.message.clone() } else { format!("{}：{}", e.label, e.message) }
+            if e.message.starts_with(&e.label) {
+                e.message.clone()
+            } else {
+                format!("{}：{}", e.label, e.message)
+            }
         };
         let message = match errors.len() {
             1 => say(&errors[0]),
@@ -73,9 +77,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::Invalid(inv) => AppError::invalid(inv.errors),
-            StoreError::Refused(r) => {
-                AppError { code: "refused".into(), message: r.to_string(), issues: Vec::new(), reasons: r.reasons }
-            }
+            StoreError::Refused(r) => AppError { code: "refused".into(), message: r.to_string(), issues: Vec::new(), reasons: r.reasons },
             other => AppError::new(other.code(), other.to_string()),
         }
     }

@@ -99,7 +99,9 @@ impl Log {
                 (name.starts_with("fengqiao") && name.ends_with(".log")).then(|| (name, e.metadata().map(|m| m.len()).unwrap_or(0)))
             })
             .collect();
-        let rank = |n: &str| n.trim_start_matches("fengqiao").trim_start_matches('.').trim_end_matches("log").trim_end_matches('.').parse::<usize>().unwrap_or(0);
+        let rank = |n: &str| {
+            n.trim_start_matches("fengqiao").trim_start_matches('.').trim_end_matches("log").trim_end_matches('.').parse::<usize>().unwrap_or(0)
+        };
         out.sort_by_key(|(n, _)| rank(n));
         out
     }

@@ -43,14 +43,7 @@ pub struct PrintableDocument {
 
 /// Every document the app prints, in catalogue order (卷宗 first, then each form of it).
 pub fn documents(_state: &AppState) -> Result<Vec<PrintableDocument>, AppError> {
-    Ok(DocKind::ALL
-        .iter()
-        .map(|k| PrintableDocument {
-            code: k.code().into(),
-            name: k.name().into(),
-            input: input_code(k.input()).into(),
-        })
-        .collect())
+    Ok(DocKind::ALL.iter().map(|k| PrintableDocument { code: k.code().into(), name: k.name().into(), input: input_code(k.input()).into() }).collect())
 }
 
 fn input_code(i: Input) -> &'static str {
@@ -100,8 +93,7 @@ pub struct Printed {
 
 /// Makes the PDF, writes it to the print folder and returns it with its preview.
 pub fn print(state: &AppState, input: PrintInput) -> Result<Printed, AppError> {
-    let kind = DocKind::find(&input.document)
-        .ok_or_else(|| AppError::bad_input(format!("没有名为“{}”的文书", input.document)))?;
+    let kind = DocKind::find(&input.document).ok_or_else(|| AppError::bad_input(format!("没有名为“{}”的文书", input.document)))?;
     let subject = match kind.input() {
         Input::Period => {
             let (Some(from), Some(to)) = (input.from, input.to) else {
@@ -112,9 +104,7 @@ pub fn print(state: &AppState, input: PrintInput) -> Result<Printed, AppError> {
             }
             Subject::Period(Period { from, to })
         }
-        other => Subject::Record(
-            input.record_id.ok_or_else(|| AppError::bad_input(format!("《{}》需要{}", kind.name(), other.label())))?,
-        ),
+        other => Subject::Record(input.record_id.ok_or_else(|| AppError::bad_input(format!("《{}》需要{}", kind.name(), other.label())))?),
     };
     let fonts = FontSet::shared_default();
     let (paged, about) = state.with(|store| {
@@ -182,10 +172,8 @@ fn case_label(file: &fengqiao_model::CaseFile) -> String {
 
 /// A name that every file system takes: no `\ / : * ? " < > |`, no control characters.
 fn file_name(title: &str) -> String {
-    let clean: String = title
-        .chars()
-        .map(|c| if matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
-        .collect();
+    let clean: String =
+        title.chars().map(|c| if matches!(c, '\\' | '/' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c }).collect();
     let clean: String = clean.trim().chars().take(80).collect();
     format!("{clean}.pdf")
 }
@@ -231,12 +219,7 @@ fn prune(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let now = SystemTime::now();
     for e in entries.flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| now.duration_since(t).ok())
-            .is_some_and(|age| age > KEEP);
+        let old = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| now.duration_since(t).ok()).is_some_and(|age| age > KEEP);
         if old {
             let _ = std::fs::remove_file(e.path());
         }

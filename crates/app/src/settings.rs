@@ -185,9 +185,8 @@ pub(crate) fn check_server(server: &str) -> Result<(), String> {
 pub fn set_county_server(state: &AppState, server: Option<String>) -> Result<SettingsView, AppError> {
     let server = server.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     if let Some(s) = &server {
-        check_server(s).map_err(|m| {
-            AppError::invalid(vec![FieldIssue { field: "county_server".into(), label: "县级服务器地址".into(), message: m }])
-        })?;
+        check_server(s)
+            .map_err(|m| AppError::invalid(vec![FieldIssue { field: "county_server".into(), label: "县级服务器地址".into(), message: m }]))?;
     }
     // Stored as the agent reads it (no trailing slash).
     let server = server.map(|s| fengqiao_sync::client::normalize_server(&s).unwrap_or(s));

@@ -215,7 +215,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 fn short_time(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let tz = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
     let (t, now) = (t.with_timezone(&tz), now.with_timezone(&tz));
-    if t.date_naive() == now.date_naive() { t.format("%H:%M").to_string() } else { t.format("%m-%d %H:%M").to_string() }
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%m-%d %H:%M").to_string()
+    }
 }
 
 /// A sync error as the clerk reads it — “无法连接县级服务器（连接失败）” — and apart from it the
@@ -252,7 +256,11 @@ impl SyncIndicator {
                 if self.offline_since.is_none() {
                     next.phase = SyncPhase::Syncing;
                     next.label = "正在同步".into();
-                    next.detail = if *pending > 0 { format!("正在与县司法局同步，{pending}条修改待上传") } else { "正在与县司法局同步".into() };
+                    next.detail = if *pending > 0 {
+                        format!("正在与县司法局同步，{pending}条修改待上传")
+                    } else {
+                        "正在与县司法局同步".into()
+                    };
                 }
             }
             SyncState::Synced { set_aside, .. } => {
@@ -291,7 +299,8 @@ impl SyncIndicator {
                 next.stopped = *stopped;
                 next.label = "同步出错".into();
                 let message = plain(message).0;
-                next.detail = if *stopped { format!("同步已停止：{message}") } else { format!("同步出错，稍后自动重试：{message}") };
+                next.detail =
+                    if *stopped { format!("同步已停止：{message}") } else { format!("同步出错，稍后自动重试：{message}") };
             }
         }
         next
@@ -492,7 +501,9 @@ pub fn start(state: &AppState) {
         Ok(st) => st,
         Err(e) => {
             let e = SyncError::Store(e);
-            hub.shared.update(None, |s| s.indicator = s.indicator.after(&SyncState::Error { message: e.to_string(), pending: 0, stopped: true }, (hub.shared.clock)()));
+            hub.shared.update(None, |s| {
+                s.indicator = s.indicator.after(&SyncState::Error { message: e.to_string(), pending: 0, stopped: true }, (hub.shared.clock)())
+            });
             return;
         }
     };
@@ -647,14 +658,18 @@ fn enroll_error(e: SyncError) -> AppError {
     let server = |code: &str, m: String| on_field(code, SERVER_FIELD.0, SERVER_FIELD.1, m);
     let code_field = |code: &str, m: String| on_field(code, CODE_FIELD.0, CODE_FIELD.1, m);
     match e {
-        SyncError::Client(ClientError::Address(_)) => server("invalid", "地址应为 http:// 或 https:// 开头的县级服务器地址，如 https://sfj.example.gov.cn".into()),
+        SyncError::Client(ClientError::Address(_)) => {
+            server("invalid", "地址应为 http:// 或 https:// 开头的县级服务器地址，如 https://sfj.example.gov.cn".into())
+        }
         SyncError::Client(ClientError::Network(detail)) => {
             let what = detail.split('：').next().unwrap_or("连接失败");
             server("unreachable", format!("无法连接县级服务器（{what}），请核对地址，并检查本机网络"))
         }
         SyncError::Client(ClientError::Unauthorized { message }) => code_field("wrong_code", message),
         SyncError::Client(ClientError::Refused { status: 409, message, .. }) => code_field("refused", message),
-        SyncError::Client(ClientError::Refused { status, .. }) | SyncError::Client(ClientError::Unavailable { status, .. }) if status == 404 || status == 405 => {
+        SyncError::Client(ClientError::Refused { status, .. }) | SyncError::Client(ClientError::Unavailable { status, .. })
+            if status == 404 || status == 405 =>
+        {
             server("not_a_county_server", format!("这个地址不是县级服务器（HTTP {status}），请核对地址"))
         }
         SyncError::Client(ClientError::BadResponse(_)) => server("not_a_county_server", "这个地址的回复不是县级服务器的回复，请核对地址".into()),
@@ -738,7 +753,13 @@ mod tests {
     fn runs_alike_are_folded_and_the_history_is_bounded() {
         let shared = Arc::new(Shared {
             clock: Arc::new(|| at("2026-11-20T02:00:00Z")),
-            shown: Mutex::new(Shown { generation: 1, indicator: not_connected(None, 0, 0), history: VecDeque::new(), last_push: None, last_pull: None }),
+            shown: Mutex::new(Shown {
+                generation: 1,
+                indicator: not_connected(None, 0, 0),
+                history: VecDeque::new(),
+                last_push: None,
+                last_pull: None,
+            }),
             listener: Mutex::new(None),
         });
         let sink = Sink { shared: shared.clone(), generation: 1 };
@@ -768,7 +789,8 @@ mod tests {
 
     #[test]
     fn transport_detail_is_kept_apart() {
-        let e = SyncError::Client(ClientError::Network("连接失败：error sending request: tcp connect error: Connection refused (os error 111)".into()));
+        let e =
+            SyncError::Client(ClientError::Network("连接失败：error sending request: tcp connect error: Connection refused (os error 111)".into()));
         let (clerk, detail) = plain(&e.to_string());
         assert_eq!(clerk, "无法连接县级服务器（连接失败）");
         assert_eq!(detail.as_deref(), Some("error sending request: tcp connect error: Connection refused (os error 111)"));

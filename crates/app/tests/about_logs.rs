@@ -36,11 +36,7 @@ fn a_failed_command_is_logged_by_its_code_without_what_was_typed() {
     // A party whose ID number has no such birth date (13th month): refused.
     let input = IntakeInput {
         case: DisputeCase { title: Some("张秀兰与李建国宅基地纠纷".into()), ..Default::default() },
-        parties: vec![PartyInput {
-            party: CaseParty::default(),
-            person: Some(person("张秀兰", Some("350502198013320016".into()))),
-            entity: None,
-        }],
+        parties: vec![PartyInput { party: CaseParty::default(), person: Some(person("张秀兰", Some("350502198013320016".into()))), entity: None }],
     };
     let err = create_case(&app.state, input).unwrap_err();
     assert!(err.message.contains("1980年13月32日"), "the message names the birth date: {err:?}");

@@ -215,11 +215,9 @@ fn a_case_from_intake_to_archive() {
     let v = transition(&app.state, TransitionInput { to: CaseStatus::Closed, ..blank(id) }).unwrap();
     assert_eq!(v.file.case.closed_on, Some(date(2026, 11, 20)));
     assert!(v.checklist.iter().all(|c| !c.required || c.present), "{:?}", v.checklist);
-    let v = transition(
-        &app.state,
-        TransitionInput { to: CaseStatus::Archived, retention: Some(Retention::LongTerm), page_count: Some(14), ..blank(id) },
-    )
-    .unwrap();
+    let v =
+        transition(&app.state, TransitionInput { to: CaseStatus::Archived, retention: Some(Retention::LongTerm), page_count: Some(14), ..blank(id) })
+            .unwrap();
     assert_eq!(v.file.case.status, CaseStatus::Archived);
     assert_eq!(v.file.case.archived_by.as_deref(), Some("李明"), "the staff member by default");
     assert!(v.actions.is_empty());
@@ -252,8 +250,8 @@ fn terminate_asks_for_reason_and_routes_and_withdraw_for_a_reason() {
     transition(&app.state, TransitionInput { to: CaseStatus::Accepted, ..blank(id) }).unwrap();
     let v = transition(&app.state, TransitionInput { to: CaseStatus::Mediating, ..blank(id) }).unwrap();
     assert_eq!(action(&v, CaseStatus::Terminated).needs, vec!["failure_reason", "alternatives_told"]);
-    let err = transition(&app.state, TransitionInput { to: CaseStatus::Terminated, failure_reason: Some("双方分歧过大".into()), ..blank(id) })
-        .unwrap_err();
+    let err =
+        transition(&app.state, TransitionInput { to: CaseStatus::Terminated, failure_reason: Some("双方分歧过大".into()), ..blank(id) }).unwrap_err();
     assert!(err.reasons.iter().any(|x| x.contains("告知的其他途径")), "{:?}", err.reasons);
     let v = transition(
         &app.state,
@@ -269,7 +267,8 @@ fn terminate_asks_for_reason_and_routes_and_withdraw_for_a_reason() {
     assert!(action(&v, CaseStatus::Closed).allowed);
 
     let other = create_case(&app.state, intake(&r, "陈静与周杰合同纠纷", "陈静", "周杰", 31)).unwrap().view.file.case.meta.id;
-    let v = transition(&app.state, TransitionInput { to: CaseStatus::Withdrawn, status_reason: Some("申请人撤回申请".into()), ..blank(other) }).unwrap();
+    let v =
+        transition(&app.state, TransitionInput { to: CaseStatus::Withdrawn, status_reason: Some("申请人撤回申请".into()), ..blank(other) }).unwrap();
     assert_eq!(v.file.case.status, CaseStatus::Withdrawn);
     assert_eq!(v.file.case.status_reason.as_deref(), Some("申请人撤回申请"));
 }

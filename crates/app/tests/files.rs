@@ -122,7 +122,17 @@ fn a_released_person_from_notice_through_handover_group_and_visit() {
     assert_eq!(v.file.released.handover_status, Some(HandoverStatus::Pending));
 
     // Handover: events, then 已衔接.
-    save_handover_event(&app.state, HandoverEvent { released_person_id: Some(id), event: Some(HandoverEventKind::Collected), on: Some(date(2026, 11, 10)), by: Some("李明".into()), ..Default::default() }).unwrap();
+    save_handover_event(
+        &app.state,
+        HandoverEvent {
+            released_person_id: Some(id),
+            event: Some(HandoverEventKind::Collected),
+            on: Some(date(2026, 11, 10)),
+            by: Some("李明".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut r = get_released(&app.state, id).unwrap().file;
     r.released.handover_status = Some(HandoverStatus::Done);
     let err = save_released(&app.state, ReleasedInput { released: r.released.clone(), person: r.person.clone().unwrap() }).unwrap_err();
@@ -162,7 +172,14 @@ fn a_released_person_from_notice_through_handover_group_and_visit() {
     assert_eq!(v.file.help_visits.len(), 1);
     let v = save_assessment_change(
         &app.state,
-        AssessmentChange { released_person_id: Some(id), to: Some(AssessmentType::General), changed_on: Some(date(2026, 11, 18)), reason: Some("表现良好".into()), approved_by: Some("张所长".into()), ..Default::default() },
+        AssessmentChange {
+            released_person_id: Some(id),
+            to: Some(AssessmentType::General),
+            changed_on: Some(date(2026, 11, 18)),
+            reason: Some("表现良好".into()),
+            approved_by: Some("张所长".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(v.file.released.assessment_type, Some(AssessmentType::General));

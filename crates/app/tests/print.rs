@@ -70,7 +70,8 @@ fn a_case_document_is_written_to_the_print_folder_under_its_name_with_the_values
     assert_eq!(Path::new(&p.path), path);
     assert_eq!(std::fs::metadata(&path).unwrap().len() as u32, p.bytes);
     let t = text(&path);
-    for want in ["人民调解受理登记表", "张伟", "李娜", "邻里纠纷", "张伟与李娜因相邻通行发生争执", "东山镇人民调解委员会", "2026年11月2日"] {
+    for want in ["人民调解受理登记表", "张伟", "李娜", "邻里纠纷", "张伟与李娜因相邻通行发生争执", "东山镇人民调解委员会", "2026年11月2日"]
+    {
         assert!(t.contains(want), "{want} missing from:\n{t}");
     }
     // Page one drawn from the same layout: an A4 page with the glyphs of its text.

@@ -117,7 +117,8 @@ fn acknowledge_and_snooze_ask_for_a_reason_and_hide_the_reminder() {
     assert!(err.message.contains("没有编号为"), "{}", err.message);
 
     // 知道了: hidden from the case and the dashboard.
-    let acked = acknowledge_reminder(&state, AcknowledgeInput { id: r_late[0].id.clone(), reason: "双方已书面同意继续调解，待补登记".into() }).unwrap();
+    let acked =
+        acknowledge_reminder(&state, AcknowledgeInput { id: r_late[0].id.clone(), reason: "双方已书面同意继续调解，待补登记".into() }).unwrap();
     assert_eq!(acked.id, r_late[0].id);
     assert!(of_case(&state, late).is_empty());
     assert!(!on_dashboard(&state, &r_late[0].id));

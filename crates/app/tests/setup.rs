@@ -63,7 +63,13 @@ fn settings_add_mediators_staff_and_server() {
     for (name, g) in [("张建国", Gender::Male), ("陈丽", Gender::Female)] {
         settings::save_mediator(
             &app.state,
-            Mediator { name: Some(name.into()), gender: Some(g), committee_id: Some(committee), role: Some(MediatorRole::Member), ..Default::default() },
+            Mediator {
+                name: Some(name.into()),
+                gender: Some(g),
+                committee_id: Some(committee),
+                role: Some(MediatorRole::Member),
+                ..Default::default()
+            },
         )
         .unwrap();
     }
@@ -79,7 +85,10 @@ fn settings_add_mediators_staff_and_server() {
     assert_eq!(settings::set_county_server(&app.state, Some("".into())).unwrap().county_server, None);
 
     let staff = settings::StaffInput {
-        staff: vec![settings::StaffMember { name: "李明".into(), title: Some("所长".into()) }, settings::StaffMember { name: "周芳".into(), title: None }],
+        staff: vec![
+            settings::StaffMember { name: "李明".into(), title: Some("所长".into()) },
+            settings::StaffMember { name: "周芳".into(), title: None },
+        ],
         current_staff: "周芳".into(),
     };
     let s = settings::save_staff(&app.state, staff).unwrap();
@@ -107,11 +116,8 @@ fn id_number_gives_gender_birth_date_and_age() {
 fn forms_validate_with_the_models_messages() {
     let app = ready();
     let case = serde_json::to_value(DisputeCase { title: Some("张三\u{7}".into()), ..Default::default() }).unwrap();
-    let typed = validate::validate_record(
-        &app.state,
-        validate::ValidateInput { kind: Kind::DisputeCase, record: case.clone(), as_final: false },
-    )
-    .unwrap();
+    let typed =
+        validate::validate_record(&app.state, validate::ValidateInput { kind: Kind::DisputeCase, record: case.clone(), as_final: false }).unwrap();
     assert_eq!(typed.errors.len(), 1, "a draft is judged only on what was typed: {:?}", typed.errors);
     assert_eq!(typed.errors[0].field, "title");
     let fin = validate::validate_record(&app.state, validate::ValidateInput { kind: Kind::DisputeCase, record: case, as_final: true }).unwrap();

@@ -179,10 +179,7 @@ fn new_case(state: &AppState, title: &str, seq: u32) -> Uuid {
 fn spoil_mediator_change(dir: &Path) -> Uuid {
     let store = Store::open_with_clock(dir, clock()).unwrap();
     let other = Uuid::now_v7().to_string();
-    store
-        .connection()
-        .execute("UPDATE change_log SET data = json_set(data, '$.org_id', ?1) WHERE kind = 'mediator'", [other])
-        .unwrap();
+    store.connection().execute("UPDATE change_log SET data = json_set(data, '$.org_id', ?1) WHERE kind = 'mediator'", [other]).unwrap();
     store.pending_changes(100).unwrap().into_iter().find(|c| c.kind == "mediator").unwrap().change_id
 }
 

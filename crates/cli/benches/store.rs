@@ -82,14 +82,18 @@ fn main() {
         };
         assert!(!store.list_disputes(&filter).unwrap().rows.is_empty());
     });
-    figures.push(Figure { name: "纠纷台账一页（状态+类型筛选，20行）", median, p95, target: "p95 ≤ 20 ms", baseline: case_scan, baseline_name: "扫描 dispute_case" });
+    figures.push(Figure {
+        name: "纠纷台账一页（状态+类型筛选，20行）",
+        median,
+        p95,
+        target: "p95 ≤ 20 ms",
+        baseline: case_scan,
+        baseline_name: "扫描 dispute_case",
+    });
 
     // 2-character names that exist in the store.
     let names: Vec<String> = {
-        let mut stmt = store
-            .connection()
-            .prepare("SELECT DISTINCT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 200")
-            .unwrap();
+        let mut stmt = store.connection().prepare("SELECT DISTINCT name FROM person WHERE length(name) = 2 ORDER BY id LIMIT 200").unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     };
     assert!(!names.is_empty());
@@ -97,13 +101,27 @@ fn main() {
         let filter = DisputeFilter { query: Some(names[i % names.len()].clone()), page_size: 20, ..Default::default() };
         store.list_disputes(&filter).unwrap();
     });
-    figures.push(Figure { name: "两字姓名搜索（纠纷台账）", median, p95, target: "p95 ≤ 20 ms", baseline: case_scan, baseline_name: "扫描 dispute_case" });
+    figures.push(Figure {
+        name: "两字姓名搜索（纠纷台账）",
+        median,
+        p95,
+        target: "p95 ≤ 20 ms",
+        baseline: case_scan,
+        baseline_name: "扫描 dispute_case",
+    });
 
     let (median, p95) = measure(200, |i| {
         let filter = ReleasedFilter { query: Some(names[(i * 7) % names.len()].clone()), page_size: 20, ..Default::default() };
         store.list_released(&filter).unwrap();
     });
-    figures.push(Figure { name: "两字姓名搜索（安置帮教）", median, p95, target: "p95 ≤ 20 ms", baseline: released_scan, baseline_name: "扫描 released_person" });
+    figures.push(Figure {
+        name: "两字姓名搜索（安置帮教）",
+        median,
+        p95,
+        target: "p95 ≤ 20 ms",
+        baseline: released_scan,
+        baseline_name: "扫描 released_person",
+    });
 
     let (median, p95) = measure(200, |i| {
         let filter = ReleasedFilter {
@@ -114,7 +132,14 @@ fn main() {
         };
         store.list_released(&filter).unwrap();
     });
-    figures.push(Figure { name: "安置帮教一页（重点+在册筛选）", median, p95, target: "p95 ≤ 20 ms", baseline: released_scan, baseline_name: "扫描 released_person" });
+    figures.push(Figure {
+        name: "安置帮教一页（重点+在册筛选）",
+        median,
+        p95,
+        target: "p95 ≤ 20 ms",
+        baseline: released_scan,
+        baseline_name: "扫描 released_person",
+    });
 
     // One fsync'd save: record + change log + audit + search, in one transaction.
     store.connection().execute_batch("CREATE TABLE IF NOT EXISTS bench_scratch (id INTEGER PRIMARY KEY, data TEXT)").unwrap();
@@ -124,7 +149,14 @@ fn main() {
     let (median, p95) = measure(200, |_| {
         store.save(Person { name: Some("测试".into()), gender: Some(Gender::Female), ..Default::default() }).unwrap();
     });
-    figures.push(Figure { name: "保存一条记录（含变更日志、审计，fsync）", median, p95, target: "median ≤ 5 ms", baseline: bare, baseline_name: "裸插入一行（fsync）" });
+    figures.push(Figure {
+        name: "保存一条记录（含变更日志、审计，fsync）",
+        median,
+        p95,
+        target: "median ≤ 5 ms",
+        baseline: bare,
+        baseline_name: "裸插入一行（fsync）",
+    });
 
     // The statistics table for the last full year.
     let year = today.year() - 1;
@@ -133,7 +165,14 @@ fn main() {
         let s = store.case_statistics(from, to).unwrap();
         std::hint::black_box(s);
     });
-    figures.push(Figure { name: "一年的人民调解案件情况统计表", median, p95, target: "≤ 200 ms", baseline: case_scan, baseline_name: "扫描 dispute_case" });
+    figures.push(Figure {
+        name: "一年的人民调解案件情况统计表",
+        median,
+        p95,
+        target: "≤ 200 ms",
+        baseline: case_scan,
+        baseline_name: "扫描 dispute_case",
+    });
 
     let cases: i64 = store.connection().query_row("SELECT count(*) FROM dispute_case", [], |r| r.get(0)).unwrap();
     let people: i64 = store.connection().query_row("SELECT count(*) FROM released_person", [], |r| r.get(0)).unwrap();

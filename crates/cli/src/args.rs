@@ -274,7 +274,11 @@ pub fn clap_error_cn(e: &clap::Error) -> String {
     };
     let valid = {
         let v = ctx(ContextKind::ValidValue);
-        if v.is_empty() { String::new() } else { format!("（可用：{v}）") }
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!("（可用：{v}）")
+        }
     };
     let arg = ctx(ContextKind::InvalidArg);
     let message = match e.kind() {

@@ -70,10 +70,14 @@ pub fn out(text: &str) {
 
 /// Runs one parsed command.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let env = Env { data_dir: match cli.data_dir {
-        Some(d) => d,
-        None => default_data_dir()?,
-    }, json: cli.json, clock: clock_from_env()? };
+    let env = Env {
+        data_dir: match cli.data_dir {
+            Some(d) => d,
+            None => default_data_dir()?,
+        },
+        json: cli.json,
+        clock: clock_from_env()?,
+    };
     commands::run(&env, cli.command)
 }
 
@@ -100,8 +104,7 @@ pub fn default_data_dir() -> Result<PathBuf, CliError> {
             .filter(|p| p.is_absolute())
             .or_else(|| var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
     };
-    base.map(|b| b.join("fengqiao"))
-        .ok_or_else(|| CliError::Usage("无法确定数据目录，请用 --data-dir 指定，或设置环境变量 FENGQIAO_DATA_DIR".into()))
+    base.map(|b| b.join("fengqiao")).ok_or_else(|| CliError::Usage("无法确定数据目录，请用 --data-dir 指定，或设置环境变量 FENGQIAO_DATA_DIR".into()))
 }
 
 /// The system clock, or a fixed instant from `FENGQIAO_NOW` (RFC 3339) for tests and

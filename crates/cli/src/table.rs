@@ -7,7 +7,13 @@ pub fn char_width(c: char) -> usize {
         0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
         | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
         | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
-    if wide { 2 } else if c.is_control() { 0 } else { 1 }
+    if wide {
+        2
+    } else if c.is_control() {
+        0
+    } else {
+        1
+    }
 }
 
 pub fn width(s: &str) -> usize {
@@ -51,7 +57,11 @@ impl Table {
             .zip(&self.max)
             .map(|(c, &m)| {
                 let one_line = c.replace(['\n', '\r', '\t'], " ");
-                if m > 0 { truncate(&one_line, m) } else { one_line }
+                if m > 0 {
+                    truncate(&one_line, m)
+                } else {
+                    one_line
+                }
             })
             .collect();
         self.rows.push(cells);

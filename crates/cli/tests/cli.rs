@@ -130,7 +130,11 @@ fn demo_data_lists_and_finds_a_two_character_name() {
     let found = json(&ok(&dir, &["--json", "list", "disputes", "--query", &name]));
     let hits: Vec<&str> = found["rows"].as_array().unwrap().iter().filter_map(|r| r["case_no"].as_str()).collect();
     assert!(hits.contains(&case_no.as_str()), "{name} → {hits:?}");
-    assert!(found["rows"].as_array().unwrap().iter().all(|r| r["party_names"].as_str().unwrap().contains(&name) || r["title"].as_str().unwrap_or("").contains(&name)));
+    assert!(found["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["party_names"].as_str().unwrap().contains(&name) || r["title"].as_str().unwrap_or("").contains(&name)));
 
     // The readable table.
     let table = ok(&dir, &["list", "disputes", "--query", &name]);
@@ -351,7 +355,8 @@ fn export_to_a_file_replaces_it_whole() {
     // Into a directory that does not exist: an error, and nothing written.
     let out = cli(&dir, &["export", "--out", tmp.path().join("no/such/dir/x.jsonl").to_str().unwrap()]);
     assert!(!out.status.success() && stderr(&out).contains("临时文件"), "{}", stderr(&out));
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(tmp.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
     assert!(leftovers.is_empty());
 }
 

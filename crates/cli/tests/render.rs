@@ -23,12 +23,7 @@ fn cli(dir: &Path, args: &[&str]) -> Output {
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let out = cli(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.status.success(), "{args:?} failed:\n{}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -67,12 +62,7 @@ fn pdffonts(path: &Path) -> Vec<(String, bool, bool)> {
 
 fn pages(path: &Path) -> usize {
     let out = Command::new("pdfinfo").arg(path).output().unwrap();
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap()
+    String::from_utf8(out.stdout).unwrap().lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).unwrap()
 }
 
 /// The demo store and what the tests need from its export.
@@ -88,11 +78,7 @@ impl Demo {
         ok(&dir, &["demo-data", "--disputes", "60", "--released", "15", "--screenings", "30", "--seed", "7"]);
         let file = tmp.path().join("all.jsonl");
         ok(&dir, &["export", "--out", file.to_str().unwrap()]);
-        let lines = std::fs::read_to_string(&file)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let lines = std::fs::read_to_string(&file).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         Demo { dir, lines }
     }
 
@@ -271,9 +257,7 @@ fn a_character_no_font_has_stops_the_print_with_its_name() {
     let dir = tmp.path().join("data");
     ok(&dir, &["init", "--office", "城东镇司法所", "--division-code", "350503101"]);
     let id = "01a1fcea-12f7-7798-8726-f1f5afa55fab";
-    let line = format!(
-        r#"{{"kind":"dispute_case","id":"{id}","draft":true,"title":"邻里纠纷","summary":"双方因围墙\ue000发生争执"}}"#
-    );
+    let line = format!(r#"{{"kind":"dispute_case","id":"{id}","draft":true,"title":"邻里纠纷","summary":"双方因围墙\ue000发生争执"}}"#);
     let file = tmp.path().join("one.jsonl");
     std::fs::write(&file, format!("{line}\n")).unwrap();
     ok(&dir, &["import", file.to_str().unwrap()]);

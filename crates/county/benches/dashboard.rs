@@ -67,7 +67,14 @@ async fn load(store: &dyn CountyStore, template: &[Change], template_org: Uuid, 
     let mut out = Vec::new();
     for i in 0..offices {
         let org = Uuid::now_v7();
-        let office = Office { id: Uuid::now_v7(), org_id: Some(org), name: format!("第{}司法所", i + 1), division_code: format!("{:09}", 350502100 + i), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+        let office = Office {
+            id: Uuid::now_v7(),
+            org_id: Some(org),
+            name: format!("第{}司法所", i + 1),
+            division_code: format!("{:09}", 350502100 + i),
+            county_device_id: Uuid::now_v7(),
+            created_at: Utc::now(),
+        };
         store.create_office(&office).await.unwrap();
         let device = Uuid::now_v7();
         // Pushed as the office's county device: the bench measures queries, not enrollment.
@@ -93,13 +100,62 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
 
     type Query<'a> = (&'a str, Box<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>> + 'a>);
     let queries: Vec<Query> = vec![
-        ("offices", Box::new(|| Box::pin(async { dash.offices().await.unwrap(); }))),
-        ("figures (county, year)", Box::new(|| Box::pin(async { dash.figures(from, to, None).await.unwrap(); }))),
-        ("figures (one office)", Box::new(|| Box::pin(async { dash.figures(from, to, Some(list[0].id)).await.unwrap(); }))),
-        ("drill (success, county)", Box::new(|| Box::pin(async { dash.drill(from, to, None, "success").await.unwrap(); }))),
-        ("compliance (3 months)", Box::new(|| Box::pin(async { dash.compliance(NaiveDate::from_ymd_opt(2026, 8, 1).unwrap(), to, None).await.unwrap(); }))),
-        ("late work", Box::new(|| Box::pin(async { dash.late(None).await.unwrap(); }))),
-        ("roll-up", Box::new(|| Box::pin(async { dash.rollup(from, to).await.unwrap(); }))),
+        (
+            "offices",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.offices().await.unwrap();
+                })
+            }),
+        ),
+        (
+            "figures (county, year)",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.figures(from, to, None).await.unwrap();
+                })
+            }),
+        ),
+        (
+            "figures (one office)",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.figures(from, to, Some(list[0].id)).await.unwrap();
+                })
+            }),
+        ),
+        (
+            "drill (success, county)",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.drill(from, to, None, "success").await.unwrap();
+                })
+            }),
+        ),
+        (
+            "compliance (3 months)",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.compliance(NaiveDate::from_ymd_opt(2026, 8, 1).unwrap(), to, None).await.unwrap();
+                })
+            }),
+        ),
+        (
+            "late work",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.late(None).await.unwrap();
+                })
+            }),
+        ),
+        (
+            "roll-up",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.rollup(from, to).await.unwrap();
+                })
+            }),
+        ),
     ];
     // First answers of each (computed), then repeats (unchanged records).
     for (name, q) in &queries {

@@ -31,7 +31,8 @@ fn changes(org: Uuid, device: Uuid, n: usize) -> Vec<Change> {
                 "name": format!("张{i}"), "phone": "13800000000", "gender": "1", "birth_date": "1980-01-01",
                 "hukou_address": "福建省泉州市某县某镇某村某组18号", "occupation": "农民", "note": "邻里纠纷当事人"
             });
-            let changed = data.as_object().unwrap().keys().filter(|k| !["created_at", "updated_at", "version"].contains(&k.as_str())).cloned().collect();
+            let changed =
+                data.as_object().unwrap().keys().filter(|k| !["created_at", "updated_at", "version"].contains(&k.as_str())).cloned().collect();
             Change {
                 change_id: Uuid::now_v7(),
                 kind: "person".into(),
@@ -73,7 +74,9 @@ struct Dev {
 impl Client {
     async fn enroll(&self, code: &str, office: Uuid) -> Dev {
         let id = Uuid::now_v7();
-        let body = serde_json::to_vec(&EnrollRequest { enrollment_code: code.into(), device_id: id, device_name: "bench".into(), office_id: Some(office) }).unwrap();
+        let body =
+            serde_json::to_vec(&EnrollRequest { enrollment_code: code.into(), device_id: id, device_name: "bench".into(), office_id: Some(office) })
+                .unwrap();
         let r = self.http.post(format!("{}/api/v1/enroll", self.base)).header(PROTOCOL_HEADER, "1").body(body).send().await.unwrap();
         assert!(r.status().is_success(), "{}", r.status());
         let e: EnrollResponse = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
@@ -133,7 +136,14 @@ impl Client {
 }
 
 async fn office(s: &dyn CountyStore, i: usize) -> (Office, Vec<String>) {
-    let o = Office { id: Uuid::now_v7(), org_id: None, name: format!("第{i}司法所"), division_code: "350102001".into(), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+    let o = Office {
+        id: Uuid::now_v7(),
+        org_id: None,
+        name: format!("第{i}司法所"),
+        division_code: "350102001".into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: Utc::now(),
+    };
     s.create_office(&o).await.unwrap();
     let mut codes = Vec::new();
     for _ in 0..2 {
@@ -180,7 +190,14 @@ async fn bench(n: usize, offices: usize) {
     assert_eq!(pulled, n);
     // The same changes straight into the store, for the ratio.
     let id = Uuid::now_v7();
-    let o2 = Office { id, org_id: Some(id), name: "直写".into(), division_code: "350102001".into(), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+    let o2 = Office {
+        id,
+        org_id: Some(id),
+        name: "直写".into(),
+        division_code: "350102001".into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: Utc::now(),
+    };
     store.create_office(&o2).await.unwrap();
     let direct = changes(o2.id, Uuid::now_v7(), n);
     let started = Instant::now();
@@ -192,8 +209,15 @@ async fn bench(n: usize, offices: usize) {
     println!(
         "one office, {n} records: push {:.0}/s ({:.1} s; {:.0} B/record up, {:.0} B/record down), pull {:.0}/s ({:.1} s; {:.0} B/record), \
          straight into the store {:.0}/s — HTTP push at {:.0}% of it",
-        n as f64 / push, push, sent as f64 / n as f64, received as f64 / n as f64, n as f64 / pull, pull, pull_bytes as f64 / n as f64,
-        n as f64 / direct_s, 100.0 * direct_s / push
+        n as f64 / push,
+        push,
+        sent as f64 / n as f64,
+        received as f64 / n as f64,
+        n as f64 / pull,
+        pull,
+        pull_bytes as f64 / n as f64,
+        n as f64 / direct_s,
+        100.0 * direct_s / push
     );
 
     // 2. Many offices at once: each enrolls two PCs, one pushes a batch, the other pulls it.
@@ -220,7 +244,9 @@ async fn bench(n: usize, offices: usize) {
     }
     let mut latencies = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(600);
-    while let Some(r) = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), tasks.join_next()).await.expect("load run exceeded 600 s") {
+    while let Some(r) =
+        tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), tasks.join_next()).await.expect("load run exceeded 600 s")
+    {
         latencies.push(r.unwrap());
     }
     let wall = started.elapsed().as_secs_f64();

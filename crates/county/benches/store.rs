@@ -24,7 +24,8 @@ fn changes(org: Uuid, device: Uuid, n: usize) -> Vec<Change> {
                 "name": format!("张{i}"), "phone": "13800000000", "gender": "1", "birth_date": "1980-01-01",
                 "hukou_address": "福建省泉州市某县某镇某村某组18号", "occupation": "农民", "note": "邻里纠纷当事人"
             });
-            let changed = data.as_object().unwrap().keys().filter(|k| !["created_at", "updated_at", "version"].contains(&k.as_str())).cloned().collect();
+            let changed =
+                data.as_object().unwrap().keys().filter(|k| !["created_at", "updated_at", "version"].contains(&k.as_str())).cloned().collect();
             Change {
                 change_id: Uuid::now_v7(),
                 kind: "person".into(),
@@ -42,14 +43,23 @@ fn changes(org: Uuid, device: Uuid, n: usize) -> Vec<Change> {
 }
 
 async fn run(name: &str, s: Arc<dyn CountyStore>, n: usize) {
-    let o = Office { id: Uuid::now_v7(), org_id: None, name: "城关镇司法所".into(), division_code: "350102001".into(), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+    let o = Office {
+        id: Uuid::now_v7(),
+        org_id: None,
+        name: "城关镇司法所".into(),
+        division_code: "350102001".into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: Utc::now(),
+    };
     s.create_office(&o).await.unwrap();
     let mut devices = Vec::new();
     for _ in 0..2 {
         let code = auth::new_enrollment_code();
         s.add_enrollment_code(o.id, &auth::hash_code(&code), Utc::now() + chrono::Duration::days(1), Utc::now()).await.unwrap();
         let (ch, th, d) = (auth::hash_code(&code), auth::hash_token(&auth::new_token()), Uuid::now_v7());
-        s.enroll(Enrollment { code_hash: &ch, device_id: d, device_name: "bench", token_hash: &th, claimed_org: Some(o.id) }, Utc::now()).await.unwrap();
+        s.enroll(Enrollment { code_hash: &ch, device_id: d, device_name: "bench", token_hash: &th, claimed_org: Some(o.id) }, Utc::now())
+            .await
+            .unwrap();
         devices.push(d);
     }
     let all = changes(o.id, devices[0], n);

@@ -31,11 +31,7 @@ pub type RecordKey = (String, Uuid);
 /// the change is rejected for good.
 pub fn check(change: &Change, org_id: Option<Uuid>) -> Result<Kind, String> {
     let kind = Kind::from_code(&change.kind).ok_or_else(|| {
-        format!(
-            "未知的记录类别“{}”（可用：{}）",
-            short(&change.kind),
-            Kind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join("、")
-        )
+        format!("未知的记录类别“{}”（可用：{}）", short(&change.kind), Kind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join("、"))
     })?;
     if !matches!(change.op.as_str(), "upsert" | "delete") {
         return Err(format!("未知的变更类型“{}”（应为upsert或delete）", short(&change.op)));
@@ -80,7 +76,11 @@ pub fn parses_as(kind: Kind, data: &Value) -> Result<(), String> {
         serde_path_to_error::deserialize::<_, R>(data).map(|_| ()).map_err(|e| {
             let path = e.path().to_string();
             let msg = serde_message_cn(&e.into_inner().to_string());
-            if path.is_empty() || path == "." { msg } else { format!("字段{path}：{msg}") }
+            if path.is_empty() || path == "." {
+                msg
+            } else {
+                format!("字段{path}：{msg}")
+            }
         })
     }
     match kind {
@@ -121,7 +121,11 @@ pub(crate) fn serde_message_cn(msg: &str) -> String {
     if msg.contains("UUID") || msg.contains("uuid") {
         return "不是有效的编号（UUID）".into();
     }
-    if msg.contains("input contains invalid characters") || msg.contains("premature end of input") || msg.contains("input is out of range") || msg.contains("trailing input") {
+    if msg.contains("input contains invalid characters")
+        || msg.contains("premature end of input")
+        || msg.contains("input is out of range")
+        || msg.contains("trailing input")
+    {
         return "日期或时间格式不对（日期应为YYYY-MM-DD，时间应为RFC 3339）".into();
     }
     if msg.starts_with("invalid value") || msg.starts_with("invalid length") {

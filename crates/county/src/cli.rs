@@ -264,7 +264,10 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
-        Command::Notice { command: NoticeCommand::Add { store, office, name, id_number, released_on, prison, crime, assessment, sentence_term, hukou_address, json: as_json } } => {
+        Command::Notice {
+            command:
+                NoticeCommand::Add { store, office, name, id_number, released_on, prison, crime, assessment, sentence_term, hukou_address, json: as_json },
+        } => {
             let assessment = assessment
                 .map(|a| {
                     AssessmentType::from_code(a.trim())
@@ -310,7 +313,14 @@ async fn office(command: OfficeCommand) -> Result<()> {
             if s.offices().await?.iter().any(|o| o.office.division_code == division_code && o.office.name == name) {
                 return Err(CountyError::Invalid(format!("{name}（{division_code}）已登记；另发注册码请用 office code")));
             }
-            let office = Office { id: fengqiao_model::new_id(), org_id: None, name, division_code, county_device_id: fengqiao_model::new_id(), created_at: Utc::now() };
+            let office = Office {
+                id: fengqiao_model::new_id(),
+                org_id: None,
+                name,
+                division_code,
+                county_device_id: fengqiao_model::new_id(),
+                created_at: Utc::now(),
+            };
             s.create_office(&office).await?;
             issue_code(&*s, &office, valid_days, as_json, true).await
         }

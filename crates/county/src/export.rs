@@ -110,10 +110,7 @@ pub fn export_lines(office_id: Uuid, records: Vec<StoredRecord>) -> Result<Vec<E
         let mut case_sessions = children(&sessions, id);
         case_sessions.sort_by_key(|s| (s.seq, s.meta.id));
         let case_agreements = children(&agreements, id);
-        let agreement = case_agreements
-            .iter()
-            .find(|a| !case_agreements.iter().any(|b| b.supersedes_agreement_id == Some(a.meta.id)))
-            .cloned();
+        let agreement = case_agreements.iter().find(|a| !case_agreements.iter().any(|b| b.supersedes_agreement_id == Some(a.meta.id))).cloned();
         out.push(ExportLine::DisputeCase(CaseFile {
             case,
             parties: case_parties,

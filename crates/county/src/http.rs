@@ -319,24 +319,18 @@ async fn enroll(State(s): State<AppState>, JsonBody(req): JsonBody<EnrollRequest
     }
     let token = auth::new_token();
     let (code_hash, token_hash) = (auth::hash_code(&code), auth::hash_token(&token));
-    let request = Enrollment { code_hash: &code_hash, device_id: req.device_id, device_name: &name, token_hash: &token_hash, claimed_org: req.office_id };
+    let request =
+        Enrollment { code_hash: &code_hash, device_id: req.device_id, device_name: &name, token_hash: &token_hash, claimed_org: req.office_id };
     match s.store.enroll(request, Utc::now()).await? {
-        EnrollOutcome::Enrolled(o) => Ok(Json(EnrollResponse {
-            office_id: o.org_id.unwrap_or(o.id),
-            office_name: o.name,
-            division_code: o.division_code,
-            device_token: token,
-        })),
-        EnrollOutcome::InvalidCode => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_enrollment_code",
-            "注册码无效、已使用或已过期，请向县司法局申请新的注册码",
-        )),
-        EnrollOutcome::DeviceTaken => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "device_conflict",
-            "本机的设备编号已登记在其他司法所，不能注册到这里；请联系县司法局",
-        )),
+        EnrollOutcome::Enrolled(o) => {
+            Ok(Json(EnrollResponse { office_id: o.org_id.unwrap_or(o.id), office_name: o.name, division_code: o.division_code, device_token: token }))
+        }
+        EnrollOutcome::InvalidCode => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "invalid_enrollment_code", "注册码无效、已使用或已过期，请向县司法局申请新的注册码"))
+        }
+        EnrollOutcome::DeviceTaken => {
+            Err(ApiError::new(StatusCode::CONFLICT, "device_conflict", "本机的设备编号已登记在其他司法所，不能注册到这里；请联系县司法局"))
+        }
         EnrollOutcome::OfficeMismatch { bound } => Err(ApiError::new(
             StatusCode::CONFLICT,
             "office_conflict",
@@ -353,7 +347,8 @@ async fn push(State(s): State<AppState>, Device(d): Device, JsonBody(req): JsonB
         return Err(ApiError::too_large(format!("一次最多推送{MAX_BATCH}条变更（本次{}条），请分批发送", req.changes.len())));
     }
     let now = Utc::now();
-    let sent: std::collections::HashMap<uuid::Uuid, (String, uuid::Uuid)> = req.changes.iter().map(|c| (c.change_id, (c.kind.clone(), c.record_id))).collect();
+    let sent: std::collections::HashMap<uuid::Uuid, (String, uuid::Uuid)> =
+        req.changes.iter().map(|c| (c.change_id, (c.kind.clone(), c.record_id))).collect();
     let results = s.store.push(d.office_id, d.id, req.changes, now).await?;
     crate::dashboard::note_rejections(&*s.store, d, &sent, &results, now).await?;
     Ok(Json(PushResponse { results }))
@@ -382,8 +377,7 @@ pub struct Tls {
 /// Serves until SIGINT or SIGTERM, then finishes the requests in flight (10 s at most).
 /// `ready` is told the bound address (useful with port 0).
 pub async fn serve(store: Arc<dyn CountyStore>, listen: &str, tls: Option<Tls>, ready: impl FnOnce(SocketAddr, bool)) -> crate::Result<()> {
-    let listener = std::net::TcpListener::bind(listen)
-        .map_err(|e| CountyError::Invalid(format!("无法监听{listen}：{e}")))?;
+    let listener = std::net::TcpListener::bind(listen).map_err(|e| CountyError::Invalid(format!("无法监听{listen}：{e}")))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let app = router_with(store, tls.is_some());

@@ -108,10 +108,7 @@ pub async fn issue(store: &dyn CountyStore, office: &Office, input: NoticeInput,
         !rp.meta.deleted && rp.person_id == Some(person_id) && rp.released_on == Some(input.released_on)
     });
     if already {
-        return Err(CountyError::Invalid(format!(
-            "{}已有{}释放的安置帮教档案，通知书不再重复下发",
-            office.name, input.released_on
-        )));
+        return Err(CountyError::Invalid(format!("{}已有{}释放的安置帮教档案，通知书不再重复下发", office.name, input.released_on)));
     }
 
     let mut released = ReleasedPerson {
@@ -163,4 +160,3 @@ pub fn find_office<'a>(offices: &'a [Office], key: &str) -> Result<&'a Office> {
         _ => Err(CountyError::Invalid(format!("“{key}”对应多个司法所，请改用司法所编号"))),
     }
 }
-

@@ -413,13 +413,17 @@ async fn notice_reaches_the_office(s: &dyn CountyStore) {
     assert_eq!(person.data["gender"], "2", "gender from the ID number");
     // The same notice twice is refused; a later release of the same person reuses the person.
     assert!(notice::issue(s, &o, input.clone(), Utc::now()).await.is_err());
-    let again = notice::issue(s, &o, notice::NoticeInput { released_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), ..input }, Utc::now()).await.unwrap();
+    let again = notice::issue(s, &o, notice::NoticeInput { released_on: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(), ..input }, Utc::now())
+        .await
+        .unwrap();
     assert!(!again.new_person);
     assert_eq!(again.person_id, done.person_id);
     // The export carries the files with their person.
     let lines = export::export_lines(o.id, s.records(o.id).await.unwrap()).unwrap();
     assert_eq!(lines.len(), 2);
-    assert!(lines.iter().all(|l| matches!(l, fengqiao_model::ExportLine::ReleasedPerson(f) if f.person.as_ref().map(|p| p.meta.id) == Some(done.person_id))));
+    assert!(lines
+        .iter()
+        .all(|l| matches!(l, fengqiao_model::ExportLine::ReleasedPerson(f) if f.person.as_ref().map(|p| p.meta.id) == Some(done.person_id))));
 }
 
 /// County accounts, sessions (expiring, ended by sign-out), settings and the refused changes.
@@ -460,7 +464,14 @@ async fn accounts_sessions_and_settings(s: &dyn CountyStore) {
     for i in 0..3 {
         s.push(o.id, a.id, vec![person_created(o.id, a.id, Uuid::now_v7(), 1_000 + i)], now).await.unwrap();
     }
-    let r = Rejection { change_id: Uuid::now_v7(), device_id: a.id, kind: "person".into(), record_id: Uuid::now_v7(), reason: "格式不对".into(), at: now };
+    let r = Rejection {
+        change_id: Uuid::now_v7(),
+        device_id: a.id,
+        kind: "person".into(),
+        record_id: Uuid::now_v7(),
+        reason: "格式不对".into(),
+        at: now,
+    };
     s.record_rejections(o.id, &[r.clone(), r.clone()]).await.unwrap();
     s.record_rejections(o.id, std::slice::from_ref(&r)).await.unwrap();
     let listed = s.rejections(o.id).await.unwrap();

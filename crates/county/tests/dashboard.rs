@@ -36,7 +36,14 @@ async fn serve(store: Arc<dyn CountyStore>) -> SocketAddr {
 async fn synced_office(county: &dyn CountyStore, dir: &std::path::Path, name: &str, division: &str, seed: u64) -> (Office, Store) {
     let mut store = Store::init(dir, name, division).unwrap();
     generate(&mut store, &DemoOptions { disputes: 240, released: 50, screenings: 12, seed }, |_| {}).unwrap();
-    let office = Office { id: Uuid::now_v7(), org_id: Some(store.office_id()), name: name.into(), division_code: division.into(), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+    let office = Office {
+        id: Uuid::now_v7(),
+        org_id: Some(store.office_id()),
+        name: name.into(),
+        division_code: division.into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: Utc::now(),
+    };
     county.create_office(&office).await.unwrap();
     let (dev, _) = device(county, &office).await;
     let changes: Vec<_> = store.pending_changes(1_000_000).unwrap().iter().map(to_wire).collect();
@@ -140,15 +147,31 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
     assert!(f["cases"].as_i64().unwrap() > 100, "the demo data set has cases: {}", f["cases"]);
     for (ra, rb) in ma.rates().into_iter().zip(mb.rates()) {
         let r = rate(&f["rates"], ra.label);
-        assert_eq!((r["numerator"].as_i64().unwrap(), r["denominator"].as_i64().unwrap()), (ra.numerator + rb.numerator, ra.denominator + rb.denominator), "{}", ra.label);
+        assert_eq!(
+            (r["numerator"].as_i64().unwrap(), r["denominator"].as_i64().unwrap()),
+            (ra.numerator + rb.numerator, ra.denominator + rb.denominator),
+            "{}",
+            ra.label
+        );
     }
     // … and per office, each office's own rates exactly.
     for (o, m) in [(&a, &ma), (&b, &mb)] {
         let one = c.get(&format!("/api/v1/dashboard/figures?{q}&office={}", o.id)).await;
         for r in m.rates() {
             let got = rate(&one["rates"], r.label);
-            assert_eq!((got["numerator"].as_i64().unwrap(), got["denominator"].as_i64().unwrap()), (r.numerator, r.denominator), "{} {}", o.name, r.label);
-            assert!(got["value"].as_f64().zip(r.value).is_none_or(|(g, v)| (g - v).abs() < 1e-12) && got["value"].is_null() == r.value.is_none(), "{} {}", o.name, r.label);
+            assert_eq!(
+                (got["numerator"].as_i64().unwrap(), got["denominator"].as_i64().unwrap()),
+                (r.numerator, r.denominator),
+                "{} {}",
+                o.name,
+                r.label
+            );
+            assert!(
+                got["value"].as_f64().zip(r.value).is_none_or(|(g, v)| (g - v).abs() < 1e-12) && got["value"].is_null() == r.value.is_none(),
+                "{} {}",
+                o.name,
+                r.label
+            );
         }
     }
 
@@ -260,7 +283,16 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
     assert_eq!(r.status(), 400);
     // Every dashboard endpoint is in the OpenAPI document, with the session scheme.
     let doc = c.get("/api/v1/openapi.json").await;
-    for path in ["/api/v1/dashboard/session", "/api/v1/dashboard/figures", "/api/v1/dashboard/drill", "/api/v1/dashboard/compliance", "/api/v1/dashboard/late", "/api/v1/dashboard/rollup.xlsx", "/api/v1/dashboard/settings", "/api/v1/dashboard/notices"] {
+    for path in [
+        "/api/v1/dashboard/session",
+        "/api/v1/dashboard/figures",
+        "/api/v1/dashboard/drill",
+        "/api/v1/dashboard/compliance",
+        "/api/v1/dashboard/late",
+        "/api/v1/dashboard/rollup.xlsx",
+        "/api/v1/dashboard/settings",
+        "/api/v1/dashboard/notices",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
     assert!(doc["paths"]["/api/v1/dashboard/settings"]["put"]["responses"]["403"].is_object());
@@ -317,7 +349,14 @@ async fn compliance_matrix_by_hand(county: Arc<dyn CountyStore>) {
         ..Default::default()
     };
     s.save(item).unwrap();
-    let office = Office { id: Uuid::now_v7(), org_id: Some(office_org), name: "南山镇司法所".into(), division_code: "350502103".into(), county_device_id: Uuid::now_v7(), created_at: now };
+    let office = Office {
+        id: Uuid::now_v7(),
+        org_id: Some(office_org),
+        name: "南山镇司法所".into(),
+        division_code: "350502103".into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: now,
+    };
     county.create_office(&office).await.unwrap();
     let (dev, _) = device(&*county, &office).await;
     let changes: Vec<_> = s.pending_changes(1000).unwrap().iter().map(to_wire).collect();
@@ -330,7 +369,8 @@ async fn compliance_matrix_by_hand(county: Arc<dyn CountyStore>) {
     let rows = m["rows"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "{m}");
     assert_eq!(rows[0]["unit"], "前村");
-    let cells: Vec<(&str, &str)> = rows[0]["cells"].as_array().unwrap().iter().map(|c| (c["label"].as_str().unwrap(), c["status"].as_str().unwrap())).collect();
+    let cells: Vec<(&str, &str)> =
+        rows[0]["cells"].as_array().unwrap().iter().map(|c| (c["label"].as_str().unwrap(), c["status"].as_str().unwrap())).collect();
     assert_eq!(
         cells,
         [("2026年1月上半月", "zero"), ("2026年1月下半月", "found"), ("2026年2月上半月", "no_zero_report"), ("2026年2月下半月", "missing")]

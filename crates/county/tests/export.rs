@@ -89,9 +89,7 @@ fn churn(store: &mut Store) {
     new.supersedes_agreement_id = Some(old.meta.id);
     new.terms.pop();
     store.save(new).unwrap();
-    store
-        .save(Person { name: Some("证人甲".into()), meta: Meta { draft: true, ..Default::default() }, ..Default::default() })
-        .unwrap();
+    store.save(Person { name: Some("证人甲".into()), meta: Meta { draft: true, ..Default::default() }, ..Default::default() }).unwrap();
 }
 
 async fn office_and_county_exports_are_identical(s: &dyn CountyStore) {

@@ -68,7 +68,12 @@ impl Server {
         args.extend(store.iter().cloned());
         if tls {
             let f = fixtures();
-            args.extend(["--tls-cert".into(), f.join("server.pem").display().to_string(), "--tls-key".into(), f.join("server.key").display().to_string()]);
+            args.extend([
+                "--tls-cert".into(),
+                f.join("server.pem").display().to_string(),
+                "--tls-key".into(),
+                f.join("server.key").display().to_string(),
+            ]);
         }
         let mut child = Command::new(BIN).args(&args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start server");
         let stdout = child.stdout.take().unwrap();
@@ -116,7 +121,10 @@ fn proto(rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
 async fn enroll(c: &reqwest::Client, s: &Server, code: &str) -> (Uuid, String) {
     let device = Uuid::now_v7();
     let r = proto(c.post(s.url("/api/v1/enroll")))
-        .body(serde_json::to_vec(&EnrollRequest { enrollment_code: code.into(), device_id: device, device_name: "测试机".into(), office_id: None }).unwrap())
+        .body(
+            serde_json::to_vec(&EnrollRequest { enrollment_code: code.into(), device_id: device, device_name: "测试机".into(), office_id: None })
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
@@ -174,11 +182,24 @@ async fn health_and_openapi() {
         created_at: "2026-01-01T00:00:00Z".into(),
     };
     let samples: Vec<(&str, Value, &[&str])> = vec![
-        ("EnrollRequest", serde_json::to_value(EnrollRequest { enrollment_code: "x".into(), device_id: id, device_name: "n".into(), office_id: Some(id) }).unwrap(), &["office_id"]),
-        ("EnrollResponse", serde_json::to_value(EnrollResponse { office_id: id, office_name: "o".into(), division_code: "1".into(), device_token: "t".into() }).unwrap(), &[]),
+        (
+            "EnrollRequest",
+            serde_json::to_value(EnrollRequest { enrollment_code: "x".into(), device_id: id, device_name: "n".into(), office_id: Some(id) }).unwrap(),
+            &["office_id"],
+        ),
+        (
+            "EnrollResponse",
+            serde_json::to_value(EnrollResponse { office_id: id, office_name: "o".into(), division_code: "1".into(), device_token: "t".into() })
+                .unwrap(),
+            &[],
+        ),
         ("Change", serde_json::to_value(&change).unwrap(), &[]),
         ("PushRequest", serde_json::to_value(PushRequest { changes: vec![] }).unwrap(), &[]),
-        ("PushResult", serde_json::to_value(PushResult { change_id: id, status: PushStatus::Rejected, reason: Some("r".into()) }).unwrap(), &["reason"]),
+        (
+            "PushResult",
+            serde_json::to_value(PushResult { change_id: id, status: PushStatus::Rejected, reason: Some("r".into()) }).unwrap(),
+            &["reason"],
+        ),
         ("PushResponse", serde_json::to_value(PushResponse { results: vec![] }).unwrap(), &[]),
         ("PullResponse", serde_json::to_value(PullResponse { changes: vec![], next_cursor: 0, more: false }).unwrap(), &[]),
         ("Health", serde_json::to_value(Health { status: "ok".into(), protocol: 1, version: "v".into() }).unwrap(), &[]),
@@ -213,7 +234,8 @@ async fn a_sync_round_trip_over_http() {
     let (b, tb) = enroll(&c, &s, &new_code(dir.path(), office)).await;
     // A PC whose data belongs to another office is refused; its code stays usable.
     let code = new_code(dir.path(), office);
-    let other = EnrollRequest { enrollment_code: code.clone(), device_id: Uuid::now_v7(), device_name: "别所".into(), office_id: Some(Uuid::now_v7()) };
+    let other =
+        EnrollRequest { enrollment_code: code.clone(), device_id: Uuid::now_v7(), device_name: "别所".into(), office_id: Some(Uuid::now_v7()) };
     let r = proto(c.post(s.url("/api/v1/enroll"))).json_bytes(&other).send().await.unwrap();
     expect_error(r, StatusCode::CONFLICT, "office_conflict").await;
     let same = EnrollRequest { office_id: Some(office), ..other };
@@ -263,11 +285,28 @@ async fn a_sync_round_trip_over_http() {
     let (ok, out, err) = cli(&["office", "list", "--data", &data_arg(dir.path())]);
     assert!(ok && out.contains("城关镇司法所"), "{err}");
     let (ok, _, err) = cli(&[
-        "notice", "add", "--data", &data_arg(dir.path()), "--office", "350102001", "--name", "王五", "--id-number", "11010519491231002X",
-        "--released-on", "2026-12-01", "--prison", "福建省某监狱", "--crime", "盗窃罪", "--assessment", "01",
+        "notice",
+        "add",
+        "--data",
+        &data_arg(dir.path()),
+        "--office",
+        "350102001",
+        "--name",
+        "王五",
+        "--id-number",
+        "11010519491231002X",
+        "--released-on",
+        "2026-12-01",
+        "--prison",
+        "福建省某监狱",
+        "--crime",
+        "盗窃罪",
+        "--assessment",
+        "01",
     ]);
     assert!(ok, "{err}");
-    let page: PullResponse = proto(c.get(s.url(&format!("/api/v1/pull?since={}", page.next_cursor)))).bearer_auth(&ta).send().await.unwrap().json_body().await;
+    let page: PullResponse =
+        proto(c.get(s.url(&format!("/api/v1/pull?since={}", page.next_cursor)))).bearer_auth(&ta).send().await.unwrap().json_body().await;
     assert_eq!(page.changes.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["person", "released_person"]);
     let out_file = dir.path().join("office.jsonl");
     let (ok, _, err) = cli(&["export", "--data", &data_arg(dir.path()), "--office", &office.to_string(), "--out", &out_file.display().to_string()]);
@@ -313,7 +352,12 @@ async fn bad_requests_get_a_4xx_and_a_clear_message() {
     assert!(bomb.len() < 1_000_000, "{}", bomb.len());
     expect_error(push().header("content-encoding", "gzip").body(bomb).send().await.unwrap(), StatusCode::PAYLOAD_TOO_LARGE, "too_large").await;
     expect_error(push().header("content-encoding", "gzip").body("not gzip").send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request").await;
-    expect_error(push().header("content-encoding", "br").body("{}").send().await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_encoding").await;
+    expect_error(
+        push().header("content-encoding", "br").body("{}").send().await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_encoding",
+    )
+    .await;
     let many: Vec<Change> = (0..MAX_BATCH + 1).map(|i| person_created(office, a, Uuid::now_v7(), i as i64)).collect();
     let e = expect_error(push().json_bytes(&PushRequest { changes: many }).send().await.unwrap(), StatusCode::PAYLOAD_TOO_LARGE, "too_large").await;
     assert!(e.message.contains("500"), "{e:?}");
@@ -326,7 +370,8 @@ async fn bad_requests_get_a_4xx_and_a_clear_message() {
     let r = proto(c.get(s.url("/api/v1/pull"))).send().await.unwrap();
     assert_eq!(r.headers().get("www-authenticate").unwrap(), "Bearer");
     expect_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    expect_error(proto(c.get(s.url("/api/v1/pull?since=abc"))).bearer_auth(&token).send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request").await;
+    expect_error(proto(c.get(s.url("/api/v1/pull?since=abc"))).bearer_auth(&token).send().await.unwrap(), StatusCode::BAD_REQUEST, "bad_request")
+        .await;
 
     // Protocol version: missing, or none in common (see protocol_versions_are_negotiated).
     let r = c.post(s.url("/api/v1/push")).bearer_auth(&token).body("{\"changes\": []}").send().await.unwrap();
@@ -335,12 +380,19 @@ async fn bad_requests_get_a_4xx_and_a_clear_message() {
     expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
 
     // Enrollment: a used code, a malformed request.
-    let enroll_body = |code: &str| serde_json::to_vec(&EnrollRequest { enrollment_code: code.into(), device_id: Uuid::now_v7(), device_name: "x".into(), office_id: None }).unwrap();
+    let enroll_body = |code: &str| {
+        serde_json::to_vec(&EnrollRequest { enrollment_code: code.into(), device_id: Uuid::now_v7(), device_name: "x".into(), office_id: None })
+            .unwrap()
+    };
     let r = proto(c.post(s.url("/api/v1/enroll"))).body(enroll_body(&code)).send().await.unwrap();
     expect_error(r, StatusCode::UNAUTHORIZED, "invalid_enrollment_code").await;
     let r = proto(c.post(s.url("/api/v1/enroll"))).body("{\"enrollment_code\": 1}").send().await.unwrap();
     expect_error(r, StatusCode::BAD_REQUEST, "bad_request").await;
-    let r = proto(c.post(s.url("/api/v1/enroll"))).json_bytes(&json!({"enrollment_code": "x", "device_id": Uuid::now_v7(), "device_name": " "})).send().await.unwrap();
+    let r = proto(c.post(s.url("/api/v1/enroll")))
+        .json_bytes(&json!({"enrollment_code": "x", "device_id": Uuid::now_v7(), "device_name": " "}))
+        .send()
+        .await
+        .unwrap();
     expect_error(r, StatusCode::BAD_REQUEST, "bad_request").await;
 
     // Unknown paths and methods.
@@ -358,7 +410,8 @@ async fn bad_requests_get_a_4xx_and_a_clear_message() {
     assert_eq!(ok_pull.status(), StatusCode::OK);
     let (ok, _, err) = cli(&["office", "revoke", "--data", &data_arg(dir.path()), "--device", &a.to_string()]);
     assert!(ok, "{err}");
-    let e = expect_error(proto(c.get(s.url("/api/v1/pull"))).bearer_auth(&token).send().await.unwrap(), StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let e =
+        expect_error(proto(c.get(s.url("/api/v1/pull"))).bearer_auth(&token).send().await.unwrap(), StatusCode::UNAUTHORIZED, "unauthorized").await;
     assert!(e.message.contains("停用"), "{e:?}");
 
     // The server is still well.
@@ -381,12 +434,18 @@ async fn protocol_versions_are_negotiated() {
 
     // The previous release: the header as 0.1 sent it, every endpoint.
     let device = Uuid::now_v7();
-    let body = serde_json::to_vec(&EnrollRequest { enrollment_code: code, device_id: device, device_name: "旧版本机".into(), office_id: None }).unwrap();
+    let body =
+        serde_json::to_vec(&EnrollRequest { enrollment_code: code, device_id: device, device_name: "旧版本机".into(), office_id: None }).unwrap();
     let r = as_release(c.post(s.url("/api/v1/enroll")), "1").body(body).send().await.unwrap();
     assert_eq!((r.status(), spoken(&r)), (StatusCode::OK, Some("1".into())));
     let old: EnrollResponse = r.json_body().await;
     let change = person_created(office, device, Uuid::now_v7(), 1_000);
-    let r = as_release(c.post(s.url("/api/v1/push")), "1").bearer_auth(&old.device_token).json_bytes(&PushRequest { changes: vec![change.clone()] }).send().await.unwrap();
+    let r = as_release(c.post(s.url("/api/v1/push")), "1")
+        .bearer_auth(&old.device_token)
+        .json_bytes(&PushRequest { changes: vec![change.clone()] })
+        .send()
+        .await
+        .unwrap();
     assert_eq!((r.status(), spoken(&r)), (StatusCode::OK, Some("1".into())));
     assert_eq!(r.json_body::<PushResponse>().await.results[0].status, PushStatus::Applied);
 
@@ -405,7 +464,11 @@ async fn protocol_versions_are_negotiated() {
     assert_eq!(r.json_body::<PullResponse>().await.changes, vec![back]);
 
     // A later release offering a newer version first is answered in this county's newest.
-    let r = as_release(c.get(s.url("/api/v1/pull?since=0")), &format!("{}, {}", PROTOCOL_VERSION + 1, PROTOCOL_VERSION)).bearer_auth(&old.device_token).send().await.unwrap();
+    let r = as_release(c.get(s.url("/api/v1/pull?since=0")), &format!("{}, {}", PROTOCOL_VERSION + 1, PROTOCOL_VERSION))
+        .bearer_auth(&old.device_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((r.status(), spoken(&r)), (StatusCode::OK, Some(PROTOCOL_VERSION.to_string())));
 
     // Nothing in common: 426, saying which side to upgrade; nothing written.
@@ -417,7 +480,12 @@ async fn protocol_versions_are_negotiated() {
         .unwrap();
     let e = expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
     assert!(e.message.contains("升级县服务器"), "{e:?}");
-    let r = as_release(c.post(s.url("/api/v1/push")), "0").bearer_auth(&old.device_token).json_bytes(&PushRequest { changes: vec![] }).send().await.unwrap();
+    let r = as_release(c.post(s.url("/api/v1/push")), "0")
+        .bearer_auth(&old.device_token)
+        .json_bytes(&PushRequest { changes: vec![] })
+        .send()
+        .await
+        .unwrap();
     let e = expect_error(r, StatusCode::UPGRADE_REQUIRED, "unsupported_protocol").await;
     assert!(e.message.contains("请升级本机的枫桥司法所工作台"), "{e:?}");
     assert_eq!(current.pull(0, 100).await.unwrap().changes, vec![change]);
@@ -495,8 +563,22 @@ fn cli_refuses_bad_input_in_chinese() {
     assert!(!ok && err.contains("司法所"), "{err}");
     add_office(dir.path(), "城关镇司法所");
     let (ok, _, err) = cli(&[
-        "notice", "add", "--data", &d, "--office", "城关镇司法所", "--name", "王五", "--id-number", "110105194912310021",
-        "--released-on", "2026-12-01", "--prison", "某监狱", "--crime", "盗窃罪",
+        "notice",
+        "add",
+        "--data",
+        &d,
+        "--office",
+        "城关镇司法所",
+        "--name",
+        "王五",
+        "--id-number",
+        "110105194912310021",
+        "--released-on",
+        "2026-12-01",
+        "--prison",
+        "某监狱",
+        "--crime",
+        "盗窃罪",
     ]);
     assert!(!ok && err.contains("公民身份号码"), "{err}");
     let (ok, _, err) = cli(&["office", "revoke", "--data", &d, "--device", &Uuid::now_v7().to_string()]);

@@ -7,9 +7,9 @@ mod common;
 
 use common::*;
 use fengqiao_county::store::CountyStore;
-use fengqiao_sync::protocol::{PushStatus, MAX_BATCH};
 use fengqiao_county::store::SCHEMA_VERSION;
 use fengqiao_county::{PgStore, SqliteStore};
+use fengqiao_sync::protocol::{PushStatus, MAX_BATCH};
 
 #[tokio::test]
 async fn sqlite_refuses_a_newer_database() {

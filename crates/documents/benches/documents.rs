@@ -50,20 +50,13 @@ fn main() {
 
     let fx = fixture::fixture();
     let office = fixture::office();
-    let refs = Refs {
-        office: Some(&office),
-        organizations: std::slice::from_ref(&fx.committee),
-        ..fx.refs()
-    };
+    let refs = Refs { office: Some(&office), organizations: std::slice::from_ref(&fx.committee), ..fx.refs() };
     let f = &fx.file;
     let a = f.agreement.as_ref().unwrap();
     let released = fixture::released();
     let rounds = fixture::rounds();
     let stats = fixture::statistics();
-    let period = Period {
-        from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-    };
+    let period = Period { from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap() };
     // Forty cases for the ledger: one page of a landscape table is not the interesting case.
     let ledger_cases: Vec<_> = (0..40).map(|_| f.clone()).collect();
     let docs: Vec<(&str, Document)> = vec![
@@ -71,44 +64,20 @@ fn main() {
         ("人民调解申请书", application(f, &refs)),
         ("人民调解受理登记表", intake_register(f, &refs)),
         ("当事人权利义务告知书", rights_notice(f, &refs)),
-        (
-            "人民调解调查记录",
-            investigation(f, &f.investigations[0], &refs),
-        ),
+        ("人民调解调查记录", investigation(f, &f.investigations[0], &refs)),
         ("人民调解记录", session(f, &f.sessions[0], &refs)),
         ("人民调解协议书", agreement(f, a, &refs)),
         ("人民调解口头协议登记表", oral_agreement(f, a, &refs)),
-        (
-            "人民调解回访记录",
-            return_visit(f, &f.return_visits[0], &refs),
-        ),
-        (
-            "司法确认申请书",
-            judicial_confirmation_application(f, a, &refs),
-        ),
-        (
-            "人民调解纠纷台账（40件）",
-            dispute_ledger(&ledger_cases, period, &refs),
-        ),
+        ("人民调解回访记录", return_visit(f, &f.return_visits[0], &refs)),
+        ("司法确认申请书", judicial_confirmation_application(f, a, &refs)),
+        ("人民调解纠纷台账（40件）", dispute_ledger(&ledger_cases, period, &refs)),
         ("人民调解案件情况统计表", statistics_table(&stats)),
-        (
-            "矛盾纠纷排查登记台账",
-            screening_ledger(&rounds, period, &refs),
-        ),
+        ("矛盾纠纷排查登记台账", screening_ledger(&rounds, period, &refs)),
         ("矛盾纠纷排查零报告", zero_report(&rounds[1], &refs)),
-        (
-            "刑满释放人员基本情况登记表",
-            released_register(&released, &refs),
-        ),
+        ("刑满释放人员基本情况登记表", released_register(&released, &refs)),
         ("刑满释放人员帮教协议书", help_agreement(&released, &refs)),
-        (
-            "刑满释放人员帮教记录",
-            help_record(&released, released.help_visits.first(), &refs),
-        ),
-        (
-            "刑满释放人员衔接工作交接单",
-            handover_sheet(&released, &refs),
-        ),
+        ("刑满释放人员帮教记录", help_record(&released, released.help_visits.first(), &refs)),
+        ("刑满释放人员衔接工作交接单", handover_sheet(&released, &refs)),
     ];
 
     println!("## fengqiao-documents（release，{RUNS} 次取中位数；字体解析一次 {font_ms:.1} ms，不计入下表）\n");
@@ -125,12 +94,7 @@ fn main() {
             agreement_ms = ms(d);
             agreement_bytes = bytes;
         }
-        println!(
-            "| {name} | {pages} | {:.2} | {:.2} | {bytes} | {:.1} |",
-            ms(d),
-            ms(d) / pages as f64,
-            bytes as f64 / 1024.0 / pages as f64
-        );
+        println!("| {name} | {pages} | {:.2} | {:.2} | {bytes} | {:.1} |", ms(d), ms(d) / pages as f64, bytes as f64 / 1024.0 / pages as f64);
     }
     let (d, sheets, bytes) = time(RUNS / 2, || {
         let b = case_file(f, &refs, fonts).unwrap();
@@ -149,10 +113,7 @@ fn main() {
         Ok((d, bytes, version)) => {
             println!("| 方式 | 中位数 ms | 字节 |");
             println!("|---|---|---|");
-            println!(
-                "| {version} `--headless --convert-to pdf` | {:.0} | {bytes} |",
-                ms(d)
-            );
+            println!("| {version} `--headless --convert-to pdf` | {:.0} | {bytes} |", ms(d));
             println!("| fengqiao-documents | {agreement_ms:.2} | {agreement_bytes} |");
             println!(
                 "\n人民调解协议书：fengqiao-documents 比 LibreOffice 快 {:.0} 倍（目标 ≥ 50 倍）；文件大小 {:.0} KB 对 {:.0} KB。",
@@ -165,43 +126,24 @@ fn main() {
 }
 
 fn find_libreoffice() -> Option<&'static str> {
-    ["libreoffice", "soffice"].into_iter().find(|b| {
-        Command::new(b)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    ["libreoffice", "soffice"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
 }
 
 /// Converts the agreement as a flat ODT, one cold `--headless` process per conversion as an
 /// office runs it; a private profile made by one untimed run first.
-fn libreoffice(
-    a: &fengqiao_model::Agreement,
-    f: &fengqiao_model::CaseFile,
-) -> Result<(Duration, usize, String), String> {
+fn libreoffice(a: &fengqiao_model::Agreement, f: &fengqiao_model::CaseFile) -> Result<(Duration, usize, String), String> {
     let Some(bin) = find_libreoffice() else {
-        return Err(
-            "跳过：未安装 LibreOffice（Debian 软件包 libreoffice-writer），没有对比数据。".into(),
-        );
+        return Err("跳过：未安装 LibreOffice（Debian 软件包 libreoffice-writer），没有对比数据。".into());
     };
     let version = Command::new(bin)
         .arg("--version")
         .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .split_whitespace()
-                .take(2)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().take(2).collect::<Vec<_>>().join(" "))
         .unwrap_or_else(|_| "LibreOffice".into());
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let src = dir.path().join("agreement.fodt");
     std::fs::write(&src, fodt(a, f)).map_err(|e| e.to_string())?;
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        dir.path().join("profile").display()
-    );
+    let profile = format!("-env:UserInstallation=file://{}", dir.path().join("profile").display());
     let convert = |out: &Path| -> Result<Duration, String> {
         let t = Instant::now();
         let o = Command::new(bin)
@@ -212,10 +154,7 @@ fn libreoffice(
             .map_err(|e| e.to_string())?;
         let d = t.elapsed();
         if !o.status.success() || !out.join("agreement.pdf").exists() {
-            return Err(format!(
-                "LibreOffice 转换失败：{}",
-                String::from_utf8_lossy(&o.stderr)
-            ));
+            return Err(format!("LibreOffice 转换失败：{}", String::from_utf8_lossy(&o.stderr)));
         }
         Ok(d)
     };
@@ -224,37 +163,23 @@ fn libreoffice(
     for k in 0..LO_RUNS {
         times.push(convert(&dir.path().join(format!("run{k}")))?);
     }
-    let bytes = std::fs::metadata(dir.path().join("run0/agreement.pdf"))
-        .map(|m| m.len() as usize)
-        .unwrap_or(0);
+    let bytes = std::fs::metadata(dir.path().join("run0/agreement.pdf")).map(|m| m.len() as usize).unwrap_or(0);
     Ok((median(times), bytes, version))
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The 人民调解协议书 as a flat ODT: the same title, number, party table, facts, clauses,
 /// performance, copies, signature lines and seal, in Noto Serif CJK SC on A4 with the same
 /// margins — what a clerk's Writer template holds.
 fn fodt(a: &fengqiao_model::Agreement, f: &fengqiao_model::CaseFile) -> String {
-    let p = |style: &str, text: &str| {
-        format!("<text:p text:style-name=\"{style}\">{}</text:p>", esc(text))
-    };
-    let cell = |text: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"string\">{}</table:table-cell>",
-            p("Cell", text)
-        )
-    };
+    let p = |style: &str, text: &str| format!("<text:p text:style-name=\"{style}\">{}</text:p>", esc(text));
+    let cell = |text: &str| format!("<table:table-cell office:value-type=\"string\">{}</table:table-cell>", p("Cell", text));
     let mut body = String::new();
     body.push_str(&p("Title", "人民调解协议书"));
-    body.push_str(&p(
-        "Right",
-        &format!("编号：{}", a.agreement_no.clone().unwrap_or_default()),
-    ));
+    body.push_str(&p("Right", &format!("编号：{}", a.agreement_no.clone().unwrap_or_default())));
     body.push_str("<table:table table:name=\"parties\"><table:table-column table:number-columns-repeated=\"8\"/>");
     for (party, side) in f.parties.iter().zip(["甲方", "乙方", "丙方"]) {
         let person = party.person.clone().unwrap_or_default();
@@ -265,72 +190,32 @@ fn fodt(a: &fengqiao_model::Agreement, f: &fengqiao_model::CaseFile) -> String {
             "性别".into(),
             person.gender.map(|g| g.label()).unwrap_or_default().into(),
             "民族".into(),
-            person
-                .ethnicity
-                .map(|e| e.label())
-                .unwrap_or_default()
-                .into(),
+            person.ethnicity.map(|e| e.label()).unwrap_or_default().into(),
             "年龄".into(),
         ];
         body.push_str("<table:table-row>");
         row.iter().for_each(|c| body.push_str(&cell(c)));
         body.push_str("</table:table-row><table:table-row>");
-        for c in [
-            "职业或职务",
-            &person.occupation.clone().unwrap_or_default(),
-            "联系方式",
-            &person.phone.clone().unwrap_or_default(),
-            "",
-            "",
-            "",
-            "",
-        ] {
+        for c in ["职业或职务", &person.occupation.clone().unwrap_or_default(), "联系方式", &person.phone.clone().unwrap_or_default(), "", "", "", ""]
+        {
             body.push_str(&cell(c));
         }
         body.push_str("</table:table-row><table:table-row>");
-        for c in [
-            "单位或住址",
-            &person.residence_address.clone().unwrap_or_default(),
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        ] {
+        for c in ["单位或住址", &person.residence_address.clone().unwrap_or_default(), "", "", "", "", "", ""] {
             body.push_str(&cell(c));
         }
         body.push_str("</table:table-row>");
     }
     body.push_str("</table:table>");
-    body.push_str(&p(
-        "Body",
-        &format!(
-            "纠纷主要事实、争议事项：{}",
-            a.facts.clone().unwrap_or_default()
-        ),
-    ));
+    body.push_str(&p("Body", &format!("纠纷主要事实、争议事项：{}", a.facts.clone().unwrap_or_default())));
     body.push_str(&p("Body", "经调解，自愿达成如下协议："));
     for (i, t) in a.terms.iter().enumerate() {
         body.push_str(&p("Body", &format!("{}．{t}", i + 1)));
     }
-    body.push_str(&p(
-        "Body",
-        &format!(
-            "履行方式、时限：{}",
-            a.performance_method.clone().unwrap_or_default()
-        ),
-    ));
-    body.push_str(&p(
-        "Body",
-        "本协议一式三份，当事人、人民调解委员会各持一份。",
-    ));
-    for l in [
-        "甲方（签名盖章或按指印）：",
-        "乙方（签名盖章或按指印）：",
-        "人民调解员（签名）：",
-        "记录人（签名）：",
-    ] {
+    body.push_str(&p("Body", &format!("履行方式、时限：{}", a.performance_method.clone().unwrap_or_default())));
+    body.push_str(&p("Body", "本协议一式三份，当事人、人民调解委员会各持一份。"));
+    for l in ["甲方（签名盖章或按指印）：", "乙方（签名盖章或按指印）：", "人民调解员（签名）：", "记录人（签名）："]
+    {
         body.push_str(&p("Sign", l));
     }
     body.push_str(&p("Sign", "城关镇东街村人民调解委员会（印章）"));

@@ -21,10 +21,7 @@ fn main() {
         ("02_application", application(f, &refs)),
         ("03_intake", intake_register(f, &refs)),
         ("04_rights", rights_notice(f, &refs)),
-        (
-            "05_investigation",
-            investigation(f, &f.investigations[0], &refs),
-        ),
+        ("05_investigation", investigation(f, &f.investigations[0], &refs)),
         ("06_session", session(f, &f.sessions[0], &refs)),
         ("07_agreement", agreement(f, a, &refs)),
         ("08_oral", oral_agreement(f, a, &refs)),
@@ -32,35 +29,20 @@ fn main() {
         ("10_jc", judicial_confirmation_application(f, a, &refs)),
     ];
     let office = fixture::office();
-    let refs2 = Refs {
-        office: Some(&office),
-        ..fx.refs()
-    };
+    let refs2 = Refs { office: Some(&office), ..fx.refs() };
     let released = fixture::released();
     let rounds = fixture::rounds();
-    let period = Period {
-        from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-    };
+    let period = Period { from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap() };
     let docs: Vec<(&str, fengqiao_documents::Document)> = docs
         .into_iter()
         .chain([
-            (
-                "11_dispute_ledger",
-                dispute_ledger(std::slice::from_ref(f), period, &refs2),
-            ),
+            ("11_dispute_ledger", dispute_ledger(std::slice::from_ref(f), period, &refs2)),
             ("12_statistics", statistics_table(&fixture::statistics())),
-            (
-                "13_screening_ledger",
-                screening_ledger(&rounds, period, &refs2),
-            ),
+            ("13_screening_ledger", screening_ledger(&rounds, period, &refs2)),
             ("14_zero_report", zero_report(&rounds[1], &refs2)),
             ("15_released_register", released_register(&released, &refs2)),
             ("16_help_agreement", help_agreement(&released, &refs2)),
-            (
-                "17_help_record",
-                help_record(&released, released.help_visits.first(), &refs2),
-            ),
+            ("17_help_record", help_record(&released, released.help_visits.first(), &refs2)),
             ("18_handover_sheet", handover_sheet(&released, &refs2)),
         ])
         .collect();
@@ -76,29 +58,13 @@ fn main() {
         std::fs::write(out.join(format!("{name}.pdf")), bytes).unwrap();
     }
     let ms = t.elapsed().as_secs_f64() * 1e3;
-    println!(
-        "单份文书: {total_pages} 页, {:.1} ms/页 (含一次排版核对), {} 字节/页",
-        ms / total_pages as f64,
-        total_bytes / total_pages
-    );
+    println!("单份文书: {total_pages} 页, {:.1} ms/页 (含一次排版核对), {} 字节/页", ms / total_pages as f64, total_bytes / total_pages);
     let t = Instant::now();
     let bound = case_file(f, &refs, fonts).unwrap();
     let ms = t.elapsed().as_secs_f64() * 1e3;
-    println!(
-        "卷宗: {} 页, {} 字节, {:.1} ms ({:.1} ms/页)",
-        bound.sheets,
-        bound.pdf.len(),
-        ms,
-        ms / bound.sheets as f64
-    );
+    println!("卷宗: {} 页, {} 字节, {:.1} ms ({:.1} ms/页)", bound.sheets, bound.pdf.len(), ms, ms / bound.sheets as f64);
     for p in &bound.parts {
-        println!(
-            "  {:<24} 第{}张 {}页 页号{}",
-            p.name,
-            p.first_sheet,
-            p.pages,
-            p.page_range()
-        );
+        println!("  {:<24} 第{}张 {}页 页号{}", p.name, p.first_sheet, p.pages, p.page_range());
     }
     std::fs::write(out.join("case_file.pdf"), &bound.pdf).unwrap();
 }

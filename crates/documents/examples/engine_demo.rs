@@ -31,10 +31,7 @@ fn main() {
                 Cell::label("联系方式").span(2),
                 Cell::value("13800001234").span(2),
             ]))
-            .row(Row::new(vec![
-                Cell::label("单位或住址"),
-                Cell::value("某某县城关镇东街村三组45号").span(6),
-            ]));
+            .row(Row::new(vec![Cell::label("单位或住址"), Cell::value("某某县城关镇东街村三组45号").span(6)]));
     }
     doc.push(g);
     doc.push(FillLine::new("纠纷主要事实、争议事项", "2024年3月，甲方在自家宅基地上建房时，将排水沟改向乙方承包地，致使乙方约0.3亩小麦受淹减产。乙方要求甲方恢复排水沟原状并赔偿损失，甲方认为排水沟系村集体修建，不同意赔偿，双方因此发生争执。", 4));
@@ -49,59 +46,28 @@ fn main() {
     {
         doc.push(Paragraph::new(format!("{}．{c}", i + 1)));
     }
-    doc.push(Paragraph::runs(vec![
-        text("履行方式、时限："),
-        field("当场履行及2024年5月20日前履行", 10),
-    ]));
-    doc.push(Paragraph::runs(vec![
-        text("本协议一式"),
-        field("三", 2),
-        text("份，当事人、人民调解委员会各持一份。"),
-    ]));
+    doc.push(Paragraph::runs(vec![text("履行方式、时限："), field("当场履行及2024年5月20日前履行", 10)]));
+    doc.push(Paragraph::runs(vec![text("本协议一式"), field("三", 2), text("份，当事人、人民调解委员会各持一份。")]));
     doc.push(
-        Signatures::new(&[
-            "当事人（签名盖章或按指印）",
-            "当事人（签名盖章或按指印）",
-            "人民调解员（签名）",
-            "记录人（签名）",
-        ])
-        .columns(2)
-        .date(DateLine::None),
+        Signatures::new(&["当事人（签名盖章或按指印）", "当事人（签名盖章或按指印）", "人民调解员（签名）", "记录人（签名）"])
+            .columns(2)
+            .date(DateLine::None),
     );
-    doc.push(Seal {
-        committee: Some("城关镇东街村人民调解委员会".into()),
-        date: DateLine::Printed("2024年5月6日".into()),
-    });
+    doc.push(Seal { committee: Some("城关镇东街村人民调解委员会".into()), date: DateLine::Printed("2024年5月6日".into()) });
 
     let t = Instant::now();
     let bytes = render(&doc, fonts).unwrap();
-    println!(
-        "协议书 {} 字节，{:.1} ms",
-        bytes.len(),
-        t.elapsed().as_secs_f64() * 1e3
-    );
+    println!("协议书 {} 字节，{:.1} ms", bytes.len(), t.elapsed().as_secs_f64() * 1e3);
     std::fs::write(out.join("demo_agreement.pdf"), &bytes).unwrap();
 
     // A landscape ledger over several pages with a repeated header row.
     let mut ledger = Document::landscape("矛盾纠纷排查登记台账");
-    let mut g =
-        Grid::new(&[12.0, 24.0, 26.0, 26.0, 30.0, 24.0, 14.0, 60.0, 24.0, 17.0]).header_rows(1);
+    let mut g = Grid::new(&[12.0, 24.0, 26.0, 26.0, 30.0, 24.0, 14.0, 60.0, 24.0, 17.0]).header_rows(1);
     g = g.row(Row::new(
-        [
-            "序号",
-            "排查日期",
-            "排查单位",
-            "当事人",
-            "纠纷类型",
-            "处置措施",
-            "人数",
-            "纠纷简要情况",
-            "化解结果",
-            "备注",
-        ]
-        .iter()
-        .map(|s| Cell::label(*s))
-        .collect(),
+        ["序号", "排查日期", "排查单位", "当事人", "纠纷类型", "处置措施", "人数", "纠纷简要情况", "化解结果", "备注"]
+            .iter()
+            .map(|s| Cell::label(*s))
+            .collect(),
     ));
     for i in 1..=60 {
         g = g.row(Row::new(vec![
@@ -124,14 +90,7 @@ fn main() {
     ledger.push(g);
     let t = Instant::now();
     let bytes = render(&ledger, fonts).unwrap();
-    let pages = fengqiao_documents::layout(&ledger, fonts)
-        .unwrap()
-        .pages
-        .len();
-    println!(
-        "台账 {pages} 页 {} 字节，{:.1} ms",
-        bytes.len(),
-        t.elapsed().as_secs_f64() * 1e3
-    );
+    let pages = fengqiao_documents::layout(&ledger, fonts).unwrap().pages.len();
+    println!("台账 {pages} 页 {} 字节，{:.1} ms", bytes.len(), t.elapsed().as_secs_f64() * 1e3);
     std::fs::write(out.join("demo_ledger.pdf"), &bytes).unwrap();
 }

@@ -28,31 +28,15 @@ pub struct Part<'a> {
 
 impl<'a> Part<'a> {
     pub fn numbered(name: impl Into<String>, document: Document) -> Self {
-        Part {
-            name: name.into(),
-            numbered: true,
-            source: Source::Fixed(document),
-        }
+        Part { name: name.into(), numbered: true, source: Source::Fixed(document) }
     }
 
     pub fn unnumbered(name: impl Into<String>, document: Document) -> Self {
-        Part {
-            name: name.into(),
-            numbered: false,
-            source: Source::Fixed(document),
-        }
+        Part { name: name.into(), numbered: false, source: Source::Fixed(document) }
     }
 
-    pub fn generated(
-        name: impl Into<String>,
-        numbered: bool,
-        build: impl Fn(&[PartPages]) -> Document + 'a,
-    ) -> Self {
-        Part {
-            name: name.into(),
-            numbered,
-            source: Source::Generated(Box::new(build)),
-        }
+    pub fn generated(name: impl Into<String>, numbered: bool, build: impl Fn(&[PartPages]) -> Document + 'a) -> Self {
+        Part { name: name.into(), numbered, source: Source::Generated(Box::new(build)) }
     }
 }
 
@@ -88,11 +72,7 @@ pub struct Bound {
 /// Lays out and binds the parts into one PDF.
 pub fn bind(title: &str, parts: &[Part], fonts: &FontSet) -> Result<Bound> {
     let BoundPages { pages, parts } = bind_pages(title, parts, fonts)?;
-    Ok(Bound {
-        pdf: pdf::write(title, &pages, fonts)?,
-        parts,
-        sheets: pages.len(),
-    })
+    Ok(Bound { pdf: pdf::write(title, &pages, fonts)?, parts, sheets: pages.len() })
 }
 
 /// The bound file's pages, numbered, before they are written.
@@ -110,10 +90,7 @@ pub fn bind_pages(title: &str, parts: &[Part], fonts: &FontSet) -> Result<BoundP
             Source::Generated(_) => Ok(None),
         })
         .collect::<Result<_>>()?;
-    let mut counts: Vec<usize> = layouts
-        .iter()
-        .map(|l| l.as_ref().map_or(1, |l| l.pages.len()))
-        .collect();
+    let mut counts: Vec<usize> = layouts.iter().map(|l| l.as_ref().map_or(1, |l| l.pages.len())).collect();
     let mut placed = place(parts, &counts);
     for round in 0.. {
         let mut changed = false;
@@ -134,11 +111,7 @@ pub fn bind_pages(title: &str, parts: &[Part], fonts: &FontSet) -> Result<BoundP
         }
     }
 
-    let total = placed
-        .iter()
-        .filter(|p| p.first_number.is_some())
-        .map(|p| p.pages as u32)
-        .sum();
+    let total = placed.iter().filter(|p| p.first_number.is_some()).map(|p| p.pages as u32).sum();
     let mut pages = Vec::new();
     for (l, p) in layouts.into_iter().zip(&placed) {
         let mut l = l.expect("every part laid out");
@@ -147,10 +120,7 @@ pub fn bind_pages(title: &str, parts: &[Part], fonts: &FontSet) -> Result<BoundP
         }
         pages.append(&mut l.pages);
     }
-    Ok(BoundPages {
-        pages,
-        parts: placed,
-    })
+    Ok(BoundPages { pages, parts: placed })
 }
 
 fn place(parts: &[Part], counts: &[usize]) -> Vec<PartPages> {
@@ -161,18 +131,8 @@ fn place(parts: &[Part], counts: &[usize]) -> Vec<PartPages> {
         .zip(counts)
         .map(|(part, &pages)| {
             let numbered = part.numbered && pages > 0;
-            let (first_number, last_number) = if numbered {
-                (Some(number), Some(number + pages as u32 - 1))
-            } else {
-                (None, None)
-            };
-            let p = PartPages {
-                name: part.name.clone(),
-                first_sheet: sheet,
-                pages,
-                first_number,
-                last_number,
-            };
+            let (first_number, last_number) = if numbered { (Some(number), Some(number + pages as u32 - 1)) } else { (None, None) };
+            let p = PartPages { name: part.name.clone(), first_sheet: sheet, pages, first_number, last_number };
             sheet += pages;
             if numbered {
                 number += pages as u32;

@@ -8,30 +8,19 @@ pub enum DocError {
     MissingGlyph { ch: char, context: String },
 
     #[error("无法读取字体文件“{}”：{source}", .path.display())]
-    FontRead {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    FontRead { path: PathBuf, source: std::io::Error },
 
     #[error("字体文件“{}”无法解析（不是有效的 TrueType/OpenType 字体，或其中没有第 {index} 号字体）", .path.display())]
     FontParse { path: PathBuf, index: usize },
 
     #[error("表格“{table}”第 {row} 行的列数不对：单元格共占 {got} 列，表格有 {want} 列")]
-    GridShape {
-        table: String,
-        row: usize,
-        got: usize,
-        want: usize,
-    },
+    GridShape { table: String, row: usize, got: usize, want: usize },
 
     #[error("文书“{0}”排版失败：{1}")]
     Layout(String, String),
 
     #[error("无法写入 PDF 文件“{}”：{source}", .path.display())]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
 }
 
 impl DocError {

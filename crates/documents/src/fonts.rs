@@ -15,8 +15,7 @@ use crate::error::{DocError, Result};
 
 /// Noto Serif CJK SC Regular (face 2 of Debian's NotoSerifCJK-Regular.ttc), OFL 1.1.
 /// Embedded so that printing never depends on an install path: see assets/fonts/README.md.
-pub static NOTO_SERIF_CJK_SC: &[u8] =
-    include_bytes!("../../../assets/fonts/NotoSerifCJKsc-Regular.otf");
+pub static NOTO_SERIF_CJK_SC: &[u8] = include_bytes!("../../../assets/fonts/NotoSerifCJKsc-Regular.otf");
 
 /// Fallback faces tried in order when the main font lacks a character.
 /// Missing files are skipped, so one list serves Debian and Windows machines.
@@ -52,10 +51,7 @@ fn default_fallbacks() -> Vec<PathBuf> {
 
 impl Default for FontConfig {
     fn default() -> Self {
-        FontConfig {
-            main: None,
-            fallbacks: default_fallbacks(),
-        }
+        FontConfig { main: None, fallbacks: default_fallbacks() }
     }
 }
 
@@ -85,10 +81,7 @@ impl Face {
     }
 
     fn glyph(&self, ch: char) -> Option<(u16, f32)> {
-        let gid = self
-            .font
-            .lookup_glyph_index(ch as u32)
-            .filter(|g| *g != 0)?;
+        let gid = self.font.lookup_glyph_index(ch as u32).filter(|g| *g != 0)?;
         let advance = self.font.get_horizontal_advance(gid) as f32;
         Some((gid, (advance * 1000.0 / self.upem).trunc() / 1000.0))
     }
@@ -115,36 +108,17 @@ impl FontSet {
             None => Slot {
                 label: "Noto Serif CJK SC（内置）".into(),
                 path: None,
-                face: OnceLock::from(Some(
-                    Face::parse(NOTO_SERIF_CJK_SC, 0).expect("embedded font parses"),
-                )),
+                face: OnceLock::from(Some(Face::parse(NOTO_SERIF_CJK_SC, 0).expect("embedded font parses"))),
             },
             Some(file) => {
-                let bytes = std::fs::read(&file.path).map_err(|source| DocError::FontRead {
-                    path: file.path.clone(),
-                    source,
-                })?;
-                let face = Face::parse(&bytes, file.index).ok_or_else(|| DocError::FontParse {
-                    path: file.path.clone(),
-                    index: file.index,
-                })?;
-                Slot {
-                    label: file.path.display().to_string(),
-                    path: None,
-                    face: OnceLock::from(Some(face)),
-                }
+                let bytes = std::fs::read(&file.path).map_err(|source| DocError::FontRead { path: file.path.clone(), source })?;
+                let face = Face::parse(&bytes, file.index).ok_or_else(|| DocError::FontParse { path: file.path.clone(), index: file.index })?;
+                Slot { label: file.path.display().to_string(), path: None, face: OnceLock::from(Some(face)) }
             }
         };
         let mut slots = vec![main];
-        slots.extend(config.fallbacks.iter().map(|p| Slot {
-            label: p.display().to_string(),
-            path: Some(p.clone()),
-            face: OnceLock::new(),
-        }));
-        Ok(FontSet {
-            slots,
-            cache: Mutex::new(HashMap::new()),
-        })
+        slots.extend(config.fallbacks.iter().map(|p| Slot { label: p.display().to_string(), path: Some(p.clone()), face: OnceLock::new() }));
+        Ok(FontSet { slots, cache: Mutex::new(HashMap::new()) })
     }
 
     /// The default set, parsed once per process.
@@ -160,11 +134,7 @@ impl FontSet {
         }
         let found = (0..self.slots.len()).find_map(|i| {
             let (gid, advance) = self.face(i)?.glyph(ch)?;
-            Some(Glyph {
-                face: i,
-                gid,
-                advance,
-            })
+            Some(Glyph { face: i, gid, advance })
         });
         self.cache.lock().unwrap().insert(ch, found);
         found
@@ -181,11 +151,7 @@ impl FontSet {
             let from = i.saturating_sub(6);
             let to = (i + 7).min(chars.len());
             let context: String = chars[from..to].iter().filter(|c| !c.is_control()).collect();
-            let context = if context.chars().count() > 1 {
-                context
-            } else {
-                String::new()
-            };
+            let context = if context.chars().count() > 1 { context } else { String::new() };
             return Err(DocError::MissingGlyph { ch, context });
         }
         Ok(())
@@ -198,9 +164,7 @@ impl FontSet {
 
     pub(crate) fn face(&self, i: usize) -> Option<&Face> {
         let slot = self.slots.get(i)?;
-        slot.face
-            .get_or_init(|| load_fallback(slot.path.as_deref()?))
-            .as_ref()
+        slot.face.get_or_init(|| load_fallback(slot.path.as_deref()?)).as_ref()
     }
 }
 
@@ -222,11 +186,7 @@ mod tests {
 
     #[test]
     fn main_font_covers_common_text_and_ext_b_jiang() {
-        let set = FontSet::load(&FontConfig {
-            main: None,
-            fallbacks: vec![],
-        })
-        .unwrap();
+        let set = FontSet::load(&FontConfig { main: None, fallbacks: vec![] }).unwrap();
         for ch in "人民调解协议书，。“”（）《》0123456789ABCabc　".chars() {
             let g = set.glyph(ch).unwrap_or_else(|| panic!("{ch} missing"));
             assert_eq!(g.face, 0);
@@ -238,16 +198,9 @@ mod tests {
 
     #[test]
     fn missing_character_is_named() {
-        let set = FontSet::load(&FontConfig {
-            main: None,
-            fallbacks: vec![],
-        })
-        .unwrap();
+        let set = FontSet::load(&FontConfig { main: None, fallbacks: vec![] }).unwrap();
         let err = set.check("当事人张\u{2A6A5}三").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "字符“\u{2A6A5}”(U+2A6A5)在所有字体中都不存在，无法打印（出现在“当事人张\u{2A6A5}三”中）"
-        );
+        assert_eq!(err.to_string(), "字符“\u{2A6A5}”(U+2A6A5)在所有字体中都不存在，无法打印（出现在“当事人张\u{2A6A5}三”中）");
         assert_eq!(err.code(), "documents.missing_glyph");
     }
 

@@ -51,9 +51,7 @@ impl TextRun {
     }
 
     pub fn right(&self) -> f32 {
-        self.glyphs
-            .last()
-            .map_or(0.0, |g| g.x + g.glyph.advance * self.size)
+        self.glyphs.last().map_or(0.0, |g| g.x + g.glyph.advance * self.size)
     }
 }
 
@@ -75,15 +73,8 @@ pub enum Item {
 impl Item {
     fn shifted(&self, dy: f32) -> Item {
         match self {
-            Item::Text(t) => Item::Text(TextRun {
-                baseline: t.baseline + dy,
-                ..t.clone()
-            }),
-            Item::Rule(r) => Item::Rule(Rule {
-                y1: r.y1 + dy,
-                y2: r.y2 + dy,
-                ..r.clone()
-            }),
+            Item::Text(t) => Item::Text(TextRun { baseline: t.baseline + dy, ..t.clone() }),
+            Item::Rule(r) => Item::Rule(Rule { y1: r.y1 + dy, y2: r.y2 + dy, ..r.clone() }),
         }
     }
 }
@@ -98,23 +89,13 @@ pub struct Page {
 impl Page {
     /// The page's lines of text, top to bottom (for tests and previews).
     pub fn lines(&self) -> Vec<String> {
-        let mut runs: Vec<&TextRun> = self
-            .items
-            .iter()
-            .filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None })
-            .collect();
-        runs.sort_by(|a, b| {
-            a.baseline
-                .total_cmp(&b.baseline)
-                .then(a.left().total_cmp(&b.left()))
-        });
+        let mut runs: Vec<&TextRun> = self.items.iter().filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None }).collect();
+        runs.sort_by(|a, b| a.baseline.total_cmp(&b.baseline).then(a.left().total_cmp(&b.left())));
         runs.iter().map(|r| r.text()).collect()
     }
 
     pub fn runs(&self) -> impl Iterator<Item = &TextRun> {
-        self.items
-            .iter()
-            .filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None })
+        self.items.iter().filter_map(|i| if let Item::Text(t) = i { Some(t) } else { None })
     }
 }
 
@@ -141,22 +122,12 @@ impl Geometry {
     pub fn of(o: Orientation) -> Geometry {
         match o {
             // GB/T 9704-2012 §5.2: 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm.
-            Orientation::Portrait => Geometry {
-                width: mm(210.0),
-                height: mm(297.0),
-                left: mm(28.0),
-                top: mm(37.0),
-                text_w: mm(156.0),
-                text_h: mm(225.0),
-            },
-            Orientation::Landscape => Geometry {
-                width: mm(297.0),
-                height: mm(210.0),
-                left: mm(20.0),
-                top: mm(20.0),
-                text_w: mm(257.0),
-                text_h: mm(160.0),
-            },
+            Orientation::Portrait => {
+                Geometry { width: mm(210.0), height: mm(297.0), left: mm(28.0), top: mm(37.0), text_w: mm(156.0), text_h: mm(225.0) }
+            }
+            Orientation::Landscape => {
+                Geometry { width: mm(297.0), height: mm(210.0), left: mm(20.0), top: mm(20.0), text_w: mm(257.0), text_h: mm(160.0) }
+            }
         }
     }
 }
@@ -219,35 +190,16 @@ pub fn layout(doc: &Document, fonts: &FontSet) -> Result<Layout> {
     }
     let g = Geometry::of(doc.orientation);
     let portrait = doc.orientation == Orientation::Portrait;
-    let body = if doc.body_size > 0.0 {
-        doc.body_size
-    } else {
-        size::SAN_HAO
-    };
+    let body = if doc.body_size > 0.0 { doc.body_size } else { size::SAN_HAO };
     // Portrait 三号 on 28.9 pt gives GB/T 9704's 22 lines in the 225 mm text block.
     let pitch = if portrait { body * 1.81 } else { body * 1.6 };
-    let mut b = Builder {
-        fonts,
-        g,
-        portrait,
-        body,
-        pitch,
-        boxes: Vec::new(),
-        headers: Vec::new(),
-        counters: [0; 3],
-        next_id: 0,
-    };
+    let mut b = Builder { fonts, g, portrait, body, pitch, boxes: Vec::new(), headers: Vec::new(), counters: [0; 3], next_id: 0 };
     b.title(&doc.title, doc.number.as_deref())?;
     for block in &doc.blocks {
         b.block(block, &doc.title)?;
     }
     let pages = paginate(std::mem::take(&mut b.boxes), &b.headers, &g);
-    Ok(Layout {
-        title: doc.title.clone(),
-        orientation: doc.orientation,
-        page_numbers: doc.page_numbers,
-        pages,
-    })
+    Ok(Layout { title: doc.title.clone(), orientation: doc.orientation, page_numbers: doc.page_numbers, pages })
 }
 
 impl Builder<'_> {
@@ -260,27 +212,13 @@ impl Builder<'_> {
         for ch in s.chars() {
             let ch = if ch == '\t' { ' ' } else { ch };
             if ch == '\n' {
-                out.push(Atom {
-                    ch,
-                    glyph: None,
-                    w: 0.0,
-                    underline: false,
-                });
+                out.push(Atom { ch, glyph: None, w: 0.0, underline: false });
                 continue;
             }
             // `layout` checked every character, so a miss here is only an ignorable one.
-            let glyph = if is_ignorable(ch) {
-                None
-            } else {
-                self.fonts.glyph(ch)
-            };
+            let glyph = if is_ignorable(ch) { None } else { self.fonts.glyph(ch) };
             let w = glyph.map_or(0.0, |g| g.advance * size);
-            out.push(Atom {
-                ch,
-                glyph,
-                w,
-                underline,
-            });
+            out.push(Atom { ch, glyph, w, underline });
         }
     }
 
@@ -294,13 +232,8 @@ impl Builder<'_> {
                     self.atoms(value, size, true, &mut atoms);
                     let width: f32 = atoms[len..].iter().map(|a| a.w).sum();
                     // Pad a short value with blank underline, half before and half after.
-                    let missing =
-                        ((*min_chars as f32 * size - width) / size).ceil().max(0.0) as usize;
-                    let (before, after) = if width == 0.0 {
-                        (missing, 0)
-                    } else {
-                        (missing / 2, missing - missing / 2)
-                    };
+                    let missing = ((*min_chars as f32 * size - width) / size).ceil().max(0.0) as usize;
+                    let (before, after) = if width == 0.0 { (missing, 0) } else { (missing / 2, missing - missing / 2) };
                     let blank = |n: usize| "\u{3000}".repeat(n);
                     let mut pad = Vec::new();
                     self.atoms(&blank(before), size, true, &mut pad);
@@ -335,16 +268,7 @@ impl Builder<'_> {
 
     /// Places one line in [x0, x0 + width]; returns the text run and its underlines.
     #[allow(clippy::too_many_arguments)]
-    fn place(
-        atoms: &[Atom],
-        x0: f32,
-        width: f32,
-        align: Align,
-        last: bool,
-        size: f32,
-        baseline: f32,
-        bold: bool,
-    ) -> Vec<Item> {
+    fn place(atoms: &[Atom], x0: f32, width: f32, align: Align, last: bool, size: f32, baseline: f32, bold: bool) -> Vec<Item> {
         let natural: f32 = atoms.iter().map(|a| a.w).sum();
         let mut x = match align {
             Align::Left | Align::Justify => x0,
@@ -353,10 +277,7 @@ impl Builder<'_> {
         };
         let mut extra = 0.0;
         if align == Align::Justify && !last && atoms.len() > 1 {
-            let gaps = atoms
-                .windows(2)
-                .filter(|p| stretchable(p[0].ch, p[1].ch))
-                .count();
+            let gaps = atoms.windows(2).filter(|p| stretchable(p[0].ch, p[1].ch)).count();
             let spare = width - natural;
             // A line pushed short by 避头尾 is spread evenly; a very loose line stays ragged.
             if gaps > 0 && spare > 0.0 && spare / (gaps as f32) < size * 0.5 {
@@ -371,11 +292,7 @@ impl Builder<'_> {
                 ul_start = Some(x);
             }
             if let Some(g) = a.glyph {
-                glyphs.push(PlacedGlyph {
-                    ch: a.ch,
-                    glyph: g,
-                    x,
-                });
+                glyphs.push(PlacedGlyph { ch: a.ch, glyph: g, x });
             }
             x += a.w;
             if let Some(next) = atoms.get(k + 1) {
@@ -386,39 +303,16 @@ impl Builder<'_> {
             let ul_ends = a.underline && atoms.get(k + 1).is_none_or(|n| !n.underline);
             if ul_ends {
                 let y = baseline + size * 0.16;
-                items.push(Item::Rule(Rule {
-                    x1: ul_start.take().unwrap(),
-                    y1: y,
-                    x2: x,
-                    y2: y,
-                    width: THIN,
-                }));
+                items.push(Item::Rule(Rule { x1: ul_start.take().unwrap(), y1: y, x2: x, y2: y, width: THIN }));
             }
         }
-        items.insert(
-            0,
-            Item::Text(TextRun {
-                baseline,
-                size,
-                bold,
-                glyphs,
-            }),
-        );
+        items.insert(0, Item::Text(TextRun { baseline, size, bold, glyphs }));
         items
     }
 
     /// A paragraph-like run of lines, each its own box of height `pitch`.
     #[allow(clippy::too_many_arguments)]
-    fn lines(
-        &mut self,
-        atoms: &[Atom],
-        indent: f32,
-        right_indent: f32,
-        align: Align,
-        size: f32,
-        pitch: f32,
-        bold: bool,
-    ) -> Vec<LBox> {
+    fn lines(&mut self, atoms: &[Atom], indent: f32, right_indent: f32, align: Align, size: f32, pitch: f32, bold: bool) -> Vec<LBox> {
         let x0 = self.g.left;
         let w = self.g.text_w - right_indent;
         let para = Some(self.id());
@@ -446,24 +340,12 @@ impl Builder<'_> {
         if !title.is_empty() {
             let mut atoms = Vec::new();
             self.atoms(title, size::ER_HAO, false, &mut atoms);
-            let mut lines = self.lines(
-                &atoms,
-                0.0,
-                0.0,
-                Align::Center,
-                size::ER_HAO,
-                size::ER_HAO * 1.5,
-                true,
-            );
+            let mut lines = self.lines(&atoms, 0.0, 0.0, Align::Center, size::ER_HAO, size::ER_HAO * 1.5, true);
             lines.iter_mut().for_each(|l| l.keep_with_next = true);
             self.boxes.extend(lines);
         }
         if let Some(n) = number {
-            let sz = if self.portrait {
-                size::SI_HAO
-            } else {
-                self.body
-            };
+            let sz = if self.portrait { size::SI_HAO } else { self.body };
             let mut atoms = Vec::new();
             self.atoms(&format!("编号：{n}"), sz, false, &mut atoms);
             let mut lines = self.lines(&atoms, 0.0, 0.0, Align::Right, sz, sz * 1.6, false);
@@ -475,11 +357,7 @@ impl Builder<'_> {
     }
 
     fn space(&mut self, h: f32) {
-        self.boxes.push(LBox {
-            height: h,
-            spacer: true,
-            ..LBox::default()
-        });
+        self.boxes.push(LBox { height: h, spacer: true, ..LBox::default() });
     }
 
     fn block(&mut self, block: &Block, doc_title: &str) -> Result<()> {
@@ -497,15 +375,7 @@ impl Builder<'_> {
                 let mut atoms = Vec::new();
                 self.atoms(&label, self.body, false, &mut atoms);
                 self.atoms(text, self.body, false, &mut atoms);
-                let mut lines = self.lines(
-                    &atoms,
-                    2.0 * self.body,
-                    0.0,
-                    Align::Left,
-                    self.body,
-                    self.pitch,
-                    l == 0,
-                );
+                let mut lines = self.lines(&atoms, 2.0 * self.body, 0.0, Align::Left, self.body, self.pitch, l == 0);
                 lines.iter_mut().for_each(|b| b.keep_with_next = true);
                 self.boxes.extend(lines);
             }
@@ -522,10 +392,7 @@ impl Builder<'_> {
             Block::Signatures(s) => self.signatures(s),
             Block::Seal(s) => self.seal(s),
             Block::Space(h) => self.space(mm(*h)),
-            Block::PageBreak => self.boxes.push(LBox {
-                page_break: true,
-                ..LBox::default()
-            }),
+            Block::PageBreak => self.boxes.push(LBox { page_break: true, ..LBox::default() }),
             Block::KeepTogether(blocks) => {
                 let from = self.boxes.len();
                 for b in blocks {
@@ -533,9 +400,7 @@ impl Builder<'_> {
                 }
                 let to = self.boxes.len();
                 if to > from {
-                    self.boxes[from..to - 1]
-                        .iter_mut()
-                        .for_each(|b| b.keep_with_next = true);
+                    self.boxes[from..to - 1].iter_mut().for_each(|b| b.keep_with_next = true);
                 }
             }
         }
@@ -546,22 +411,14 @@ impl Builder<'_> {
     /// when both belong to one paragraph, move to the next page together with it.
     fn keep_with_previous(&mut self) {
         let n = self.boxes.len();
-        let Some(last) = self.boxes[..n]
-            .iter()
-            .rposition(|b| !b.spacer && !b.page_break)
-        else {
+        let Some(last) = self.boxes[..n].iter().rposition(|b| !b.spacer && !b.page_break) else {
             return;
         };
         if self.boxes[n - 1].page_break {
             return;
         }
-        self.boxes[last..n]
-            .iter_mut()
-            .for_each(|b| b.keep_with_next = true);
-        if last > 0
-            && self.boxes[last].para.is_some()
-            && self.boxes[last - 1].para == self.boxes[last].para
-        {
+        self.boxes[last..n].iter_mut().for_each(|b| b.keep_with_next = true);
+        if last > 0 && self.boxes[last].para.is_some() && self.boxes[last - 1].para == self.boxes[last].para {
             self.boxes[last - 1].keep_with_next = true;
         }
     }
@@ -571,17 +428,12 @@ impl Builder<'_> {
         let x0 = self.g.left;
         let right = x0 + self.g.text_w;
         let mut label_atoms = Vec::new();
-        let label = if f.label.is_empty() || f.label.ends_with('：') {
-            f.label.clone()
-        } else {
-            format!("{}：", f.label)
-        };
+        let label = if f.label.is_empty() || f.label.ends_with('：') { f.label.clone() } else { format!("{}：", f.label) };
         self.atoms(&label, size, false, &mut label_atoms);
         let label_w: f32 = label_atoms.iter().map(|a| a.w).sum();
         let mut value = Vec::new();
         self.atoms(&f.value, size, false, &mut value);
-        let mut lines =
-            Self::break_atoms(&value, self.g.text_w - label_w - size * 0.5, self.g.text_w);
+        let mut lines = Self::break_atoms(&value, self.g.text_w - label_w - size * 0.5, self.g.text_w);
         if lines.len() == 1 && lines[0].0.is_empty() {
             lines.clear();
         }
@@ -593,68 +445,26 @@ impl Builder<'_> {
             let mut items = Vec::new();
             let mut start = x0;
             if k == 0 && !label_atoms.is_empty() {
-                items.extend(Self::place(
-                    &label_atoms,
-                    x0,
-                    label_w,
-                    Align::Left,
-                    true,
-                    size,
-                    baseline,
-                    false,
-                ));
+                items.extend(Self::place(&label_atoms, x0, label_w, Align::Left, true, size, baseline, false));
                 start = x0 + label_w;
             }
             if let Some((line, last)) = lines.get(k) {
                 let text_x = if k == 0 { start + size * 0.5 } else { start };
-                items.extend(Self::place(
-                    line,
-                    text_x,
-                    right - text_x,
-                    Align::Justify,
-                    *last,
-                    size,
-                    baseline,
-                    false,
-                ));
+                items.extend(Self::place(line, text_x, right - text_x, Align::Justify, *last, size, baseline, false));
             }
-            items.push(Item::Rule(Rule {
-                x1: start,
-                y1: rule_y,
-                x2: right,
-                y2: rule_y,
-                width: THIN,
-            }));
-            self.boxes.push(LBox {
-                height: self.pitch,
-                keep_with_next: k == 0 && count > 1,
-                items,
-                para,
-                ..LBox::default()
-            });
+            items.push(Item::Rule(Rule { x1: start, y1: rule_y, x2: right, y2: rule_y, width: THIN }));
+            self.boxes.push(LBox { height: self.pitch, keep_with_next: k == 0 && count > 1, items, para, ..LBox::default() });
         }
     }
 
     fn text_width(&self, s: &str, size: f32) -> f32 {
-        s.chars()
-            .filter_map(|c| self.fonts.glyph(c))
-            .map(|g| g.advance * size)
-            .sum()
+        s.chars().filter_map(|c| self.fonts.glyph(c)).map(|g| g.advance * size).sum()
     }
 
     fn run(&self, s: &str, x: f32, size: f32, baseline: f32) -> Vec<Item> {
         let mut atoms = Vec::new();
         self.atoms(s, size, false, &mut atoms);
-        Self::place(
-            &atoms,
-            x,
-            f32::MAX,
-            Align::Left,
-            true,
-            size,
-            baseline,
-            false,
-        )
+        Self::place(&atoms, x, f32::MAX, Align::Left, true, size, baseline, false)
     }
 
     fn date_box(&mut self, date: &DateLine) {
@@ -671,15 +481,7 @@ impl Builder<'_> {
     /// Body lines set flush right, two characters in from the edge (signature side).
     fn right_lines(&mut self, atoms: &[Atom]) {
         let size = self.body;
-        let mut b = self.lines(
-            atoms,
-            0.0,
-            2.0 * size,
-            Align::Right,
-            size,
-            self.pitch,
-            false,
-        );
+        let mut b = self.lines(atoms, 0.0, 2.0 * size, Align::Right, size, self.pitch, false);
         self.boxes.append(&mut b);
     }
 
@@ -687,42 +489,20 @@ impl Builder<'_> {
         self.keep_with_previous();
         let size = self.body;
         let right = self.g.left + self.g.text_w;
-        let labels: Vec<String> = s
-            .entries
-            .iter()
-            .map(|e| format!("{}：", e.label.trim_end_matches('：')))
-            .collect();
-        let widest = labels
-            .iter()
-            .map(|l| self.text_width(l, size))
-            .fold(0.0, f32::max);
+        let labels: Vec<String> = s.entries.iter().map(|e| format!("{}：", e.label.trim_end_matches('：'))).collect();
+        let widest = labels.iter().map(|l| self.text_width(l, size)).fold(0.0, f32::max);
         // Two columns only when each label still leaves room for about five characters.
-        let cols = if s.columns >= 2 && widest + 6.0 * size <= self.g.text_w / 2.0 {
-            2
-        } else {
-            1
-        };
+        let cols = if s.columns >= 2 && widest + 6.0 * size <= self.g.text_w / 2.0 { 2 } else { 1 };
         let col_w = self.g.text_w / cols as f32;
         // One column: labels line up in the right part of the page with ~6 characters to sign.
-        let x_single =
-            (right - widest - 6.0 * size).clamp(self.g.left, self.g.left + self.g.text_w * 0.45);
+        let x_single = (right - widest - 6.0 * size).clamp(self.g.left, self.g.left + self.g.text_w * 0.45);
         let row_h = self.pitch * 1.3;
         let baseline = row_h - self.pitch + (self.pitch - size) / 2.0 + ASCENT * size;
         let first = self.boxes.len();
-        for chunk in s
-            .entries
-            .iter()
-            .zip(&labels)
-            .collect::<Vec<_>>()
-            .chunks(cols)
-        {
+        for chunk in s.entries.iter().zip(&labels).collect::<Vec<_>>().chunks(cols) {
             let mut items = Vec::new();
             for (c, (entry, label)) in chunk.iter().enumerate() {
-                let x = if cols == 1 {
-                    x_single
-                } else {
-                    self.g.left + c as f32 * col_w
-                };
+                let x = if cols == 1 { x_single } else { self.g.left + c as f32 * col_w };
                 let end = if cols == 1 { right } else { x + col_w - size };
                 items.extend(self.run(label, x, size, baseline));
                 let line_x = x + self.text_width(label, size);
@@ -731,21 +511,10 @@ impl Builder<'_> {
                 }
                 let y = baseline + size * 0.2;
                 if end - line_x > size {
-                    items.push(Item::Rule(Rule {
-                        x1: line_x,
-                        y1: y,
-                        x2: end,
-                        y2: y,
-                        width: THIN,
-                    }));
+                    items.push(Item::Rule(Rule { x1: line_x, y1: y, x2: end, y2: y, width: THIN }));
                 }
             }
-            self.boxes.push(LBox {
-                height: row_h,
-                keep_with_next: true,
-                items,
-                ..LBox::default()
-            });
+            self.boxes.push(LBox { height: row_h, keep_with_next: true, items, ..LBox::default() });
         }
         self.date_box(&s.date);
         if let Some(b) = self.boxes.get_mut(first) {
@@ -770,9 +539,7 @@ impl Builder<'_> {
         // Room above the name for the seal, which is stamped over name and date.
         self.boxes[first].space_before = self.pitch;
         let n = self.boxes.len();
-        self.boxes[first..n - 1]
-            .iter_mut()
-            .for_each(|b| b.keep_with_next = true);
+        self.boxes[first..n - 1].iter_mut().for_each(|b| b.keep_with_next = true);
         self.boxes[n - 1].keep_with_next = false;
     }
 
@@ -781,19 +548,11 @@ impl Builder<'_> {
         if ncols == 0 || grid.rows.is_empty() {
             return Ok(());
         }
-        let size = grid.size.unwrap_or(if self.portrait {
-            size::XIAO_SI
-        } else {
-            self.body
-        });
+        let size = grid.size.unwrap_or(if self.portrait { size::XIAO_SI } else { self.body });
         let cpitch = size * 1.45;
         let (padh, padv) = (mm(1.5), mm(1.2));
         let total: f32 = grid.columns.iter().map(|w| w.max(0.0)).sum();
-        let scale = if total > 0.0 {
-            self.g.text_w / total
-        } else {
-            0.0
-        };
+        let scale = if total > 0.0 { self.g.text_w / total } else { 0.0 };
         let mut xs = vec![self.g.left];
         for w in &grid.columns {
             xs.push(xs.last().unwrap() + w.max(0.0) * scale);
@@ -825,18 +584,9 @@ impl Builder<'_> {
                 let inner = xs[col + span] - xs[col] - 2.0 * padh;
                 let mut atoms = Vec::new();
                 self.atoms(&cell.text, size, false, &mut atoms);
-                let lines = if cell.text.is_empty() {
-                    Vec::new()
-                } else {
-                    Self::break_atoms(&atoms, inner, inner)
-                };
+                let lines = if cell.text.is_empty() { Vec::new() } else { Self::break_atoms(&atoms, inner, inner) };
                 (col..col + span).for_each(|c| busy[c] = rows);
-                placed.push(Placed {
-                    cell,
-                    row: r,
-                    col,
-                    lines,
-                });
+                placed.push(Placed { cell, row: r, col, lines });
                 col += span;
             }
             if busy.contains(&0) {
@@ -846,11 +596,7 @@ impl Builder<'_> {
         }
 
         let need = |p: &Placed| p.lines.len().max(1) as f32 * cpitch + 2.0 * padv;
-        let mut heights: Vec<f32> = grid
-            .rows
-            .iter()
-            .map(|r| mm(r.min_height).max(cpitch + 2.0 * padv))
-            .collect();
+        let mut heights: Vec<f32> = grid.rows.iter().map(|r| mm(r.min_height).max(cpitch + 2.0 * padv)).collect();
         for p in placed.iter().filter(|p| p.cell.rowspan <= 1) {
             heights[p.row] = heights[p.row].max(need(p));
         }
@@ -883,71 +629,37 @@ impl Builder<'_> {
         let right = xs[ncols];
         // The cells of one group of rows drawn from `y = 0`; `top` forces every cell to the
         // top (a row that is cut across pages). Returns the items and the text lines' bands.
-        let draw =
-            |rows: &std::ops::Range<usize>, top: bool| -> (Vec<Item>, Vec<(f32, f32)>, f32) {
-                let top_of = |r: usize| heights[rows.start..r].iter().sum::<f32>();
-                let height = top_of(rows.end);
-                let mut items = Vec::new();
-                let mut bands = Vec::new();
-                for p in placed.iter().filter(|p| rows.contains(&p.row)) {
-                    let y0 = top_of(p.row);
-                    let y1 = top_of((p.row + p.cell.rowspan).min(rows.end));
-                    let (x0, x1) = (xs[p.col], xs[p.col + p.cell.colspan.max(1)]);
-                    let top_w = if p.row == 0 { THICK } else { THIN };
-                    let left_w = if p.col == 0 { THICK } else { THIN };
-                    items.push(Item::Rule(Rule {
-                        x1: x0,
-                        y1: y0,
-                        x2: x1,
-                        y2: y0,
-                        width: top_w,
-                    }));
-                    items.push(Item::Rule(Rule {
-                        x1: x0,
-                        y1: y0,
-                        x2: x0,
-                        y2: y1,
-                        width: left_w,
-                    }));
-                    let text_h = p.lines.len() as f32 * cpitch;
-                    let mut y = match (top, p.cell.valign) {
-                        (true, _) | (_, VAlign::Top) => y0 + padv,
-                        (false, VAlign::Middle) => y0 + (y1 - y0 - text_h) / 2.0,
-                    };
-                    for (line, last) in &p.lines {
-                        let baseline = y + (cpitch - size) / 2.0 + ASCENT * size;
-                        let align = p.cell.effective_align();
-                        items.extend(Self::place(
-                            line,
-                            x0 + padh,
-                            x1 - x0 - 2.0 * padh,
-                            align,
-                            *last,
-                            size,
-                            baseline,
-                            false,
-                        ));
-                        bands.push((y, y + cpitch));
-                        y += cpitch;
-                    }
+        let draw = |rows: &std::ops::Range<usize>, top: bool| -> (Vec<Item>, Vec<(f32, f32)>, f32) {
+            let top_of = |r: usize| heights[rows.start..r].iter().sum::<f32>();
+            let height = top_of(rows.end);
+            let mut items = Vec::new();
+            let mut bands = Vec::new();
+            for p in placed.iter().filter(|p| rows.contains(&p.row)) {
+                let y0 = top_of(p.row);
+                let y1 = top_of((p.row + p.cell.rowspan).min(rows.end));
+                let (x0, x1) = (xs[p.col], xs[p.col + p.cell.colspan.max(1)]);
+                let top_w = if p.row == 0 { THICK } else { THIN };
+                let left_w = if p.col == 0 { THICK } else { THIN };
+                items.push(Item::Rule(Rule { x1: x0, y1: y0, x2: x1, y2: y0, width: top_w }));
+                items.push(Item::Rule(Rule { x1: x0, y1: y0, x2: x0, y2: y1, width: left_w }));
+                let text_h = p.lines.len() as f32 * cpitch;
+                let mut y = match (top, p.cell.valign) {
+                    (true, _) | (_, VAlign::Top) => y0 + padv,
+                    (false, VAlign::Middle) => y0 + (y1 - y0 - text_h) / 2.0,
+                };
+                for (line, last) in &p.lines {
+                    let baseline = y + (cpitch - size) / 2.0 + ASCENT * size;
+                    let align = p.cell.effective_align();
+                    items.extend(Self::place(line, x0 + padh, x1 - x0 - 2.0 * padh, align, *last, size, baseline, false));
+                    bands.push((y, y + cpitch));
+                    y += cpitch;
                 }
-                let bottom_w = if rows.end == nrows { THICK } else { THIN };
-                items.push(Item::Rule(Rule {
-                    x1: right,
-                    y1: 0.0,
-                    x2: right,
-                    y2: height,
-                    width: THICK,
-                }));
-                items.push(Item::Rule(Rule {
-                    x1: xs[0],
-                    y1: height,
-                    x2: right,
-                    y2: height,
-                    width: bottom_w,
-                }));
-                (items, bands, height)
-            };
+            }
+            let bottom_w = if rows.end == nrows { THICK } else { THIN };
+            items.push(Item::Rule(Rule { x1: right, y1: 0.0, x2: right, y2: height, width: THICK }));
+            items.push(Item::Rule(Rule { x1: xs[0], y1: height, x2: right, y2: height, width: bottom_w }));
+            (items, bands, height)
+        };
         for rows in &groups {
             let (items, _, height) = draw(rows, false);
             let is_header = rows.end <= grid.header_rows;
@@ -955,22 +667,13 @@ impl Builder<'_> {
             // (a long 纠纷简要情况 in one cell); pagination decides, see `paginate`.
             let slices = if !is_header && height > self.g.text_h / 3.0 {
                 let (items, bands, height) = draw(rows, true);
-                let row_tops =
-                    (rows.start + 1..rows.end).map(|r| heights[rows.start..r].iter().sum::<f32>());
+                let row_tops = (rows.start + 1..rows.end).map(|r| heights[rows.start..r].iter().sum::<f32>());
                 let slices = slice_group(&items, &bands, row_tops, height, xs[0], right, table);
                 (slices.len() > 1).then_some(slices)
             } else {
                 None
             };
-            let b = LBox {
-                height,
-                keep_with_next: is_header,
-                items,
-                table: Some(table),
-                is_header,
-                slices,
-                ..LBox::default()
-            };
+            let b = LBox { height, keep_with_next: is_header, items, table: Some(table), is_header, slices, ..LBox::default() };
             if is_header {
                 self.headers[table].push(b.clone());
             }
@@ -989,12 +692,7 @@ fn stretchable(a: char, b: char) -> bool {
 
 fn shape_error(doc_title: &str, row: usize, grid: &Grid, want: usize) -> DocError {
     let got = grid.rows[row].cells.iter().map(|c| c.colspan.max(1)).sum();
-    DocError::GridShape {
-        table: doc_title.to_string(),
-        row: row + 1,
-        got,
-        want,
-    }
+    DocError::GridShape { table: doc_title.to_string(), row: row + 1, got, want }
 }
 
 /// 1 → 一, 12 → 十二, 20 → 二十, 35 → 三十五 (headings rarely pass 99).
@@ -1003,15 +701,7 @@ pub fn chinese_number(n: u32) -> String {
     match n {
         0..=9 => D[n as usize].to_string(),
         10..=19 => format!("十{}", if n == 10 { "" } else { D[(n % 10) as usize] }),
-        20..=99 => format!(
-            "{}十{}",
-            D[(n / 10) as usize],
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                D[(n % 10) as usize]
-            }
-        ),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], if n.is_multiple_of(10) { "" } else { D[(n % 10) as usize] }),
         _ => n.to_string(),
     }
 }
@@ -1020,15 +710,7 @@ pub fn chinese_number(n: u32) -> String {
 /// text line and at row boundaries, never through a line. Text goes with the slice its
 /// baseline is in, horizontal rules with the slice they top (the bottom rule with the last),
 /// vertical rules are clipped to each slice.
-fn slice_group(
-    items: &[Item],
-    bands: &[(f32, f32)],
-    row_tops: impl Iterator<Item = f32>,
-    height: f32,
-    x0: f32,
-    x1: f32,
-    table: usize,
-) -> Vec<LBox> {
+fn slice_group(items: &[Item], bands: &[(f32, f32)], row_tops: impl Iterator<Item = f32>, height: f32, x0: f32, x1: f32, table: usize) -> Vec<LBox> {
     const EPS: f32 = 0.01;
     let mut cuts: Vec<f32> = bands
         .iter()
@@ -1049,21 +731,11 @@ fn slice_group(
             // No single line of the row alone at a page's foot or head.
             keep_with_next: n > 2 && (k == 0 || k + 2 == n),
             table: Some(table),
-            cut: Some(Cut {
-                x0,
-                x1,
-                above: k > 0,
-                below: k + 1 < n,
-            }),
+            cut: Some(Cut { x0, x1, above: k > 0, below: k + 1 < n }),
             ..LBox::default()
         })
         .collect();
-    let slice_of = |y: f32| {
-        edges[1..n]
-            .iter()
-            .position(|&e| y < e - EPS)
-            .unwrap_or(n - 1)
-    };
+    let slice_of = |y: f32| edges[1..n].iter().position(|&e| y < e - EPS).unwrap_or(n - 1);
     for item in items {
         match item {
             Item::Text(t) => {
@@ -1079,11 +751,7 @@ fn slice_group(
                 for k in 0..n {
                     let (a, b) = (top.max(edges[k]), bottom.min(edges[k + 1]));
                     if b - a > EPS {
-                        slices[k].items.push(Item::Rule(Rule {
-                            y1: a - edges[k],
-                            y2: b - edges[k],
-                            ..r.clone()
-                        }));
+                        slices[k].items.push(Item::Rule(Rule { y1: a - edges[k], y2: b - edges[k], ..r.clone() }));
                     }
                 }
             }
@@ -1111,15 +779,7 @@ fn flush(
             hy += h.height;
         }
     }
-    let rule = |c: &Cut, y: f32| {
-        Item::Rule(Rule {
-            x1: c.x0,
-            y1: y,
-            x2: c.x1,
-            y2: y,
-            width: THIN,
-        })
-    };
+    let rule = |c: &Cut, y: f32| Item::Rule(Rule { x1: c.x0, y1: y, x2: c.x1, y2: y, width: THIN });
     if let Some(&(k, at)) = cur.first() {
         if let Some(c) = boxes[k].cut.filter(|c| c.above) {
             items.push(rule(&c, g.top + at));
@@ -1133,11 +793,7 @@ fn flush(
     for (k, at) in cur.drain(..) {
         items.extend(boxes[k].items.iter().map(|it| it.shifted(g.top + at)));
     }
-    pages.push(Page {
-        width: g.width,
-        height: g.height,
-        items,
-    });
+    pages.push(Page { width: g.width, height: g.height, items });
     *y = 0.0;
 }
 
@@ -1152,15 +808,7 @@ fn paginate(mut boxes: Vec<LBox>, headers: &[Vec<LBox>], g: &Geometry) -> Vec<Pa
     while i < boxes.len() {
         if boxes[i].page_break {
             if !cur.is_empty() {
-                flush(
-                    &boxes,
-                    headers,
-                    g,
-                    &mut cur,
-                    &mut header,
-                    &mut y,
-                    &mut pages,
-                );
+                flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
             }
             i += 1;
             continue;
@@ -1192,9 +840,7 @@ fn paginate(mut boxes: Vec<LBox>, headers: &[Vec<LBox>], g: &Geometry) -> Vec<Pa
         // A tall row that does not fit is cut where the page ends when it could never fit
         // a page, or when at least two of its lines fit here.
         if let Some(slices) = &b.slices {
-            let head: f32 = b
-                .table
-                .map_or(0.0, |t| headers[t].iter().map(|h| h.height).sum());
+            let head: f32 = b.table.map_or(0.0, |t| headers[t].iter().map(|h| h.height).sum());
             let fresh = cap - head;
             let room = cap - y - before;
             if b.height > fresh || room >= slices[0].height + slices[1].height {
@@ -1221,38 +867,16 @@ fn paginate(mut boxes: Vec<LBox>, headers: &[Vec<LBox>], g: &Geometry) -> Vec<Pa
             cur.truncate(k - first);
             i = k;
         }
-        flush(
-            &boxes,
-            headers,
-            g,
-            &mut cur,
-            &mut header,
-            &mut y,
-            &mut pages,
-        );
+        flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
     }
     if !cur.is_empty() || pages.is_empty() {
-        flush(
-            &boxes,
-            headers,
-            g,
-            &mut cur,
-            &mut header,
-            &mut y,
-            &mut pages,
-        );
+        flush(&boxes, headers, g, &mut cur, &mut header, &mut y, &mut pages);
     }
     pages
 }
 
 /// Adds page numbers: page `k` of `pages` gets number `first + k` of `total`.
-pub fn number_pages(
-    fonts: &FontSet,
-    pages: &mut [Page],
-    style: PageNumbers,
-    first: u32,
-    total: u32,
-) {
+pub fn number_pages(fonts: &FontSet, pages: &mut [Page], style: PageNumbers, first: u32, total: u32) {
     for (k, page) in pages.iter_mut().enumerate() {
         let n = first + k as u32;
         let text = match style {
@@ -1261,35 +885,17 @@ pub fn number_pages(
             PageNumbers::OfTotal => format!("第 {n} 页  共 {total} 页"),
         };
         let portrait = page.height > page.width;
-        let g = Geometry::of(if portrait {
-            Orientation::Portrait
-        } else {
-            Orientation::Landscape
-        });
+        let g = Geometry::of(if portrait { Orientation::Portrait } else { Orientation::Landscape });
         let size = if portrait { size::SI_HAO } else { size::WU_HAO };
         // GB/T 9704: the page number sits 7 mm below the text block.
         let baseline = g.top + g.text_h + mm(7.0) + ASCENT * size;
         let mut atoms = Vec::new();
         for ch in text.chars() {
             if let Some(glyph) = fonts.glyph(ch) {
-                atoms.push(Atom {
-                    ch,
-                    glyph: Some(glyph),
-                    w: glyph.advance * size,
-                    underline: false,
-                });
+                atoms.push(Atom { ch, glyph: Some(glyph), w: glyph.advance * size, underline: false });
             }
         }
-        let items = Builder::place(
-            &atoms,
-            g.left,
-            g.text_w,
-            Align::Center,
-            true,
-            size,
-            baseline,
-            false,
-        );
+        let items = Builder::place(&atoms, g.left, g.text_w, Align::Center, true, size, baseline, false);
         page.items.extend(items);
     }
 }

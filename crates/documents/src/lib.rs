@@ -50,8 +50,5 @@ pub fn paginate(doc: &Document, fonts: &FontSet) -> Result<Vec<Page>> {
 /// [`render`] into a file.
 pub fn render_to_file(doc: &Document, fonts: &FontSet, path: &std::path::Path) -> Result<()> {
     let bytes = render(doc, fonts)?;
-    std::fs::write(path, bytes).map_err(|source| DocError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
+    std::fs::write(path, bytes).map_err(|source| DocError::Write { path: path.to_path_buf(), source })
 }

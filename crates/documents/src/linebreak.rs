@@ -90,8 +90,7 @@ pub fn no_line_end(ch: char) -> bool {
 
 /// Letters and digits of Latin-like scripts, which form unbreakable words.
 pub fn is_word(ch: char) -> bool {
-    ch.is_ascii_graphic() && !matches!(ch, '(' | '[' | '{' | ')' | ']' | '}')
-        || (ch.is_alphanumeric() && (ch as u32) < 0x2E80)
+    ch.is_ascii_graphic() && !matches!(ch, '(' | '[' | '{' | ')' | ']' | '}') || (ch.is_alphanumeric() && (ch as u32) < 0x2E80)
 }
 
 /// May a line end before `next`, right after `prev`?
@@ -114,12 +113,7 @@ pub fn can_break_between(prev: char, next: char) -> bool {
 
 /// Breaks `chars` (with `widths` in the same unit) into lines no wider than `width`
 /// (the first line: `first_width`). Returns index ranges; spaces at a break are dropped.
-pub fn break_lines(
-    chars: &[char],
-    widths: &[f32],
-    first_width: f32,
-    width: f32,
-) -> Vec<Range<usize>> {
+pub fn break_lines(chars: &[char], widths: &[f32], first_width: f32, width: f32) -> Vec<Range<usize>> {
     debug_assert_eq!(chars.len(), widths.len());
     let n = chars.len();
     let mut lines = Vec::new();
@@ -174,14 +168,8 @@ mod tests {
 
     fn lines(s: &str, per_line: usize) -> Vec<String> {
         let chars: Vec<char> = s.chars().collect();
-        let widths: Vec<f32> = chars
-            .iter()
-            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-            .collect();
-        break_lines(&chars, &widths, per_line as f32, per_line as f32)
-            .into_iter()
-            .map(|r| chars[r].iter().collect())
-            .collect()
+        let widths: Vec<f32> = chars.iter().map(|c| if c.is_ascii() { 0.5 } else { 1.0 }).collect();
+        break_lines(&chars, &widths, per_line as f32, per_line as f32).into_iter().map(|r| chars[r].iter().collect()).collect()
     }
 
     #[test]
@@ -213,14 +201,8 @@ mod tests {
             for l in lines(text, width) {
                 let first = l.chars().next().unwrap();
                 let last = l.chars().last().unwrap();
-                assert!(
-                    !no_line_start(first),
-                    "width {width}: line starts with {first}: {l}"
-                );
-                assert!(
-                    !no_line_end(last),
-                    "width {width}: line ends with {last}: {l}"
-                );
+                assert!(!no_line_start(first), "width {width}: line starts with {first}: {l}");
+                assert!(!no_line_end(last), "width {width}: line ends with {last}: {l}");
             }
             assert_eq!(lines(text, width).concat(), text.replace(' ', ""));
         }

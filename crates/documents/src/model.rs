@@ -72,12 +72,7 @@ impl Document {
     }
 
     pub fn landscape(title: impl Into<String>) -> Self {
-        Document {
-            orientation: Orientation::Landscape,
-            body_size: size::XIAO_SI,
-            page_numbers: PageNumbers::OfTotal,
-            ..Document::portrait(title)
-        }
+        Document { orientation: Orientation::Landscape, body_size: size::XIAO_SI, page_numbers: PageNumbers::OfTotal, ..Document::portrait(title) }
     }
 
     pub fn with_number(mut self, number: impl Into<String>) -> Self {
@@ -128,13 +123,7 @@ impl Paragraph {
 
     /// Built from runs; an empty field is a blank to fill by hand.
     pub fn runs(content: Vec<Inline>) -> Self {
-        Paragraph {
-            content,
-            indent: true,
-            align: Align::Justify,
-            size: None,
-            bold: false,
-        }
+        Paragraph { content, indent: true, align: Align::Justify, size: None, bold: false }
     }
 
     pub fn no_indent(mut self) -> Self {
@@ -164,10 +153,7 @@ pub fn text(s: impl Into<String>) -> Inline {
 
 /// A fill-in field: the value underlined, padded with blank underline to `min_chars`.
 pub fn field(value: impl Into<String>, min_chars: usize) -> Inline {
-    Inline::Field {
-        value: value.into(),
-        min_chars,
-    }
+    Inline::Field { value: value.into(), min_chars }
 }
 
 /// A ruled grid (登记表). Column widths are in mm and are scaled to the text block width.
@@ -183,10 +169,7 @@ pub struct Grid {
 
 impl Grid {
     pub fn new(columns: &[f32]) -> Self {
-        Grid {
-            columns: columns.to_vec(),
-            ..Grid::default()
-        }
+        Grid { columns: columns.to_vec(), ..Grid::default() }
     }
 
     pub fn row(mut self, row: Row) -> Self {
@@ -214,18 +197,12 @@ pub struct Row {
 
 impl Row {
     pub fn new(cells: Vec<Cell>) -> Self {
-        Row {
-            cells,
-            min_height: 0.0,
-        }
+        Row { cells, min_height: 0.0 }
     }
 
     /// An empty row for handwriting: `columns` value cells, `height_mm` tall.
     pub fn blank(columns: usize, height_mm: f32) -> Self {
-        Row {
-            cells: (0..columns).map(|_| Cell::value("")).collect(),
-            min_height: height_mm,
-        }
+        Row { cells: (0..columns).map(|_| Cell::value("")).collect(), min_height: height_mm }
     }
 
     pub fn min_height(mut self, mm: f32) -> Self {
@@ -247,21 +224,11 @@ pub struct Cell {
 
 impl Cell {
     pub fn label(text: impl Into<String>) -> Self {
-        Cell {
-            text: text.into(),
-            label: true,
-            colspan: 1,
-            rowspan: 1,
-            align: None,
-            valign: VAlign::Middle,
-        }
+        Cell { text: text.into(), label: true, colspan: 1, rowspan: 1, align: None, valign: VAlign::Middle }
     }
 
     pub fn value(text: impl Into<String>) -> Self {
-        Cell {
-            label: false,
-            ..Cell::label(text)
-        }
+        Cell { label: false, ..Cell::label(text) }
     }
 
     pub fn span(mut self, columns: usize) -> Self {
@@ -285,11 +252,7 @@ impl Cell {
     }
 
     pub(crate) fn effective_align(&self) -> Align {
-        self.align.unwrap_or(if self.label {
-            Align::Center
-        } else {
-            Align::Left
-        })
+        self.align.unwrap_or(if self.label { Align::Center } else { Align::Left })
     }
 }
 
@@ -304,11 +267,7 @@ pub struct FillLine {
 
 impl FillLine {
     pub fn new(label: impl Into<String>, value: impl Into<String>, lines: usize) -> Self {
-        FillLine {
-            label: label.into(),
-            value: value.into(),
-            lines: lines.max(1),
-        }
+        FillLine { label: label.into(), value: value.into(), lines: lines.max(1) }
     }
 }
 
@@ -342,24 +301,11 @@ pub struct Signatures {
 
 impl Signatures {
     pub fn new(labels: &[&str]) -> Self {
-        Signatures {
-            entries: labels
-                .iter()
-                .map(|l| SignEntry {
-                    label: (*l).into(),
-                    name: None,
-                })
-                .collect(),
-            columns: 1,
-            date: DateLine::Blank,
-        }
+        Signatures { entries: labels.iter().map(|l| SignEntry { label: (*l).into(), name: None }).collect(), columns: 1, date: DateLine::Blank }
     }
 
     pub fn entry(mut self, label: impl Into<String>, name: Option<String>) -> Self {
-        self.entries.push(SignEntry {
-            label: label.into(),
-            name,
-        });
+        self.entries.push(SignEntry { label: label.into(), name });
         self
     }
 
@@ -403,10 +349,7 @@ pub enum Block {
 
 impl Block {
     pub fn heading(level: u8, text: impl Into<String>) -> Self {
-        Block::Heading {
-            level: level.clamp(1, 3),
-            text: text.into(),
-        }
+        Block::Heading { level: level.clamp(1, 3), text: text.into() }
     }
 
     fn collect_texts<'a>(&'a self, out: &mut Vec<&'a str>) {
@@ -416,11 +359,7 @@ impl Block {
                 Inline::Text(s) => s.as_str(),
                 Inline::Field { value, .. } => value.as_str(),
             })),
-            Block::Grid(g) => out.extend(
-                g.rows
-                    .iter()
-                    .flat_map(|r| r.cells.iter().map(|c| c.text.as_str())),
-            ),
+            Block::Grid(g) => out.extend(g.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))),
             Block::FillLine(f) => out.extend([f.label.as_str(), f.value.as_str()]),
             Block::Signatures(s) => {
                 for e in &s.entries {

@@ -45,9 +45,7 @@ pub fn page_svg(page: &Page, fonts: &FontSet) -> Result<String> {
     );
     let mut upem: BTreeMap<usize, f32> = BTreeMap::new();
     for (&face_no, gids) in &wanted {
-        let face = fonts
-            .face(face_no)
-            .ok_or_else(|| DocError::Layout("预览".into(), format!("字体 {face_no} 未能加载")))?;
+        let face = fonts.face(face_no).ok_or_else(|| DocError::Layout("预览".into(), format!("字体 {face_no} 未能加载")))?;
         upem.insert(face_no, face.upem);
         for (gid, d) in outlines(face, gids)? {
             let _ = write!(out, r#"<path id="g{face_no}-{gid}" d="{d}"/>"#);
@@ -59,11 +57,7 @@ pub fn page_svg(page: &Page, fonts: &FontSet) -> Result<String> {
     out.push_str(r#"<g stroke="black" stroke-linecap="square" fill="none">"#);
     for item in &page.items {
         if let Item::Rule(r) = item {
-            let _ = write!(
-                out,
-                r#"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke-width="{}"/>"#,
-                r.x1, r.y1, r.x2, r.y2, r.width
-            );
+            let _ = write!(out, r#"<line x1="{:.2}" y1="{:.2}" x2="{:.2}" y2="{:.2}" stroke-width="{}"/>"#, r.x1, r.y1, r.x2, r.y2, r.width);
         }
     }
     out.push_str("</g>");
@@ -73,10 +67,7 @@ pub fn page_svg(page: &Page, fonts: &FontSet) -> Result<String> {
     for run in page.runs() {
         let stroke = if run.bold {
             // The PDF's simulated bold: fill and stroke with a line of 3% of the size.
-            format!(
-                r#" stroke="black" stroke-width="{:.1}""#,
-                0.03 * upem.values().next().copied().unwrap_or(1000.0)
-            )
+            format!(r#" stroke="black" stroke-width="{:.1}""#, 0.03 * upem.values().next().copied().unwrap_or(1000.0))
         } else {
             String::new()
         };
@@ -96,17 +87,10 @@ pub fn page_svg(page: &Page, fonts: &FontSet) -> Result<String> {
 /// SVG path data of each glyph, in font units, read from the face's own file (CFF or glyf).
 fn outlines(face: &Face, gids: &[u16]) -> Result<Vec<(u16, String)>> {
     let fail = |what: String| DocError::Layout("预览".into(), what);
-    let bytes = face
-        .font
-        .source_bytes()
-        .ok_or_else(|| fail("字体文件的数据不可用".into()))?;
+    let bytes = face.font.source_bytes().ok_or_else(|| fail("字体文件的数据不可用".into()))?;
     let scope = ReadScope::new(bytes.as_slice());
-    let data = scope
-        .read::<FontData<'_>>()
-        .map_err(|e| fail(format!("字体无法读取：{e}")))?;
-    let provider = data
-        .table_provider(face.index)
-        .map_err(|e| fail(format!("字体无法读取：{e}")))?;
+    let data = scope.read::<FontData<'_>>().map_err(|e| fail(format!("字体无法读取：{e}")))?;
+    let provider = data.table_provider(face.index).map_err(|e| fail(format!("字体无法读取：{e}")))?;
     let mut found = Vec::with_capacity(gids.len());
     let mut each = |builder: &mut dyn FnMut(u16, &mut PathSink) -> bool| {
         for &gid in gids {
@@ -116,29 +100,16 @@ fn outlines(face: &Face, gids: &[u16]) -> Result<Vec<(u16, String)>> {
             }
         }
     };
-    if let Some(cff_data) = provider
-        .table_data(tag::CFF)
-        .map_err(|e| fail(format!("字体无法读取：{e}")))?
-    {
-        let cff = ReadScope::new(&cff_data)
-            .read::<CFF<'_>>()
-            .map_err(|e| fail(format!("字体的CFF表无法读取：{e}")))?;
+    if let Some(cff_data) = provider.table_data(tag::CFF).map_err(|e| fail(format!("字体无法读取：{e}")))? {
+        let cff = ReadScope::new(&cff_data).read::<CFF<'_>>().map_err(|e| fail(format!("字体的CFF表无法读取：{e}")))?;
         let mut outlines = CFFOutlines { table: &cff };
         each(&mut |gid, sink| outlines.visit(gid, None, sink).is_ok());
     } else {
-        let read = |t| {
-            provider
-                .read_table_data(t)
-                .map_err(|e| fail(format!("字体无法读取：{e}")))
-        };
+        let read = |t| provider.read_table_data(t).map_err(|e| fail(format!("字体无法读取：{e}")));
         let head = read(tag::HEAD)?;
-        let head = ReadScope::new(&head)
-            .read::<HeadTable>()
-            .map_err(|e| fail(format!("字体无法读取：{e}")))?;
+        let head = ReadScope::new(&head).read::<HeadTable>().map_err(|e| fail(format!("字体无法读取：{e}")))?;
         let maxp = read(tag::MAXP)?;
-        let maxp = ReadScope::new(&maxp)
-            .read::<MaxpTable>()
-            .map_err(|e| fail(format!("字体无法读取：{e}")))?;
+        let maxp = ReadScope::new(&maxp).read::<MaxpTable>().map_err(|e| fail(format!("字体无法读取：{e}")))?;
         let loca = read(tag::LOCA)?;
         let loca = ReadScope::new(&loca)
             .read_dep::<LocaTable<'_>>((maxp.num_glyphs, head.index_to_loc_format))
@@ -170,16 +141,7 @@ impl OutlineSink for PathSink {
     }
 
     fn cubic_curve_to(&mut self, c: LineSegment2F, to: Vector2F) {
-        let _ = write!(
-            self.d,
-            "C{} {} {} {} {} {}",
-            c.from_x(),
-            c.from_y(),
-            c.to_x(),
-            c.to_y(),
-            to.x(),
-            to.y()
-        );
+        let _ = write!(self.d, "C{} {} {} {} {} {}", c.from_x(), c.from_y(), c.to_x(), c.to_y(), to.x(), to.y());
     }
 
     fn close(&mut self) {
@@ -202,23 +164,13 @@ mod tests {
         assert!(svg.starts_with("<svg "));
         assert!(svg.ends_with("</svg>"));
         // A4 in pt.
-        assert!(
-            svg.contains(r#"viewBox="0 0 595.28 841.89""#),
-            "{}",
-            &svg[..200]
-        );
+        assert!(svg.contains(r#"viewBox="0 0 595.28 841.89""#), "{}", &svg[..200]);
         // Every distinct glyph defined once with a real outline, used as often as it is drawn.
         let zhang = fonts.glyph('张').unwrap();
         let def = format!(r#"<path id="g{}-{}" d="M"#, zhang.face, zhang.gid);
         assert_eq!(svg.matches(&def).count(), 1, "张 has an outline");
-        let drawn: usize = pages[0]
-            .runs()
-            .map(|r| r.glyphs.iter().filter(|g| !g.ch.is_whitespace()).count())
-            .sum();
+        let drawn: usize = pages[0].runs().map(|r| r.glyphs.iter().filter(|g| !g.ch.is_whitespace()).count()).sum();
         assert_eq!(svg.matches("<use ").count(), drawn);
-        assert!(
-            svg.contains("<path id=") && !svg.contains(r#"d="""#),
-            "no empty outline"
-        );
+        assert!(svg.contains("<path id=") && !svg.contains(r#"d="""#), "no empty outline");
     }
 }

@@ -9,11 +9,7 @@ use fengqiao_model::{AgreementForm, LegalEntity, PartyEntry};
 
 fn text_of(doc: &Document) -> String {
     let l = layout(doc, FontSet::shared_default()).unwrap();
-    l.pages
-        .iter()
-        .flat_map(|p| p.lines())
-        .collect::<Vec<_>>()
-        .join("\n")
+    l.pages.iter().flat_map(|p| p.lines()).collect::<Vec<_>>().join("\n")
 }
 
 /// `needles` appear in this order in the document's text.
@@ -37,12 +33,30 @@ fn application_fields_in_order() {
         &doc,
         &[
             // Side labels span three rows and sit mid-block, so they are not in this sequence.
-            "人民调解申请书", "姓名", "张𠮷祥", "性别", "男", "民族", "汉族", "年龄", "52岁",
-            "职业或职务", "农民", "联系方式", "13800001234", "单位或住址", "城关镇东街村三组45号",
-            "李秀英", "被申请人", "纠纷简要情况陈述", "当事人申请事项", "1．请求调解李秀英恢复排水沟原状",
+            "人民调解申请书",
+            "姓名",
+            "张𠮷祥",
+            "性别",
+            "男",
+            "民族",
+            "汉族",
+            "年龄",
+            "52岁",
+            "职业或职务",
+            "农民",
+            "联系方式",
+            "13800001234",
+            "单位或住址",
+            "城关镇东街村三组45号",
+            "李秀英",
+            "被申请人",
+            "纠纷简要情况陈述",
+            "当事人申请事项",
+            "1．请求调解李秀英恢复排水沟原状",
             "2．请求调解李秀英赔偿",
             "城关镇东街村人民调解委员会已将申请人民调解的相关规定告知我，现自愿申请人民调解委员会进行调解。",
-            "申请人（签名盖章或按指印）", "2024年5月6日",
+            "申请人（签名盖章或按指印）",
+            "2024年5月6日",
         ],
     );
 }
@@ -267,15 +281,7 @@ fn return_visit_and_judicial_confirmation() {
     };
     assert_in_order(
         &judicial_confirmation_application(&file, a, &refs),
-        &[
-            "名称",
-            "某某建筑有限公司",
-            "法定代表人",
-            "刘强",
-            "住所地",
-            "乙方（盖章）",
-            "法定代表人（签名）",
-        ],
+        &["名称", "某某建筑有限公司", "法定代表人", "刘强", "住所地", "乙方（盖章）", "法定代表人（签名）"],
     );
 }
 
@@ -283,10 +289,7 @@ fn return_visit_and_judicial_confirmation() {
 fn forms_without_data_print_blanks_not_errors() {
     let file = fengqiao_model::CaseFile::default();
     let refs = Refs::default();
-    let a = fengqiao_model::Agreement {
-        form: Some(AgreementForm::Written),
-        ..Default::default()
-    };
+    let a = fengqiao_model::Agreement { form: Some(AgreementForm::Written), ..Default::default() };
     for doc in [
         cover(&file, &refs),
         application(&file, &refs),
@@ -298,15 +301,7 @@ fn forms_without_data_print_blanks_not_errors() {
     ] {
         render(&doc, FontSet::shared_default()).unwrap_or_else(|e| panic!("{}: {e}", doc.title));
     }
-    assert_in_order(
-        &cover(&file, &refs),
-        &[
-            "人民调解委员会",
-            "调　解　卷　宗",
-            "卷　　号",
-            "（　　）人调字第　　号",
-        ],
-    );
+    assert_in_order(&cover(&file, &refs), &["人民调解委员会", "调　解　卷　宗", "卷　　号", "（　　）人调字第　　号"]);
 }
 
 #[test]
@@ -330,15 +325,8 @@ fn case_file_contents_carry_real_page_numbers() {
             "封底",
         ]
     );
-    assert_eq!(
-        bound.parts[2].first_number,
-        Some(1),
-        "numbering starts after the contents"
-    );
-    assert_eq!(
-        bound.sheets,
-        bound.parts.iter().map(|p| p.pages).sum::<usize>()
-    );
+    assert_eq!(bound.parts[2].first_number, Some(1), "numbering starts after the contents");
+    assert_eq!(bound.sheets, bound.parts.iter().map(|p| p.pages).sum::<usize>());
 
     if !have("pdftotext") {
         return;
@@ -364,28 +352,13 @@ fn case_file_contents_carry_real_page_numbers() {
         // … and that page really starts the document and carries that number.
         let first = sheet(p.first_sheet);
         let title = p.name.split('（').next().unwrap();
-        assert!(
-            first.starts_with(title),
-            "sheet {} should start {title}: {first}",
-            p.first_sheet
-        );
-        assert!(
-            first.ends_with(&format!("—{}—", p.first_number.unwrap())),
-            "{first}"
-        );
+        assert!(first.starts_with(title), "sheet {} should start {title}: {first}", p.first_sheet);
+        assert!(first.ends_with(&format!("—{}—", p.first_number.unwrap())), "{first}");
     }
-    assert!(
-        toc.contains("当事人身份证明纸质材料"),
-        "paper attachment listed: {toc}"
-    );
+    assert!(toc.contains("当事人身份证明纸质材料"), "paper attachment listed: {toc}");
     assert!(!sheet(1).contains('—'), "the cover has no page number");
     let notes = sheet(bound.parts[9].first_sheet);
-    let total: usize = bound
-        .parts
-        .iter()
-        .filter(|p| p.first_number.is_some())
-        .map(|p| p.pages)
-        .sum();
+    let total: usize = bound.parts.iter().filter(|p| p.first_number.is_some()).map(|p| p.pages).sum();
     assert!(notes.contains(&format!("共{total}页")), "{notes}");
 }
 
@@ -398,36 +371,22 @@ fn assert_texts_in_order(doc: &Document, needles: &[&str]) {
         let n = squash(n);
         match t[at..].find(&n) {
             Some(i) => at += i + n.len(),
-            None => panic!(
-                "“{n}” missing or out of order in 《{}》:\n{}",
-                doc.title,
-                &t[at..]
-            ),
+            None => panic!("“{n}” missing or out of order in 《{}》:\n{}", doc.title, &t[at..]),
         }
     }
 }
 
 fn period_2024() -> Period {
-    Period {
-        from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-    }
+    Period { from: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), to: chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap() }
 }
 
 #[test]
 fn dispute_ledger_one_row_per_case() {
     let fx = fixture::fixture();
     let office = fixture::office();
-    let refs = Refs {
-        office: Some(&office),
-        organizations: std::slice::from_ref(&fx.committee),
-        ..fx.refs()
-    };
+    let refs = Refs { office: Some(&office), organizations: std::slice::from_ref(&fx.committee), ..fx.refs() };
     let doc = dispute_ledger(std::slice::from_ref(&fx.file), period_2024(), &refs);
-    assert_eq!(
-        doc.orientation,
-        fengqiao_documents::model::Orientation::Landscape
-    );
+    assert_eq!(doc.orientation, fengqiao_documents::model::Orientation::Landscape);
     assert_texts_in_order(
         &doc,
         &[
@@ -471,10 +430,7 @@ fn dispute_ledger_one_row_per_case() {
 #[test]
 fn screening_ledger_and_zero_report() {
     let office = fixture::office();
-    let refs = Refs {
-        office: Some(&office),
-        ..Refs::default()
-    };
+    let refs = Refs { office: Some(&office), ..Refs::default() };
     let rounds = fixture::rounds();
     let doc = screening_ledger(&rounds, period_2024(), &refs);
     assert_texts_in_order(
@@ -606,26 +562,17 @@ fn statistics_table_has_every_column_and_row() {
     }
     // Row 本级上报总计 of part one: 21 cases, 44 parties, 19 successes, 2 difficult, 21.00.
     let first = squash(&l.pages[0].lines().join("|"));
-    assert!(
-        first.contains("本级上报总计|21|44|19|2|21.00|12|0|9"),
-        "{first}"
-    );
+    assert!(first.contains("本级上报总计|21|44|19|2|21.00|12|0|9"), "{first}");
     let mut failing = t.clone();
     failing.checks[0].ok = false;
     failing.checks[0].detail = "案件来源合计20，调解案件总数21".into();
-    assert_texts_in_order(
-        &statistics_table(&failing),
-        &["数据核对未通过", "案件来源合计20，调解案件总数21"],
-    );
+    assert_texts_in_order(&statistics_table(&failing), &["数据核对未通过", "案件来源合计20，调解案件总数21"]);
 }
 
 #[test]
 fn released_person_forms() {
     let office = fixture::office();
-    let refs = Refs {
-        office: Some(&office),
-        ..Refs::default()
-    };
+    let refs = Refs { office: Some(&office), ..Refs::default() };
     let r = fixture::released();
     let reg = released_register(&r, &refs);
     assert_texts_in_order(
@@ -691,11 +638,7 @@ fn released_person_forms() {
         ],
     );
     let fonts = FontSet::shared_default();
-    assert_eq!(
-        layout(&reg, fonts).unwrap().pages.len(),
-        1,
-        "登记表 is one sheet"
-    );
+    assert_eq!(layout(&reg, fonts).unwrap().pages.len(), 1, "登记表 is one sheet");
 
     let agreement = help_agreement(&r, &refs);
     assert_texts_in_order(

@@ -21,11 +21,7 @@ pub struct PartyEntry {
 impl PartyEntry {
     /// The name to print: the person's or the unit's.
     pub fn name(&self) -> &str {
-        self.person
-            .as_ref()
-            .and_then(|p| p.name.as_deref())
-            .or_else(|| self.entity.as_ref().and_then(|e| e.name.as_deref()))
-            .unwrap_or("")
+        self.person.as_ref().and_then(|p| p.name.as_deref()).or_else(|| self.entity.as_ref().and_then(|e| e.name.as_deref())).unwrap_or("")
     }
 }
 
@@ -205,9 +201,7 @@ fn unknown_key(input: &serde_json::Value, known: &serde_json::Value, path: Strin
                 Some(bv) => unknown_key(v, bv, p),
             }
         }),
-        (Value::Array(a), Value::Array(b)) => {
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| unknown_key(x, y, format!("{path}[{i}]")))
-        }
+        (Value::Array(a), Value::Array(b)) => a.iter().zip(b).enumerate().find_map(|(i, (x, y))| unknown_key(x, y, format!("{path}[{i}]"))),
         _ => None,
     }
 }
@@ -239,7 +233,11 @@ fn type_error_cn(msg: &str) -> String {
     if msg.contains("UUID") || msg.contains("uuid") {
         return "不是有效的记录编号（UUID）".into();
     }
-    if msg.contains("input contains invalid characters") || msg.contains("premature end of input") || msg.contains("input is out of range") || msg.contains("trailing input") {
+    if msg.contains("input contains invalid characters")
+        || msg.contains("premature end of input")
+        || msg.contains("input is out of range")
+        || msg.contains("trailing input")
+    {
         return "日期或时间格式不对（日期应为YYYY-MM-DD，时间应为RFC 3339）".into();
     }
     format!("值不正确：{msg}")

@@ -10,9 +10,8 @@ const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3
 /// Province-level codes of GB/T 2260 (digits 1–2). An unknown one only warns: abolished
 /// county codes stay valid in old numbers, but a wrong province is almost always a typo.
 const PROVINCE_CODES: &[&str] = &[
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
-    "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71",
-    "81", "82",
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
+    "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
 ];
 
 /// A valid ID number with what it tells.
@@ -91,9 +90,8 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<IdNumber, IdNumberError> {
         (s[..17].to_string(), false)
     };
     let date_text = &first17[6..14];
-    let birth_date = NaiveDate::parse_from_str(date_text, "%Y%m%d").map_err(|_| {
-        IdNumberError::NoSuchDate(format!("{}年{}月{}日", &date_text[..4], &date_text[4..6], &date_text[6..8]))
-    })?;
+    let birth_date = NaiveDate::parse_from_str(date_text, "%Y%m%d")
+        .map_err(|_| IdNumberError::NoSuchDate(format!("{}年{}月{}日", &date_text[..4], &date_text[4..6], &date_text[6..8])))?;
     if birth_date > today {
         return Err(IdNumberError::FutureBirth(birth_date));
     }

@@ -184,11 +184,7 @@ fn check_id(i: &mut Issues, number: &Option<String>, gender: Option<Gender>, bir
             }
             if let Some(b) = birth {
                 if b != id.birth_date {
-                    i.error(
-                        "birth_date",
-                        "出生日期",
-                        format!("与公民身份号码不符（号码显示为{}）", crate::validate::cn_date(id.birth_date)),
-                    );
+                    i.error("birth_date", "出生日期", format!("与公民身份号码不符（号码显示为{}）", crate::validate::cn_date(id.birth_date)));
                 }
             }
         }
@@ -686,11 +682,7 @@ impl Record for Agreement {
         }
         if let (Some(applied), Some(deadline)) = (self.jc_applied_on, self.jc_deadline()) {
             if applied > deadline {
-                i.error(
-                    "jc_applied_on",
-                    "司法确认申请日期",
-                    format!("已超过协议生效后30日的申请期限（{}）", crate::validate::cn_date(deadline)),
-                );
+                i.error("jc_applied_on", "司法确认申请日期", format!("已超过协议生效后30日的申请期限（{}）", crate::validate::cn_date(deadline)));
             }
         }
         if self.meta.draft {
@@ -708,11 +700,7 @@ impl Record for Agreement {
                 i.required("copies", "份数", &self.copies);
                 i.required("signed_on", "签署日期", &self.signed_on);
                 if !self.signature_checklist.is_complete() {
-                    i.error(
-                        "signature_checklist",
-                        "签署清单",
-                        "书面协议须各方当事人签名盖章或按指印、调解员签名并加盖调委会印章后方可生效",
-                    );
+                    i.error("signature_checklist", "签署清单", "书面协议须各方当事人签名盖章或按指印、调解员签名并加盖调委会印章后方可生效");
                 }
             }
             Some(AgreementForm::Oral) => {

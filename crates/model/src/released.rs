@@ -114,7 +114,10 @@ impl Record for ReleasedPerson {
         i.not_future("resettled_on", "安置日期", self.resettled_on, ctx);
         i.not_future("reoffense_on", "重新犯罪日期", self.reoffense_on, ctx);
         i.not_future("help_released_on", "解除帮教日期", self.help_released_on, ctx);
-        i.date_order(("notice_received_on", "收到通知书日期", self.notice_received_on), ("receipt_returned_on", "回执寄回日期", self.receipt_returned_on));
+        i.date_order(
+            ("notice_received_on", "收到通知书日期", self.notice_received_on),
+            ("receipt_returned_on", "回执寄回日期", self.receipt_returned_on),
+        );
         i.date_order(("released_on", "释放日期", self.released_on), ("police_registration_on", "户籍报到日期", self.police_registration_on));
         i.date_order(("released_on", "释放日期", self.released_on), ("resettled_on", "安置日期", self.resettled_on));
         i.date_order(("released_on", "释放日期", self.released_on), ("reoffense_on", "重新犯罪日期", self.reoffense_on));

@@ -46,11 +46,7 @@ impl ScreeningRound {
     /// the number of live items, which the store knows.
     pub fn check_items(&self, item_count: i64, i: &mut Issues) {
         if self.zero_report && item_count > 0 {
-            i.error(
-                "zero_report",
-                "零报告",
-                format!("本次排查已登记{item_count}条矛盾纠纷，不能报零报告；请删除这些登记或取消零报告"),
-            );
+            i.error("zero_report", "零报告", format!("本次排查已登记{item_count}条矛盾纠纷，不能报零报告；请删除这些登记或取消零报告"));
         }
     }
 }

@@ -63,7 +63,11 @@ impl Issues {
         self.errors.is_empty()
     }
     fn path(&self, field: &str) -> String {
-        if self.prefix.is_empty() { field.to_string() } else { format!("{}.{field}", self.prefix) }
+        if self.prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.prefix)
+        }
     }
     pub fn error(&mut self, field: &str, label: &str, message: impl Into<String>) {
         let field = self.path(field);
@@ -81,7 +85,11 @@ impl Issues {
         self.prefix = saved;
     }
     pub fn into_result(self) -> Result<Vec<FieldIssue>, Invalid> {
-        if self.errors.is_empty() { Ok(self.warnings) } else { Err(Invalid { errors: self.errors }) }
+        if self.errors.is_empty() {
+            Ok(self.warnings)
+        } else {
+            Err(Invalid { errors: self.errors })
+        }
     }
 
     // --- checks -------------------------------------------------------------------------
@@ -159,8 +167,7 @@ impl Issues {
             return;
         }
         let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
-        let ok = v.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')' | '转'))
-            && (5..=20).contains(&digits);
+        let ok = v.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')' | '转')) && (5..=20).contains(&digits);
         if !ok {
             self.error(field, label, "电话号码格式不正确（5–20位数字，可含“-”）");
         }
@@ -197,11 +204,7 @@ impl Issues {
     ) {
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
-                self.error(
-                    end_field,
-                    end_label,
-                    format!("{}（{}）早于{}（{}）", end_label, cn_date(e), start_label, cn_date(s)),
-                );
+                self.error(end_field, end_label, format!("{}（{}）早于{}（{}）", end_label, cn_date(e), start_label, cn_date(s)));
                 let _ = start_field;
             }
         }

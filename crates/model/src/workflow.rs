@@ -70,9 +70,7 @@ pub fn transition(file: &CaseFile, to: CaseStatus, ctx: &Ctx) -> Result<crate::D
             if let Some(accepted) = case.accepted_on {
                 let days = (ctx.today - accepted).num_days();
                 if days > MEDIATION_DAYS && !case.extension_consent {
-                    reasons.push(format!(
-                        "受理已{days}天，超过一个月；继续调解须经双方当事人同意（请先登记同意延长），否则应终止调解"
-                    ));
+                    reasons.push(format!("受理已{days}天，超过一个月；继续调解须经双方当事人同意（请先登记同意延长），否则应终止调解"));
                 }
             }
         }
@@ -127,7 +125,11 @@ pub fn transition(file: &CaseFile, to: CaseStatus, ctx: &Ctx) -> Result<crate::D
     let mut issues = Issues::new();
     case.validate(ctx, &mut issues);
     reasons.extend(issues.errors.iter().map(|e| format!("{}{}", e.label, e.message)));
-    if reasons.is_empty() { Ok(case) } else { Err(refuse(reasons)) }
+    if reasons.is_empty() {
+        Ok(case)
+    } else {
+        Err(refuse(reasons))
+    }
 }
 
 /// One line of the 卷宗 checklist (domain.md §1.2).
@@ -150,7 +152,11 @@ pub fn archive_checklist(file: &CaseFile) -> Vec<ChecklistItem> {
         item("人民调解申请书或受理登记表", true, file.case.accepted_on.is_some()),
         item("当事人权利义务告知书", true, !parties.is_empty() && parties.iter().all(|p| p.party.rights_notice_given_on.is_some())),
         item("当事人身份证明", true, !parties.is_empty() && parties.iter().all(|p| p.party.id_copy_attached)),
-        item("授权委托书", parties.iter().any(|p| p.party.agent_person_id.is_some()), parties.iter().filter(|p| p.party.agent_person_id.is_some()).all(|p| p.party.agent_authority.is_some())),
+        item(
+            "授权委托书",
+            parties.iter().any(|p| p.party.agent_person_id.is_some()),
+            parties.iter().filter(|p| p.party.agent_person_id.is_some()).all(|p| p.party.agent_authority.is_some()),
+        ),
         item("人民调解调查记录", false, file.investigations.iter().any(|r| !r.meta.deleted)),
         item("人民调解记录", true, file.sessions.iter().any(|s| !s.meta.deleted && !s.meta.draft)),
         item(

@@ -62,9 +62,7 @@ impl Paged {
 /// Lays out `kind` for `subject` from what the store holds.
 pub fn pages(store: &Store, kind: DocKind, subject: Subject, fonts: &FontSet) -> Result<Paged, RenderError> {
     let looked = Lookups::load(store)?;
-    let one = |doc: Document| -> Result<Paged, RenderError> {
-        Ok(Paged { pages: paginate(&doc, fonts)?, title: doc.title })
-    };
+    let one = |doc: Document| -> Result<Paged, RenderError> { Ok(Paged { pages: paginate(&doc, fonts)?, title: doc.title }) };
     match (kind.input(), subject) {
         (Input::Case, Subject::Record(id)) => {
             let file = store.case_file(id)?;
@@ -91,9 +89,10 @@ pub fn pages(store: &Store, kind: DocKind, subject: Subject, fonts: &FontSet) ->
                 _ if file.help_visits.is_empty() => one(cat::help_record(&file, None, &refs)),
                 _ => several(
                     kind,
-                    file.help_visits.iter().enumerate().map(|(i, v)| {
-                        (format!("{}（第{}次）", kind.name(), i + 1), cat::help_record(&file, Some(v), &refs))
-                    }),
+                    file.help_visits
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (format!("{}（第{}次）", kind.name(), i + 1), cat::help_record(&file, Some(v), &refs))),
                     fonts,
                 ),
             }
@@ -101,10 +100,7 @@ pub fn pages(store: &Store, kind: DocKind, subject: Subject, fonts: &FontSet) ->
         (Input::Round, Subject::Record(id)) => {
             let file = store.round_file(id)?;
             if !file.round.zero_report || !file.items.is_empty() {
-                return Err(not_applicable(
-                    kind,
-                    format!("这次排查登记了{}条矛盾纠纷，不是零报告（请打印矛盾纠纷排查登记台账）", file.items.len()),
-                ));
+                return Err(not_applicable(kind, format!("这次排查登记了{}条矛盾纠纷，不是零报告（请打印矛盾纠纷排查登记台账）", file.items.len())));
             }
             one(cat::zero_report(&file, &looked.refs(None, &[])))
         }
@@ -156,26 +152,16 @@ fn not_applicable(kind: DocKind, why: String) -> RenderError {
 }
 
 /// Several records of one kind (each 调查记录, each 回访) bound as one PDF, numbered through.
-fn several(
-    kind: DocKind,
-    docs: impl Iterator<Item = (String, Document)>,
-    fonts: &FontSet,
-) -> Result<Paged, RenderError> {
+fn several(kind: DocKind, docs: impl Iterator<Item = (String, Document)>, fonts: &FontSet) -> Result<Paged, RenderError> {
     let parts: Vec<Part> = docs.map(|(name, d)| Part::numbered(name, d)).collect();
     let bound = bind_pages(kind.name(), &parts, fonts)?;
     Ok(Paged { title: kind.name().to_string(), pages: bound.pages })
 }
 
 fn case_document(kind: DocKind, file: &CaseFile, refs: &Refs, fonts: &FontSet) -> Result<Paged, RenderError> {
-    let one = |doc: Document| -> Result<Paged, RenderError> {
-        Ok(Paged { pages: paginate(&doc, fonts)?, title: doc.title })
-    };
+    let one = |doc: Document| -> Result<Paged, RenderError> { Ok(Paged { pages: paginate(&doc, fonts)?, title: doc.title }) };
     let no = || file.case.case_no.clone().unwrap_or_else(|| "未编号".into());
-    let agreement = || {
-        file.agreement
-            .as_ref()
-            .ok_or_else(|| not_applicable(kind, format!("案件{}没有调解协议", no())))
-    };
+    let agreement = || file.agreement.as_ref().ok_or_else(|| not_applicable(kind, format!("案件{}没有调解协议", no())));
     let many = |what: &str, n: usize| -> Result<(), RenderError> {
         if n == 0 {
             Err(not_applicable(kind, format!("案件{}没有{what}", no())))
@@ -214,8 +200,7 @@ fn case_document(kind: DocKind, file: &CaseFile, refs: &Refs, fonts: &FontSet) -
                 DocKind::CaseNotes => "卷宗情况说明",
                 _ => "封底",
             };
-            let doc = cat::case_file_part(file, refs, name, fonts)?
-                .ok_or_else(|| not_applicable(kind, format!("案件{}的卷宗没有{name}", no())))?;
+            let doc = cat::case_file_part(file, refs, name, fonts)?.ok_or_else(|| not_applicable(kind, format!("案件{}的卷宗没有{name}", no())))?;
             one(doc)
         }
         _ => Err(RenderError::WrongSubject(format!("《{}》不是案件的文书", kind.name()))),
@@ -276,11 +261,7 @@ fn statistics(s: &CaseStatistics, period: Period) -> cat::StatisticsTable {
         rows: s.rows.iter().map(stat_row).collect(),
         subordinate_total: stat_row(&s.subordinate_total),
         own_total: stat_row(&s.own_total),
-        checks: s
-            .checks
-            .iter()
-            .map(|c| cat::StatisticsCheck { name: c.name.to_string(), ok: c.ok, detail: c.detail.clone() })
-            .collect(),
+        checks: s.checks.iter().map(|c| cat::StatisticsCheck { name: c.name.to_string(), ok: c.ok, detail: c.detail.clone() }).collect(),
     }
 }
 
@@ -309,4 +290,3 @@ fn stat_row(r: &StatRow) -> cat::StatisticsRow {
         prevented: r.prevention.prevented,
     }
 }
-

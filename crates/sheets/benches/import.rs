@@ -52,9 +52,9 @@ fn make_workbook(path: &std::path::Path, rows: usize) {
 
 fn main() {
     let rows: usize = std::env::var("FENGQIAO_BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|| {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target")
-    });
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
     let dir = target.join("bench-data");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("ledger-{rows}.xlsx"));
@@ -111,7 +111,12 @@ fn main() {
     println!("Excel导入：{rows}行，文件{:.1} MB", bytes as f64 / 1048576.0);
     println!("  读取（calamine）   {read:>7.2} s  {:>8.0} 行/秒", rows as f64 / read);
     println!("  预览（清洗、映射、校验）{planned:>7.2} s  {:>8.0} 行/秒", rows as f64 / planned);
-    println!("  写入（一个事务，{}条记录）{committed:>7.2} s  {:>8.0} 行/秒，{:.0} 条记录/秒", report.records, rows as f64 / committed, report.records as f64 / committed);
+    println!(
+        "  写入（一个事务，{}条记录）{committed:>7.2} s  {:>8.0} 行/秒，{:.0} 条记录/秒",
+        report.records,
+        rows as f64 / committed,
+        report.records as f64 / committed
+    );
     println!("  合计               {all:>7.2} s  {:>8.0} 行/秒", rows as f64 / all);
     println!("  再次导入（全部已存在，读取+预览）{second:>7.2} s  {:>8.0} 行/秒", rows as f64 / second);
 }

@@ -162,10 +162,9 @@ fn date_text(raw: &str) -> Result<NaiveDate, String> {
 pub fn id_number(cell: &Cell) -> Result<Option<String>, String> {
     match cell {
         Cell::Empty => Ok(None),
-        Cell::Number(n) if *n >= 1e16 => Err(format!(
-            "身份证号被Excel存成了数字（{}），末几位已丢失；请把该列设为文本格式后重新填写",
-            text(cell).unwrap_or_default()
-        )),
+        Cell::Number(n) if *n >= 1e16 => {
+            Err(format!("身份证号被Excel存成了数字（{}），末几位已丢失；请把该列设为文本格式后重新填写", text(cell).unwrap_or_default()))
+        }
         other => Ok(text(other).map(|s| id_number::normalize_input(&half_width(&s))).filter(|s| !s.is_empty())),
     }
 }
@@ -488,7 +487,14 @@ pub fn sentence_months(s: &str) -> Option<i64> {
     let num_before = |unit: &str| -> Option<i64> {
         let idx = t.find(unit)?;
         let head = &t[..idx];
-        let digits: String = head.chars().rev().take_while(|c| c.is_ascii_digit() || cn_digit(*c).is_some() || *c == '十').collect::<Vec<_>>().into_iter().rev().collect();
+        let digits: String = head
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit() || cn_digit(*c).is_some() || *c == '十')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         digits.parse::<i64>().ok().or_else(|| cn_number(&digits).map(i64::from))
     };
     let years = num_before("年");
@@ -506,7 +512,17 @@ mod tests {
 
     #[test]
     fn dates_as_people_write_them() {
-        for s in ["2024.5.6", "2024年5月6日", "20240506", "2024/5/6", "2024-05-06", "２０２４年５月６日", "2024.05.06 00:00:00", "二〇二四年五月六日", "2024年5月6号"] {
+        for s in [
+            "2024.5.6",
+            "2024年5月6日",
+            "20240506",
+            "2024/5/6",
+            "2024-05-06",
+            "２０２４年５月６日",
+            "2024.05.06 00:00:00",
+            "二〇二四年五月六日",
+            "2024年5月6号",
+        ] {
             assert_eq!(date(&Cell::Text(s.into())).unwrap(), Some(d(2024, 5, 6)), "{s}");
         }
         assert_eq!(date(&Cell::Number(45418.0)).unwrap(), Some(d(2024, 5, 6)));

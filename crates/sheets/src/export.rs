@@ -71,7 +71,8 @@ impl<'a> Sheet<'a> {
     fn new(ws: &'a mut Worksheet, name: &str, title: &str, columns: &[&str]) -> Result<Self, SheetError> {
         ws.set_name(name).map_err(xerr)?;
         let title_fmt = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-        let header = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color("#DDEBF7").set_align(FormatAlign::Center).set_text_wrap();
+        let header =
+            Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color("#DDEBF7").set_align(FormatAlign::Center).set_text_wrap();
         let cell = Format::new().set_border(FormatBorder::Thin);
         let date = Format::new().set_border(FormatBorder::Thin).set_num_format("yyyy-mm-dd");
         if columns.len() > 1 {
@@ -155,9 +156,27 @@ pub fn export_xlsx(store: &Store, kind: ExportKind, opts: &ExportOptions) -> Res
             let mediators: std::collections::HashMap<uuid::Uuid, String> =
                 store.all::<Mediator>()?.into_iter().map(|m| (m.meta.id, m.name.unwrap_or_default())).collect();
             let ws = wb.add_worksheet();
-            let mut s = Sheet::new(ws, "纠纷调解台账", &format!("{office}矛盾纠纷调解台账"), &[
-                "编号", "受理日期", "当事人", "纠纷类型", "案由", "纠纷简要情况", "案件来源", "状态", "调解结果", "协议形式", "结案日期", "涉及金额（元）", "调委会", "调解员",
-            ])?;
+            let mut s = Sheet::new(
+                ws,
+                "纠纷调解台账",
+                &format!("{office}矛盾纠纷调解台账"),
+                &[
+                    "编号",
+                    "受理日期",
+                    "当事人",
+                    "纠纷类型",
+                    "案由",
+                    "纠纷简要情况",
+                    "案件来源",
+                    "状态",
+                    "调解结果",
+                    "协议形式",
+                    "结案日期",
+                    "涉及金额（元）",
+                    "调委会",
+                    "调解员",
+                ],
+            )?;
             for r in &list {
                 let c = &r.case;
                 s.row(vec![
@@ -188,9 +207,29 @@ pub fn export_xlsx(store: &Store, kind: ExportKind, opts: &ExportOptions) -> Res
                 store.list_released(&ReleasedFilter { page, page_size: MAX_PAGE_SIZE, order: fengqiao_store::SortOrder::Asc, ..Default::default() })
             })?;
             let ws = wb.add_worksheet();
-            let mut s = Sheet::new(ws, "安置帮教台账", &format!("{office}刑满释放人员安置帮教台账"), &[
-                "姓名", "性别", "公民身份号码", "原罪名", "原判刑期", "服刑场所", "释放日期", "危险性评估", "是否累犯", "衔接状态", "衔接日期", "衔接情况", "户籍登记日期", "安置情况", "帮教期满日期", "帮教状态",
-            ])?;
+            let mut s = Sheet::new(
+                ws,
+                "安置帮教台账",
+                &format!("{office}刑满释放人员安置帮教台账"),
+                &[
+                    "姓名",
+                    "性别",
+                    "公民身份号码",
+                    "原罪名",
+                    "原判刑期",
+                    "服刑场所",
+                    "释放日期",
+                    "危险性评估",
+                    "是否累犯",
+                    "衔接状态",
+                    "衔接日期",
+                    "衔接情况",
+                    "户籍登记日期",
+                    "安置情况",
+                    "帮教期满日期",
+                    "帮教状态",
+                ],
+            )?;
             for r in &list {
                 let x = &r.released;
                 let id = r.id_number.clone().map(|i| if opts.mask_ids { mask_id(&i) } else { i });
@@ -218,12 +257,20 @@ pub fn export_xlsx(store: &Store, kind: ExportKind, opts: &ExportOptions) -> Res
         }
         ExportKind::Screenings => {
             let rounds = all_pages(|page| {
-                store.list_screenings(&ScreeningFilter { page, page_size: MAX_PAGE_SIZE, order: fengqiao_store::SortOrder::Asc, ..Default::default() })
+                store.list_screenings(&ScreeningFilter {
+                    page,
+                    page_size: MAX_PAGE_SIZE,
+                    order: fengqiao_store::SortOrder::Asc,
+                    ..Default::default()
+                })
             })?;
             let ws = wb.add_worksheet();
-            let mut s = Sheet::new(ws, "排查记录", &format!("{office}矛盾纠纷排查记录"), &[
-                "排查单位", "排查周期", "周期开始", "周期结束", "排查日期", "发现纠纷数", "零报告", "说明", "负责人", "报送日期",
-            ])?;
+            let mut s = Sheet::new(
+                ws,
+                "排查记录",
+                &format!("{office}矛盾纠纷排查记录"),
+                &["排查单位", "排查周期", "周期开始", "周期结束", "排查日期", "发现纠纷数", "零报告", "说明", "负责人", "报送日期"],
+            )?;
             let mut units = std::collections::HashMap::new();
             for r in &rounds {
                 let x = &r.round;
@@ -246,9 +293,26 @@ pub fn export_xlsx(store: &Store, kind: ExportKind, opts: &ExportOptions) -> Res
             items.retain(|i| i.round_id.is_some_and(|r| units.contains_key(&r)));
             items.sort_by_key(|i| (i.found_on, i.meta.id));
             let ws = wb.add_worksheet();
-            let mut s = Sheet::new(ws, "排查登记", &format!("{office}矛盾纠纷排查登记台账"), &[
-                "排查日期", "排查单位", "发现地点", "当事人", "纠纷类型", "涉及人数", "纠纷简要情况", "风险等级", "处置措施", "责任人", "化解时限", "化解结果", "化解日期",
-            ])?;
+            let mut s = Sheet::new(
+                ws,
+                "排查登记",
+                &format!("{office}矛盾纠纷排查登记台账"),
+                &[
+                    "排查日期",
+                    "排查单位",
+                    "发现地点",
+                    "当事人",
+                    "纠纷类型",
+                    "涉及人数",
+                    "纠纷简要情况",
+                    "风险等级",
+                    "处置措施",
+                    "责任人",
+                    "化解时限",
+                    "化解结果",
+                    "化解日期",
+                ],
+            )?;
             for i in &items {
                 s.row(vec![
                     date(i.found_on),

@@ -190,7 +190,11 @@ pub fn normalize_header(s: &str) -> String {
             c => out.push(c),
         }
     }
-    if out.is_empty() { s.split_whitespace().collect() } else { out }
+    if out.is_empty() {
+        s.split_whitespace().collect()
+    } else {
+        out
+    }
 }
 
 /// The field a header names exactly (its code, or one of its synonyms).
@@ -370,7 +374,14 @@ pub fn detect(g: &Grid, kind: Option<LedgerKind>, mapping: &Mapping) -> Result<H
         let col = match columns.iter_mut().find(|c| c.index == idx) {
             Some(c) => c,
             None => {
-                columns.push(Column { index: idx, letter: column_letter(idx), header: String::new(), field: None, field_label: None, from_mapping: true });
+                columns.push(Column {
+                    index: idx,
+                    letter: column_letter(idx),
+                    header: String::new(),
+                    field: None,
+                    field_label: None,
+                    from_mapping: true,
+                });
                 columns.sort_by_key(|c| c.index);
                 columns.iter_mut().find(|c| c.index == idx).expect("just pushed")
             }
@@ -392,7 +403,10 @@ pub fn detect(g: &Grid, kind: Option<LedgerKind>, mapping: &Mapping) -> Result<H
 pub fn choose<'g>(grids: &'g [Grid], mapping: &Mapping) -> Result<(&'g Grid, Header), SheetError> {
     if let Some(name) = &mapping.sheet {
         let g = grids.iter().find(|g| &g.name == name).ok_or_else(|| {
-            SheetError::Mapping(format!("工作簿中没有名为“{name}”的工作表（有：{}）", grids.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join("、")))
+            SheetError::Mapping(format!(
+                "工作簿中没有名为“{name}”的工作表（有：{}）",
+                grids.iter().map(|g| g.name.as_str()).collect::<Vec<_>>().join("、")
+            ))
         })?;
         return Ok((g, detect(g, mapping.kind, mapping)?));
     }

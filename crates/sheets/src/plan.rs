@@ -417,8 +417,7 @@ impl<'a> Builder<'a> {
     }
 
     fn exists(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<bool, SheetError> {
-        let found: Option<i64> =
-            self.store.connection().query_row(sql, args, |r| r.get(0)).optional().map_err(fengqiao_store::StoreError::from)?;
+        let found: Option<i64> = self.store.connection().query_row(sql, args, |r| r.get(0)).optional().map_err(fengqiao_store::StoreError::from)?;
         Ok(found.is_some())
     }
 
@@ -465,7 +464,8 @@ impl<'a> Builder<'a> {
         if let Some(t) = cells.text("parties") {
             for (i, p) in clean::names(&t).into_iter().enumerate() {
                 if !parties.iter().any(|(q, _)| *q == p) {
-                    let role = if i == 0 && !parties.iter().any(|(_, r)| *r == PartyRole::Applicant) { PartyRole::Applicant } else { PartyRole::Respondent };
+                    let role =
+                        if i == 0 && !parties.iter().any(|(_, r)| *r == PartyRole::Applicant) { PartyRole::Applicant } else { PartyRole::Respondent };
                     parties.push((p, role));
                 }
             }
@@ -502,7 +502,9 @@ impl<'a> Builder<'a> {
         // The committee and the mediator: as named, or the defaults.
         let committee = match cells.text("committee") {
             Some(name) => {
-                let found = self.committees.iter().find(|c| c.name.as_deref().is_some_and(|cn| cn == name || cn.contains(&name) || name.contains(cn.trim_end_matches("人民调解委员会"))));
+                let found = self.committees.iter().find(|c| {
+                    c.name.as_deref().is_some_and(|cn| cn == name || cn.contains(&name) || name.contains(cn.trim_end_matches("人民调解委员会")))
+                });
                 if found.is_none() {
                     n.warn(&self.label("committee"), format!("“{name}”不是本所登记的调委会，记入默认调委会"));
                 }
@@ -604,12 +606,8 @@ impl<'a> Builder<'a> {
         }
         records.push(Rec::Case(case));
         records.extend(party_records);
-        let summary = format!(
-            "{} {} {}",
-            case_no.as_deref().unwrap_or("（无编号）"),
-            names.join("、"),
-            dispute_type.map(|d| d.label()).unwrap_or("")
-        );
+        let summary =
+            format!("{} {} {}", case_no.as_deref().unwrap_or("（无编号）"), names.join("、"), dispute_type.map(|d| d.label()).unwrap_or(""));
         Ok(self.finish(row, summary.trim().to_string(), n, existing, records))
     }
 
@@ -661,8 +659,8 @@ impl<'a> Builder<'a> {
             handover_method = Some(HandoverMethod::Other);
         }
         let resettled_on = self.date(&mut n, cells, "resettled_on");
-        let resettlement_method = self.code(&mut n, cells, "resettlement_method", clean::resettlement_method)
-            .or(resettled_on.map(|_| ResettlementMethod::Other));
+        let resettlement_method =
+            self.code(&mut n, cells, "resettlement_method", clean::resettlement_method).or(resettled_on.map(|_| ResettlementMethod::Other));
         let help_period_end = self.date(&mut n, cells, "help_period_end");
         let help_status = self.code(&mut n, cells, "help_status", clean::help_status);
         let sentence_term = self.required_text(&mut n, cells, "sentence_term");
@@ -756,9 +754,10 @@ impl<'a> Builder<'a> {
             self.missing(&mut n, "dispute_type");
         }
         let summary = self.required_text(&mut n, cells, "summary");
-        let people = n.take(&self.label("people_involved"), clean::count(cells.cell("people_involved"))).flatten().or_else(|| {
-            party_summary.as_deref().map(|p| clean::names(p).len().max(1) as i64)
-        });
+        let people = n
+            .take(&self.label("people_involved"), clean::count(cells.cell("people_involved")))
+            .flatten()
+            .or_else(|| party_summary.as_deref().map(|p| clean::names(p).len().max(1) as i64));
         let risk_level = self.code(&mut n, cells, "risk_level", clean::risk_level).or(Some(RiskLevel::General));
         let status = self.code(&mut n, cells, "status", clean::item_status).or(Some(ItemStatus::Open));
         let disposition = self.code(&mut n, cells, "disposition", clean::disposition).or(Some(if status == Some(ItemStatus::Referred) {
@@ -843,11 +842,8 @@ impl<'a> Builder<'a> {
                 }
             }
             let round_id = plan.round.meta.id;
-            let key = format!(
-                "screening_item/{unit}/{found_on}/{}/{}",
-                party_summary.clone().unwrap_or_default(),
-                summary.clone().unwrap_or_default()
-            );
+            let key =
+                format!("screening_item/{unit}/{found_on}/{}/{}", party_summary.clone().unwrap_or_default(), summary.clone().unwrap_or_default());
             self.once(&mut n, &key, row + 1, "排查单位、日期、当事人和情况");
             let mut item = ScreeningItem {
                 round_id: Some(round_id),

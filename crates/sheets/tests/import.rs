@@ -174,14 +174,20 @@ fn a_dispute_ledger_with_titles_and_a_two_row_header() {
     let cases = fx.store.all::<DisputeCase>().unwrap();
     let by_no = |n: &str| cases.iter().find(|c| c.case_no.as_deref() == Some(n)).unwrap().clone();
     let one = by_no("（2024）东山调字第1号");
-    assert_eq!((one.status, one.result, one.accepted_on, one.closed_on), (CaseStatus::Closed, Some(MediationResult::Success), Some(d(2024, 5, 6)), Some(d(2024, 5, 20))));
+    assert_eq!(
+        (one.status, one.result, one.accepted_on, one.closed_on),
+        (CaseStatus::Closed, Some(MediationResult::Success), Some(d(2024, 5, 6)), Some(d(2024, 5, 20)))
+    );
     assert_eq!(one.dispute_type, Some(DisputeType::Neighborhood));
     assert_eq!(one.title.as_deref(), Some("张伟与李娜邻里纠纷"));
     let file = fx.store.case_file(one.meta.id).unwrap();
-    assert_eq!(file.parties.iter().map(|p| (p.name().to_string(), p.party.role, p.party.side.clone())).collect::<Vec<_>>(), vec![
-        ("张伟".to_string(), Some(PartyRole::Applicant), Some("甲".to_string())),
-        ("李娜".to_string(), Some(PartyRole::Respondent), Some("乙".to_string())),
-    ]);
+    assert_eq!(
+        file.parties.iter().map(|p| (p.name().to_string(), p.party.role, p.party.side.clone())).collect::<Vec<_>>(),
+        vec![
+            ("张伟".to_string(), Some(PartyRole::Applicant), Some("甲".to_string())),
+            ("李娜".to_string(), Some(PartyRole::Respondent), Some("乙".to_string())),
+        ]
+    );
     // "(2024)" with ASCII brackets is written as the register writes it; the name padding is gone.
     let two = by_no("（2024）东山调字第2号");
     assert_eq!((two.accepted_on, two.closed_on), (Some(d(2024, 6, 12)), Some(d(2024, 7, 1))));
@@ -245,7 +251,22 @@ fn released_persons_with_id_numbers_as_people_type_them() {
     ws.set_name("帮教对象").unwrap();
     ws.merge_range(0, 0, 0, 9, "东山镇刑满释放人员安置帮教台账", &Format::new()).unwrap();
     row(ws, 1, &["姓名", "性别", "公民身份号码", "罪名", "刑期", "服刑场所", "刑满释放日期", "帮教类别", "衔接日期", "是否累犯"]);
-    row(ws, 2, &["陈刚", "男", &format!("{} {} {}", full_width(&chen[..6]), &chen[6..14], &chen[14..]), "盗窃罪", "有期徒刑3年6个月", "福建省某监狱", "2024.3.1", "重点", "2024年3月1日", "否"]);
+    row(
+        ws,
+        2,
+        &[
+            "陈刚",
+            "男",
+            &format!("{} {} {}", full_width(&chen[..6]), &chen[6..14], &chen[14..]),
+            "盗窃罪",
+            "有期徒刑3年6个月",
+            "福建省某监狱",
+            "2024.3.1",
+            "重点",
+            "2024年3月1日",
+            "否",
+        ],
+    );
     row(ws, 3, &["林芳", "女", &lin.to_lowercase(), "诈骗罪", "有期徒刑2年", "福建省某女子监狱", "", "一般", "", "否"]);
     date_cell(ws, 3, 6, d(2025, 1, 15));
     row(ws, 4, &["黄海", "男", "350502800101001", "故意伤害罪", "有期徒刑1年", "某看守所", "20230901", "一般", "", ""]);
@@ -326,11 +347,14 @@ fn screening_items_are_grouped_into_rounds_per_unit_and_period() {
     let mut periods: Vec<(String, NaiveDate, NaiveDate, i64)> =
         rounds.iter().map(|r| (r.unit_name.clone().unwrap(), r.period_start.unwrap(), r.period_end.unwrap(), r.found_count)).collect();
     periods.sort();
-    assert_eq!(periods, vec![
-        ("东山村".to_string(), d(2026, 10, 1), d(2026, 10, 15), 2),
-        ("东山村".to_string(), d(2026, 10, 16), d(2026, 10, 31), 1),
-        ("东山镇".to_string(), d(2026, 10, 1), d(2026, 10, 31), 1),
-    ]);
+    assert_eq!(
+        periods,
+        vec![
+            ("东山村".to_string(), d(2026, 10, 1), d(2026, 10, 15), 2),
+            ("东山村".to_string(), d(2026, 10, 16), d(2026, 10, 31), 1),
+            ("东山镇".to_string(), d(2026, 10, 1), d(2026, 10, 31), 1),
+        ]
+    );
     let village = rounds.iter().find(|r| r.unit_name.as_deref() == Some("东山村")).unwrap();
     assert_eq!(village.period_type, Some(PeriodType::HalfMonth));
     assert_eq!(village.unit_division_code.as_deref(), Some("350502101001"));
@@ -367,7 +391,10 @@ fn a_mapping_corrects_what_was_guessed() {
     let grids = read_bytes(bytes).unwrap();
     let err = plan(&fx.store, &grids, &Mapping { kind: Some(LedgerKind::Disputes), ..Default::default() }, &ImportOptions::default()).unwrap_err();
     assert!(matches!(&err, SheetError::MissingColumns(m) if m.contains(&"纠纷类型")), "{err}");
-    let mapping: Mapping = serde_json::from_str(r#"{"kind": "disputes", "columns": {"纠纷性质": "dispute_type", "收案时间": "accepted_on", "F": null, "甲方姓名": "applicant"}}"#).unwrap();
+    let mapping: Mapping = serde_json::from_str(
+        r#"{"kind": "disputes", "columns": {"纠纷性质": "dispute_type", "收案时间": "accepted_on", "F": null, "甲方姓名": "applicant"}}"#,
+    )
+    .unwrap();
     let p = plan(&fx.store, &grids, &mapping, &ImportOptions::default()).unwrap();
     assert_eq!(p.header.column_of("dispute_type"), Some(4));
     assert!(p.header.columns.iter().find(|c| c.letter == "E").unwrap().from_mapping);
@@ -409,10 +436,11 @@ fn disputes_export_to_xlsx_and_import_back() {
     let back = plan(&other.store, &grids, &Mapping::default(), &ImportOptions::default()).unwrap();
     assert_eq!(back.count(RowStatus::New), 3, "{:#?}", back.rows);
     commit(&mut other.store, &back).unwrap();
-    let mut a: Vec<_> = fx.store.all::<DisputeCase>().unwrap().into_iter().map(|c| (c.case_no, c.accepted_on, c.status, c.dispute_type, c.result)).collect();
-    let mut b: Vec<_> = other.store.all::<DisputeCase>().unwrap().into_iter().map(|c| (c.case_no, c.accepted_on, c.status, c.dispute_type, c.result)).collect();
+    let mut a: Vec<_> =
+        fx.store.all::<DisputeCase>().unwrap().into_iter().map(|c| (c.case_no, c.accepted_on, c.status, c.dispute_type, c.result)).collect();
+    let mut b: Vec<_> =
+        other.store.all::<DisputeCase>().unwrap().into_iter().map(|c| (c.case_no, c.accepted_on, c.status, c.dispute_type, c.result)).collect();
     a.sort();
     b.sort();
     assert_eq!(a, b);
 }
-

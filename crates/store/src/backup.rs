@@ -15,20 +15,17 @@ impl Store {
         }
         self.conn.execute("VACUUM INTO ?1", [out.to_string_lossy()])?;
         let summary = format!("备份到{}", out.display());
-        self.write(crate::records::Mode::Edit, |w| {
-            w.audit("backup", fengqiao_model::Kind::Organization, w.office, &summary, None)
-        })?;
+        self.write(crate::records::Mode::Edit, |w| w.audit("backup", fengqiao_model::Kind::Organization, w.office, &summary, None))?;
         Ok(())
     }
 
     /// Replaces the store's content with a backup, after checking that the file is a sound
     /// Fengqiao store of this office and not newer than this program.
     pub fn restore(&mut self, from: &Path) -> Result<()> {
-        let src = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| StoreError::Corrupt(format!("无法打开备份文件：{e}")))?;
-        let check: String = src
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .map_err(|e| StoreError::Corrupt(format!("备份文件不是有效的数据库：{e}")))?;
+        let src =
+            Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| StoreError::Corrupt(format!("无法打开备份文件：{e}")))?;
+        let check: String =
+            src.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| StoreError::Corrupt(format!("备份文件不是有效的数据库：{e}")))?;
         if check != "ok" {
             return Err(StoreError::Corrupt(format!("备份文件已损坏：{check}")));
         }
@@ -46,9 +43,7 @@ impl Store {
         self.conn.restore(rusqlite::MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
         schema::migrate(&mut self.conn)?;
         let summary = format!("从{}恢复", from.display());
-        self.write(crate::records::Mode::Edit, |w| {
-            w.audit("restore", fengqiao_model::Kind::Organization, w.office, &summary, None)
-        })?;
+        self.write(crate::records::Mode::Edit, |w| w.audit("restore", fengqiao_model::Kind::Organization, w.office, &summary, None))?;
         Ok(())
     }
 }

@@ -124,13 +124,7 @@ impl Store {
                 report.unchanged += sink.unchanged;
             }
             if problems.is_empty() {
-                w.audit(
-                    "import",
-                    Kind::Organization,
-                    w.office,
-                    &format!("导入{}行，写入{}条记录", lines.len(), report.written),
-                    None,
-                )?;
+                w.audit("import", Kind::Organization, w.office, &format!("导入{}行，写入{}条记录", lines.len(), report.written), None)?;
                 Ok(())
             } else {
                 let mut all = std::mem::take(&mut problems);
@@ -154,7 +148,8 @@ impl Store {
                 }]))
             }
         };
-        let mut store = Store::init_with_clock(data_dir, office.name.as_deref().unwrap_or("司法所"), office.division_code.as_deref().unwrap_or("000000"), clock)?;
+        let mut store =
+            Store::init_with_clock(data_dir, office.name.as_deref().unwrap_or("司法所"), office.division_code.as_deref().unwrap_or("000000"), clock)?;
         // Adopt the file's office: its id, and its record exactly as exported.
         let placeholder = store.office_id;
         store.write(Mode::Import, |w| {
@@ -220,7 +215,11 @@ impl LineSink<'_, '_> {
         match self.w.save(rec) {
             Ok(saved) => {
                 let same = before.is_some_and(|b| serde_json::to_value(&b).ok() == serde_json::to_value(&saved.record).ok());
-                if same { self.unchanged += 1 } else { self.written += 1 }
+                if same {
+                    self.unchanged += 1
+                } else {
+                    self.written += 1
+                }
                 Ok(Some(saved.record))
             }
             Err(StoreError::Invalid(inv)) => {
@@ -247,11 +246,8 @@ impl LineSink<'_, '_> {
             }
             Some(p) if *p == parent => true,
             Some(_) => {
-                self.problems.push(ImportProblem {
-                    line: self.line,
-                    field: format!("{path}.{field}"),
-                    message: "与所在记录的编号不一致".into(),
-                });
+                self.problems
+                    .push(ImportProblem { line: self.line, field: format!("{path}.{field}"), message: "与所在记录的编号不一致".into() });
                 false
             }
         }

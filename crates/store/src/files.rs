@@ -26,10 +26,7 @@ impl Store {
         sessions.sort_by_key(|s| (s.seq, s.meta.id));
         let agreements: Vec<Agreement> = children_with(&self.conn, case_id)?;
         // The agreement in force: the one no other supersedes.
-        let agreement = agreements
-            .iter()
-            .find(|a| !agreements.iter().any(|b| b.supersedes_agreement_id == Some(a.meta.id)))
-            .cloned();
+        let agreement = agreements.iter().find(|a| !agreements.iter().any(|b| b.supersedes_agreement_id == Some(a.meta.id))).cloned();
         Ok(CaseFile {
             case,
             parties,
@@ -106,15 +103,12 @@ impl Store {
             return Err(StoreError::Rule("作废编号须说明原因".into()));
         }
         self.write(Mode::Edit, |w| {
-            let n = w.tx.execute(
-                "UPDATE case_number SET voided = 1, void_reason = ?2 WHERE case_no = ?1 AND voided = 0",
-                params![case_no, reason],
-            )?;
+            let n =
+                w.tx.execute("UPDATE case_number SET voided = 1, void_reason = ?2 WHERE case_no = ?1 AND voided = 0", params![case_no, reason])?;
             if n == 0 {
                 return Err(StoreError::Rule(format!("编号{case_no}不存在或已作废")));
             }
-            let case_id: Option<String> =
-                w.tx.query_row("SELECT case_id FROM case_number WHERE case_no = ?1", [case_no], |r| r.get(0))?;
+            let case_id: Option<String> = w.tx.query_row("SELECT case_id FROM case_number WHERE case_no = ?1", [case_no], |r| r.get(0))?;
             let id = case_id.and_then(|c| Uuid::parse_str(&c).ok()).unwrap_or_default();
             w.audit("void_number", Kind::DisputeCase, id, &format!("作废编号{case_no}：{reason}"), None)
         })
@@ -122,9 +116,8 @@ impl Store {
 
     /// The number register of a committee for a year: (seq, number, voided, reason).
     pub fn case_numbers(&self, committee_id: Uuid, year: i32) -> Result<Vec<(i64, String, bool, Option<String>)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, case_no, voided, void_reason FROM case_number WHERE committee_id = ?1 AND year = ?2 ORDER BY seq",
-        )?;
+        let mut stmt =
+            self.conn.prepare("SELECT seq, case_no, voided, void_reason FROM case_number WHERE committee_id = ?1 AND year = ?2 ORDER BY seq")?;
         let rows = stmt.query_map(params![committee_id.to_string(), year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -136,16 +129,14 @@ pub(crate) fn allocate_number(w: &crate::records::Writer, committee_id: Uuid, ye
     let committee: Organization = get_with(w.tx, committee_id)?
         .filter(|o: &Organization| !o.meta.deleted)
         .ok_or(StoreError::NotFound { kind: "调委会", id: committee_id })?;
-    let prefix = committee.number_prefix.clone().filter(|p| !p.trim().is_empty()).ok_or_else(|| {
-        StoreError::Rule(format!("调委会“{}”尚未设置编号代字，请在设置中填写", committee.name.as_deref().unwrap_or("")))
-    })?;
+    let prefix = committee
+        .number_prefix
+        .clone()
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| StoreError::Rule(format!("调委会“{}”尚未设置编号代字，请在设置中填写", committee.name.as_deref().unwrap_or(""))))?;
     let last: Option<i64> = w
         .tx
-        .query_row(
-            "SELECT max(seq) FROM case_number WHERE committee_id = ?1 AND year = ?2",
-            params![committee_id.to_string(), year],
-            |r| r.get(0),
-        )
+        .query_row("SELECT max(seq) FROM case_number WHERE committee_id = ?1 AND year = ?2", params![committee_id.to_string(), year], |r| r.get(0))
         .optional()?
         .flatten();
     let seq = last.unwrap_or(0) + 1;

@@ -2,6 +2,7 @@
 //! the change log that sync pushes, and the audit log. Every create, update and delete writes
 //! the record, its change-log entry and its audit entry in one transaction.
 
+mod backup;
 mod error;
 mod exchange;
 mod files;
@@ -14,7 +15,6 @@ pub mod schema;
 pub mod search;
 pub mod stats;
 pub mod sync;
-mod backup;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,7 +27,7 @@ use uuid::Uuid;
 pub use error::StoreError;
 pub use exchange::{ImportProblem, ImportReport};
 pub use files::side_rank;
-pub use lists::{MAX_PAGE_SIZE, DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder};
+pub use lists::{DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder, MAX_PAGE_SIZE};
 pub use records::{Batch, ChangeEntry, Saved};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -68,10 +68,7 @@ impl Store {
         schema::migrate(&mut conn)?;
         let device_id = fengqiao_model::new_id();
         let office_id = fengqiao_model::new_id();
-        conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?1), ('office_id', ?2)", [
-            device_id.to_string(),
-            office_id.to_string(),
-        ])?;
+        conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?1), ('office_id', ?2)", [device_id.to_string(), office_id.to_string()])?;
         let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default() };
         let office = Organization {
             meta: fengqiao_model::Meta { id: office_id, ..Default::default() },
@@ -158,7 +155,11 @@ impl Store {
     /// `PRAGMA integrity_check`; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
         let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if result == "ok" { Ok(()) } else { Err(StoreError::Corrupt(result)) }
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(result))
+        }
     }
     /// Read access for reports in other crates of this workspace (documents, sync).
     pub fn connection(&self) -> &Connection {

@@ -176,22 +176,11 @@ pub struct ReleasedRow {
 }
 
 impl Store {
-    fn page_of<T>(
-        &self,
-        table: &str,
-        w: &Where,
-        order_by: &str,
-        page: u32,
-        page_size: u32,
-        map: impl Fn(String) -> Result<T>,
-    ) -> Result<Page<T>> {
+    fn page_of<T>(&self, table: &str, w: &Where, order_by: &str, page: u32, page_size: u32, map: impl Fn(String) -> Result<T>) -> Result<Page<T>> {
         let (page, size, offset) = page_bounds(page, if page_size == 0 { 20 } else { page_size });
         let filter = w.sql();
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM {table} WHERE {filter}"),
-            rusqlite::params_from_iter(w.args.iter()),
-            |r| r.get(0),
-        )?;
+        let total: i64 =
+            self.conn.query_row(&format!("SELECT count(*) FROM {table} WHERE {filter}"), rusqlite::params_from_iter(w.args.iter()), |r| r.get(0))?;
         let sql = format!("SELECT data FROM {table} WHERE {filter} ORDER BY {order_by} LIMIT {size} OFFSET {offset}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(w.args.iter()), |r| r.get::<_, String>(0))?;

@@ -73,11 +73,7 @@ struct Existing {
 impl<'a> Writer<'a> {
     fn existing(&self, kind: Kind, id: Uuid) -> Result<Option<Existing>> {
         let sql = format!("SELECT data, version FROM {} WHERE id = ?1", kind.code());
-        let row = self
-            .tx
-            .prepare_cached(&sql)?
-            .query_row([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-            .optional()?;
+        let row = self.tx.prepare_cached(&sql)?.query_row([id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).optional()?;
         row.map(|(data, version)| Ok(Existing { data: serde_json::from_str(&data)?, version })).transpose()
     }
 
@@ -149,7 +145,13 @@ impl<'a> Writer<'a> {
         crate::sync::touch(self.tx, R::KIND, rec.meta().id, &changed, &stamp)?;
         let verb = if existing.is_none() { "新建" } else { "修改" };
         let detail = (!changed.is_empty() && existing.is_some()).then(|| Value::from(changed.clone()));
-        self.audit(if existing.is_none() { "create" } else { "update" }, R::KIND, rec.meta().id, &format!("{verb}{}“{}”", R::KIND.label(), display_name(&data)), detail)?;
+        self.audit(
+            if existing.is_none() { "create" } else { "update" },
+            R::KIND,
+            rec.meta().id,
+            &format!("{verb}{}“{}”", R::KIND.label(), display_name(&data)),
+            detail,
+        )?;
         search::mark_dirty(self, R::KIND, &rec)?;
         Ok(Saved { record: rec, warnings })
     }
@@ -163,19 +165,17 @@ impl<'a> Writer<'a> {
              version = excluded.version, deleted = excluded.deleted, updated_at = excluded.updated_at",
             kind.code()
         );
-        self.tx.prepare_cached(&sql)?.execute(
-            params![
-                m.id.to_string(),
-                m.org_id.to_string(),
-                rec.parent_id().map(|p| p.to_string()),
-                data.to_string(),
-                m.version,
-                m.deleted,
-                ts(m.created_at),
-                ts(m.updated_at),
-                m.created_by
-            ],
-        )?;
+        self.tx.prepare_cached(&sql)?.execute(params![
+            m.id.to_string(),
+            m.org_id.to_string(),
+            rec.parent_id().map(|p| p.to_string()),
+            data.to_string(),
+            m.version,
+            m.deleted,
+            ts(m.created_at),
+            ts(m.updated_at),
+            m.created_by
+        ])?;
         Ok(())
     }
 
@@ -203,11 +203,12 @@ impl<'a> Writer<'a> {
     /// Appends to the change log; returns the change's HLC stamp.
     pub fn log_change(&self, kind: Kind, id: Uuid, op: &str, version: i64, data: &Value, changed: &[String]) -> Result<String> {
         let stamp = hlc::next(self.tx, self.ctx.now.timestamp_millis(), self.device)?;
-        self.tx.prepare_cached(
-            "INSERT INTO change_log (change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at) \
+        self.tx
+            .prepare_cached(
+                "INSERT INTO change_log (change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
+            )?
+            .execute(params![
                 fengqiao_model::new_id().to_string(),
                 kind.code(),
                 id.to_string(),
@@ -218,17 +219,25 @@ impl<'a> Writer<'a> {
                 stamp,
                 self.device.to_string(),
                 ts(self.ctx.now)
-            ],
-        )?;
+            ])?;
         Ok(stamp)
     }
 
     pub fn audit(&self, action: &str, kind: Kind, id: Uuid, summary: &str, detail: Option<Value>) -> Result<()> {
-        self.tx.prepare_cached(
-            "INSERT INTO audit_log (at, actor, device_id, action, kind, record_id, summary, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(params![ts(self.ctx.now), self.actor, self.device.to_string(), action, kind.code(), id.to_string(), summary, detail.map(|d| d.to_string())],
-        )?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_log (at, actor, device_id, action, kind, record_id, summary, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                ts(self.ctx.now),
+                self.actor,
+                self.device.to_string(),
+                action,
+                kind.code(),
+                id.to_string(),
+                summary,
+                detail.map(|d| d.to_string())
+            ])?;
         Ok(())
     }
 

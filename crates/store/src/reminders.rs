@@ -197,7 +197,11 @@ impl ReminderSettings {
                 bad.push(format!("报送日期{}月{}日不存在（{}）", r.month, r.day, r.name));
             }
         }
-        if bad.is_empty() { Ok(()) } else { Err(StoreError::Rule(format!("提醒设置有误：{}", bad.join("；")))) }
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Rule(format!("提醒设置有误：{}", bad.join("；"))))
+        }
     }
 }
 
@@ -455,7 +459,16 @@ fn severity(today: NaiveDate, due: NaiveDate, warn: i64) -> Option<Severity> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn make(rule: Rule, occasion: Option<&str>, kind: Option<Kind>, id: Option<Uuid>, sev: Severity, due_on: NaiveDate, today: NaiveDate, title: String) -> Reminder {
+fn make(
+    rule: Rule,
+    occasion: Option<&str>,
+    kind: Option<Kind>,
+    id: Option<Uuid>,
+    sev: Severity,
+    due_on: NaiveDate,
+    today: NaiveDate,
+    title: String,
+) -> Reminder {
     let mut key = rule.code().to_string();
     if let Some(id) = id {
         key.push(':');
@@ -726,14 +739,14 @@ fn screening_rules(out: &mut Vec<Reminder>, units: &BTreeMap<String, Unit>, s: &
             if start > today {
                 break;
             }
-            let covered = u.rounds.iter().any(|(ps, on)| {
-                ps.is_some_and(|d| d >= start && d <= end) || on.is_some_and(|d| d >= start && d <= end)
-            });
+            let covered = u.rounds.iter().any(|(ps, on)| ps.is_some_and(|d| d >= start && d <= end) || on.is_some_and(|d| d >= start && d <= end));
             let due = add_days(end, s.screening_deadline_days);
             if !covered {
                 if let Some(sev) = severity(today, due, s.screening_warn_days) {
                     let title = match sev {
-                        Severity::Overdue => format!("{}：{label}排查未报送（未发现矛盾纠纷也应报零报告），已过期{}天", u.name, (today - due).num_days()),
+                        Severity::Overdue => {
+                            format!("{}：{label}排查未报送（未发现矛盾纠纷也应报零报告），已过期{}天", u.name, (today - due).num_days())
+                        }
                         Severity::DueSoon => format!("{}：{label}排查尚未报送，应在{}前报送（未发现矛盾纠纷报零报告）", u.name, cn_date(due)),
                     };
                     let occasion = if u.org_id.is_some() { start.to_string() } else { format!("{key}:{start}") };
@@ -751,8 +764,7 @@ fn screening_rules(out: &mut Vec<Reminder>, units: &BTreeMap<String, Unit>, s: &
 impl Store {
     /// The reminder settings in force (the defaults until set).
     pub fn reminder_settings(&self) -> Result<ReminderSettings> {
-        let v: Option<String> =
-            self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| r.get(0)).optional()?;
+        let v: Option<String> = self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| r.get(0)).optional()?;
         match v {
             None => Ok(ReminderSettings::default()),
             Some(v) => serde_json::from_str(&v).map_err(|e| StoreError::Corrupt(format!("提醒设置无法解析：{e}"))),
@@ -794,11 +806,8 @@ impl Store {
     /// The reminders of `today`, most urgent first; computed again only when the database
     /// changed (a write through this connection or any other) or the day did.
     fn sorted_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>> {
-        let key = MemoKey {
-            today,
-            own_writes: self.conn.total_changes(),
-            others_writes: self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?,
-        };
+        let key =
+            MemoKey { today, own_writes: self.conn.total_changes(), others_writes: self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))? };
         let mut memo = self.reminder_memo.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(m) = memo.as_ref().filter(|m| m.key == key) {
             return Ok(m.list.clone());
@@ -806,7 +815,12 @@ impl Store {
         let settings = self.reminder_settings()?;
         let mut list = self.compute_reminders(&settings, today)?;
         list.sort_by(|a, b| {
-            (a.severity, std::cmp::Reverse(a.days_overdue), a.due_on, &a.title).cmp(&(b.severity, std::cmp::Reverse(b.days_overdue), b.due_on, &b.title))
+            (a.severity, std::cmp::Reverse(a.days_overdue), a.due_on, &a.title).cmp(&(
+                b.severity,
+                std::cmp::Reverse(b.days_overdue),
+                b.due_on,
+                &b.title,
+            ))
         });
         *memo = Some(Memo { key, list: list.clone() });
         Ok(list)
@@ -952,10 +966,11 @@ impl Store {
                 }
             }
             let mut events: HashMap<String, HashMap<HandoverEventKind, NaiveDate>> = HashMap::new();
-            let mut stmt = self.conn.prepare(
-                "SELECT parent_id, json_extract(data, '$.event'), json_extract(data, '$.on') FROM handover_event WHERE deleted = 0",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT parent_id, json_extract(data, '$.event'), json_extract(data, '$.on') FROM handover_event WHERE deleted = 0")?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))?;
             for row in rows {
                 if let (Some(p), Some(ev), Some(on)) = row? {
                     if let (Some(ev), Ok(on)) = (HandoverEventKind::from_code(&ev), on.parse::<NaiveDate>()) {
@@ -1013,7 +1028,10 @@ impl Store {
                 if village || township {
                     let name = o.name.clone().unwrap_or_default();
                     let name = name.trim_end_matches("人民调解委员会").to_string();
-                    units.insert(key, Unit { name, org_id: Some(o.meta.id), village_level: village, first_seen: local_date(o.meta.created_at), rounds: Vec::new() });
+                    units.insert(
+                        key,
+                        Unit { name, org_id: Some(o.meta.id), village_level: village, first_seen: local_date(o.meta.created_at), rounds: Vec::new() },
+                    );
                 }
             }
             let mut items: HashMap<String, i64> = HashMap::new();

@@ -17,10 +17,8 @@ fn live(w: &Writer, kind: Kind, id: Uuid) -> Result<bool> {
 }
 
 fn case_status(w: &Writer, case_id: Uuid) -> Result<Option<CaseStatus>> {
-    let status: Option<String> = w
-        .tx
-        .query_row("SELECT status FROM dispute_case WHERE id = ?1 AND deleted = 0", [case_id.to_string()], |r| r.get(0))
-        .optional()?;
+    let status: Option<String> =
+        w.tx.query_row("SELECT status FROM dispute_case WHERE id = ?1 AND deleted = 0", [case_id.to_string()], |r| r.get(0)).optional()?;
     Ok(status.and_then(|s| CaseStatus::from_code(&s)))
 }
 
@@ -47,9 +45,7 @@ fn case_child(w: &Writer, i: &mut Issues, case_id: Option<Uuid>) -> Result<Optio
             i.error("case_id", "案件", "所属案件不存在或已删除");
             Ok(None)
         }
-        Some(CaseStatus::Archived) if w.mode != Mode::Import => {
-            Err(StoreError::Rule("该案件已归档，卷宗内容不能再修改".into()))
-        }
+        Some(CaseStatus::Archived) if w.mode != Mode::Import => Err(StoreError::Rule("该案件已归档，卷宗内容不能再修改".into())),
         Some(s) => Ok(Some(s)),
     }
 }
@@ -62,10 +58,7 @@ pub(crate) fn check<R: Record>(w: &Writer, rec: &R, old: Option<&R>, i: &mut Iss
         if w.mode == Mode::Edit {
             let before = old.map(|o| o.status).unwrap_or(CaseStatus::Draft);
             if c.status != before {
-                return Err(StoreError::Rule(format!(
-                    "案件状态不能直接改为“{}”，请使用受理、调解、结案、归档等操作",
-                    c.status.label()
-                )));
+                return Err(StoreError::Rule(format!("案件状态不能直接改为“{}”，请使用受理、调解、结案、归档等操作", c.status.label())));
             }
             if before == CaseStatus::Archived {
                 return Err(StoreError::Rule("该案件已归档，卷宗内容不能再修改".into()));
@@ -82,11 +75,9 @@ pub(crate) fn check<R: Record>(w: &Writer, rec: &R, old: Option<&R>, i: &mut Iss
         if let Some(no) = &c.case_no {
             let other: Option<String> = w
                 .tx
-                .query_row(
-                    "SELECT id FROM dispute_case WHERE case_no = ?1 AND id <> ?2 AND deleted = 0 LIMIT 1",
-                    [no, &c.meta.id.to_string()],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT id FROM dispute_case WHERE case_no = ?1 AND id <> ?2 AND deleted = 0 LIMIT 1", [no, &c.meta.id.to_string()], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if other.is_some() {
                 i.error("case_no", "编号", format!("编号{no}已被其他案件使用"));
@@ -113,9 +104,8 @@ pub(crate) fn check<R: Record>(w: &Writer, rec: &R, old: Option<&R>, i: &mut Iss
     } else if let Some(a) = any.downcast_ref::<Agreement>() {
         case_child(w, i, a.case_id)?;
         if let Some(case_id) = a.case_id {
-            let other: Option<String> = w
-                .tx
-                .query_row(
+            let other: Option<String> =
+                w.tx.query_row(
                     "SELECT id FROM agreement WHERE parent_id = ?1 AND id <> ?2 AND deleted = 0 LIMIT 1",
                     [case_id.to_string(), a.meta.id.to_string()],
                     |r| r.get(0),
@@ -152,9 +142,7 @@ pub(crate) fn check<R: Record>(w: &Writer, rec: &R, old: Option<&R>, i: &mut Iss
         if let Some(pid) = r.person_id {
             match crate::records::get_with::<Person>(w.tx, pid)?.filter(|p| !p.meta.deleted) {
                 None => i.error("person_id", "人员", "人员不存在或已删除"),
-                Some(p) if !r.meta.draft && p.id_number.is_none() => {
-                    i.error("person_id", "公民身份号码", "安置帮教对象必须登记公民身份号码")
-                }
+                Some(p) if !r.meta.draft && p.id_number.is_none() => i.error("person_id", "公民身份号码", "安置帮教对象必须登记公民身份号码"),
                 Some(_) => {}
             }
         }
@@ -174,10 +162,7 @@ pub(crate) fn check_delete<R: Record>(w: &Writer, rec: &R) -> Result<()> {
     let any = rec as &dyn Any;
     if let Some(c) = any.downcast_ref::<DisputeCase>() {
         if c.status != CaseStatus::Draft {
-            return Err(StoreError::Rule(format!(
-                "案件已{}，不能删除；可办理撤回或不予受理",
-                c.status.label()
-            )));
+            return Err(StoreError::Rule(format!("案件已{}，不能删除；可办理撤回或不予受理", c.status.label())));
         }
     }
     let case_id = (any.downcast_ref::<CaseParty>().and_then(|p| p.case_id))

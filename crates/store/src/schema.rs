@@ -49,28 +49,49 @@ pub fn v1_record_tables() -> String {
         ("mediator", &[("committee_id", "$.committee_id"), ("name", "$.name")]),
         ("person", &[("name", "$.name"), ("id_number", "$.id_number")]),
         ("legal_entity", &[("name", "$.name")]),
-        ("dispute_case", &[
-            ("status", "$.status"), ("dispute_type", "$.dispute_type"), ("source", "$.source"),
-            ("committee_id", "$.committee_id"), ("accepted_on", "$.accepted_on"), ("closed_on", "$.closed_on"),
-            ("result", "$.result"), ("case_no", "$.case_no"), ("lead_mediator_id", "$.lead_mediator_id"),
-        ]),
+        (
+            "dispute_case",
+            &[
+                ("status", "$.status"),
+                ("dispute_type", "$.dispute_type"),
+                ("source", "$.source"),
+                ("committee_id", "$.committee_id"),
+                ("accepted_on", "$.accepted_on"),
+                ("closed_on", "$.closed_on"),
+                ("result", "$.result"),
+                ("case_no", "$.case_no"),
+                ("lead_mediator_id", "$.lead_mediator_id"),
+            ],
+        ),
         ("case_party", &[("person_id", "$.person_id"), ("entity_id", "$.entity_id")]),
         ("investigation_record", &[]),
         ("mediation_session", &[]),
         ("agreement", &[("performance_status", "$.performance_status")]),
         ("return_visit", &[]),
-        ("screening_round", &[
-            ("unit_division_code", "$.unit_division_code"), ("period_type", "$.period_type"),
-            ("period_start", "$.period_start"), ("period_end", "$.period_end"), ("screened_on", "$.screened_on"),
-            ("zero_report", "$.zero_report"),
-        ]),
+        (
+            "screening_round",
+            &[
+                ("unit_division_code", "$.unit_division_code"),
+                ("period_type", "$.period_type"),
+                ("period_start", "$.period_start"),
+                ("period_end", "$.period_end"),
+                ("screened_on", "$.screened_on"),
+                ("zero_report", "$.zero_report"),
+            ],
+        ),
         ("screening_item", &[("found_on", "$.found_on"), ("status", "$.status"), ("dispute_type", "$.dispute_type")]),
         ("field_visit", &[("subject_id", "$.subject_id"), ("visited_at", "$.visited_at")]),
-        ("released_person", &[
-            ("person_id", "$.person_id"), ("assessment_type", "$.assessment_type"),
-            ("handover_status", "$.handover_status"), ("help_status", "$.help_status"),
-            ("released_on", "$.released_on"), ("help_period_end", "$.help_period_end"),
-        ]),
+        (
+            "released_person",
+            &[
+                ("person_id", "$.person_id"),
+                ("assessment_type", "$.assessment_type"),
+                ("handover_status", "$.handover_status"),
+                ("help_status", "$.help_status"),
+                ("released_on", "$.released_on"),
+                ("help_period_end", "$.help_period_end"),
+            ],
+        ),
         ("help_group", &[]),
         ("help_visit", &[("visited_at", "$.visited_at")]),
         ("assessment_change", &[]),
@@ -224,12 +245,7 @@ pub const BACKUP_DIR: &str = "backups";
 /// untouched; an older one is first copied to `DATA/backups/fengqiao-schema{OLD}-{time}.db`
 /// (nothing is changed if that copy fails), then migrated in one transaction. Returns the
 /// backup written, if any.
-pub(crate) fn upgrade(
-    conn: &mut rusqlite::Connection,
-    data_dir: &Path,
-    steps: &[Step],
-    now: DateTime<Utc>,
-) -> Result<Option<PathBuf>, StoreError> {
+pub(crate) fn upgrade(conn: &mut rusqlite::Connection, data_dir: &Path, steps: &[Step], now: DateTime<Utc>) -> Result<Option<PathBuf>, StoreError> {
     let known = steps.len() as i64;
     let have = version_of(conn)?;
     if have > known {

@@ -155,8 +155,7 @@ fn grams(names: &[String]) -> BTreeSet<String> {
 
 /// Rebuilds one document of the index (or drops it when the record is gone).
 pub fn reindex(tx: &Transaction, kind: Kind, id: Uuid) -> Result<()> {
-    let rowid: Option<i64> =
-        tx.query_row("SELECT rowid FROM search_doc WHERE root_id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+    let rowid: Option<i64> = tx.query_row("SELECT rowid FROM search_doc WHERE root_id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
     if let Some(rowid) = rowid {
         tx.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
         tx.execute("DELETE FROM search_gram WHERE doc = ?1", [rowid])?;
@@ -216,10 +215,6 @@ pub(crate) fn condition(kind: Kind, query: &str) -> Option<(String, Vec<String>)
             args.push(term);
         }
     }
-    let sql = format!(
-        "id IN (SELECT d.root_id FROM search_doc d WHERE d.root_kind = '{}' AND {})",
-        kind.code(),
-        parts.join(" AND ")
-    );
+    let sql = format!("id IN (SELECT d.root_id FROM search_doc d WHERE d.root_kind = '{}' AND {})", kind.code(), parts.join(" AND "));
     Some((sql, args))
 }

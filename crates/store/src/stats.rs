@@ -220,14 +220,22 @@ pub fn consistency_checks(rows: &[&StatRow]) -> Vec<ConsistencyCheck> {
         ("sources", "案件来源合计等于调解案件总数", "案件来源合计", "调解案件总数", |r| {
             (r.sources.proactive + r.sources.party_application + r.sources.referral, r.total)
         }),
-        ("dispute_types", "纠纷类型合计等于调解案件总数", "纠纷类型合计", "调解案件总数", |r| (sum_counts(&r.by_dispute_type), r.total)),
+        ("dispute_types", "纠纷类型合计等于调解案件总数", "纠纷类型合计", "调解案件总数", |r| {
+            (sum_counts(&r.by_dispute_type), r.total)
+        }),
         ("agreement_forms", "口头协议与书面协议之和等于调解成功数", "口头协议+书面协议", "调解成功", |r| {
             (r.agreement_forms.oral + r.agreement_forms.written, r.success)
         }),
-        ("referral_types", "委托移送单位分类合计等于接受委托移送调解数", "法院+检察院+公安机关+信访部门+其他部门", "接受委托移送调解", |r| {
-            (sum_counts(&r.sources.referral_by_type), r.sources.referral)
+        (
+            "referral_types",
+            "委托移送单位分类合计等于接受委托移送调解数",
+            "法院+检察院+公安机关+信访部门+其他部门",
+            "接受委托移送调解",
+            |r| (sum_counts(&r.sources.referral_by_type), r.sources.referral),
+        ),
+        ("committee_types", "不同主体调解情况合计等于调解案件总数", "不同主体合计", "调解案件总数", |r| {
+            (sum_counts(&r.by_committee_type), r.total)
         }),
-        ("committee_types", "不同主体调解情况合计等于调解案件总数", "不同主体合计", "调解案件总数", |r| (sum_counts(&r.by_committee_type), r.total)),
     ];
     let mut checks: Vec<ConsistencyCheck> = equal
         .iter()
@@ -539,10 +547,8 @@ impl Store {
 
         // Every live committee has a row, zero or not; other units only when they hold data
         // (a row is made only for a key some query returned).
-        let mut committees: Vec<&Organization> = orgs
-            .values()
-            .filter(|o| !o.meta.deleted && o.org_type == Some(OrgType::MediationCommittee))
-            .collect();
+        let mut committees: Vec<&Organization> =
+            orgs.values().filter(|o| !o.meta.deleted && o.org_type == Some(OrgType::MediationCommittee)).collect();
         committees.sort_by_key(|o| (o.committee_type.map_or(usize::MAX, |t| t as usize), o.name.clone(), o.meta.id));
         let mut rows: Vec<StatRow> = Vec::new();
         let mut index: HashMap<Option<Uuid>, usize> = HashMap::new();
@@ -599,10 +605,8 @@ impl Store {
             Ok(self.conn.query_row(sql, p, |r| Ok((r.get::<_, Option<i64>>(0)?.unwrap_or(0), r.get::<_, Option<i64>>(1)?.unwrap_or(0))))?)
         };
 
-        let (cases, success) = pair(&format!(
-            "SELECT count(*), sum(c.result = '{}') FROM {CASES} WHERE {CASES_IN_PERIOD}",
-            MediationResult::Success.code()
-        ))?;
+        let (cases, success) =
+            pair(&format!("SELECT count(*), sum(c.result = '{}') FROM {CASES} WHERE {CASES_IN_PERIOD}", MediationResult::Success.code()))?;
         // The agreement in force of each case (no live agreement supersedes it), final ones only.
         let (agreements, performed) = pair(&format!(
             "SELECT count(*), sum(a.performance_status IN ({})) \
@@ -651,9 +655,7 @@ impl Store {
             p,
             |r| (0..9).map(|i| Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0))).collect::<rusqlite::Result<Vec<i64>>>(),
         )?;
-        let [released_in, handed_over, key_in, key_escorted, on_roll, resettled, helped, reoffense_base, reoffended] =
-            released[..]
-        else {
+        let [released_in, handed_over, key_in, key_escorted, on_roll, resettled, helped, reoffense_base, reoffended] = released[..] else {
             unreachable!("nine columns selected")
         };
 
@@ -674,7 +676,14 @@ impl Store {
             must_escort: Rate::new("必接必送率", "接回或送回的重点帮教对象 ÷ 本期释放的重点帮教对象", key_escorted, key_in, t.must_escort, Higher),
             resettlement: Rate::new("安置率", "已安置人数 ÷ 在册帮教对象", resettled, on_roll, t.resettlement, Higher),
             help: Rate::new("帮教率", "已成立帮教小组人数 ÷ 在册帮教对象", helped, on_roll, t.help, Higher),
-            reoffense: Rate::new("重新犯罪率", "本期重新犯罪人数 ÷（在册帮教对象 + 本期重新犯罪的其他对象）", reoffended, reoffense_base, t.reoffense_below, Lower),
+            reoffense: Rate::new(
+                "重新犯罪率",
+                "本期重新犯罪人数 ÷（在册帮教对象 + 本期重新犯罪的其他对象）",
+                reoffended,
+                reoffense_base,
+                t.reoffense_below,
+                Lower,
+            ),
         })
     }
 }

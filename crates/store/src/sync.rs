@@ -25,7 +25,9 @@ pub const SCHEMA: &str = concat!(
 /// Backfills the clocks of records written before clocks existed, from their change log.
 pub fn backfill_clocks(tx: &Transaction) -> Result<()> {
     let mut stmt = tx.prepare("SELECT kind, record_id, op, changed_fields, hlc FROM change_log ORDER BY seq")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?)))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+    })?;
     let mut all: std::collections::BTreeMap<(String, String), FieldClocks> = Default::default();
     for row in rows {
         let (kind, id, op, fields, stamp) = row?;
@@ -33,22 +35,26 @@ pub fn backfill_clocks(tx: &Transaction) -> Result<()> {
         all.entry((kind, id)).or_default().touch(&fields, &stamp);
     }
     for ((kind, id), clocks) in all {
-        tx.execute("INSERT OR REPLACE INTO field_clock (kind, record_id, clocks) VALUES (?1, ?2, ?3)", params![kind, id, serde_json::to_string(&clocks)?])?;
+        tx.execute(
+            "INSERT OR REPLACE INTO field_clock (kind, record_id, clocks) VALUES (?1, ?2, ?3)",
+            params![kind, id, serde_json::to_string(&clocks)?],
+        )?;
     }
     Ok(())
 }
 
 fn load_clocks(tx: &Transaction, kind: &str, id: &str) -> Result<FieldClocks> {
-    let text: Option<String> = tx
-        .prepare_cached("SELECT clocks FROM field_clock WHERE kind = ?1 AND record_id = ?2")?
-        .query_row([kind, id], |r| r.get(0))
-        .optional()?;
+    let text: Option<String> =
+        tx.prepare_cached("SELECT clocks FROM field_clock WHERE kind = ?1 AND record_id = ?2")?.query_row([kind, id], |r| r.get(0)).optional()?;
     Ok(text.map(|t| serde_json::from_str(&t)).transpose()?.unwrap_or_default())
 }
 
 fn save_clocks(tx: &Transaction, kind: &str, id: &str, clocks: &FieldClocks) -> Result<()> {
-    tx.prepare_cached("INSERT OR REPLACE INTO field_clock (kind, record_id, clocks) VALUES (?1, ?2, ?3)")?
-        .execute(params![kind, id, serde_json::to_string(clocks)?])?;
+    tx.prepare_cached("INSERT OR REPLACE INTO field_clock (kind, record_id, clocks) VALUES (?1, ?2, ?3)")?.execute(params![
+        kind,
+        id,
+        serde_json::to_string(clocks)?
+    ])?;
     Ok(())
 }
 
@@ -105,7 +111,13 @@ impl Store {
             let tx = store.conn.transaction()?;
             tx.execute("UPDATE settings SET value = ?1 WHERE key = 'device_id'", [device_id.to_string()])?;
             tx.execute("UPDATE settings SET value = ?1 WHERE key = 'office_id'", [office_id.to_string()])?;
-            for sql in ["DELETE FROM organization", "DELETE FROM change_log", "DELETE FROM field_clock", "DELETE FROM audit_log", "DELETE FROM settings WHERE key = 'hlc_last'"] {
+            for sql in [
+                "DELETE FROM organization",
+                "DELETE FROM change_log",
+                "DELETE FROM field_clock",
+                "DELETE FROM audit_log",
+                "DELETE FROM settings WHERE key = 'hlc_last'",
+            ] {
                 tx.execute(sql, [])?;
             }
             tx.commit()?;
@@ -130,11 +142,10 @@ impl Store {
         let mut report = ApplyReport::default();
         self.write(Mode::Import, |w| {
             for c in changes {
-                let seen: Option<i64> = w
-                    .tx
-                    .prepare_cached("SELECT seq FROM change_log WHERE change_id = ?1")?
-                    .query_row([c.change_id.to_string()], |r| r.get(0))
-                    .optional()?;
+                let seen: Option<i64> =
+                    w.tx.prepare_cached("SELECT seq FROM change_log WHERE change_id = ?1")?
+                        .query_row([c.change_id.to_string()], |r| r.get(0))
+                        .optional()?;
                 if seen.is_some() {
                     report.duplicates += 1;
                     continue;
@@ -205,10 +216,9 @@ impl Store {
 
     pub fn set_sync_setting(&mut self, key: &str, value: Option<&str>) -> Result<()> {
         match value {
-            Some(v) => self.conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, v],
-            )?,
+            Some(v) => self
+                .conn
+                .execute("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, v])?,
             None => self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
         };
         Ok(())
@@ -249,13 +259,12 @@ fn apply_one(w: &Writer, c: &ChangeEntry) -> Result<()> {
     // Remember the remote stamp, so local changes made after it sort after it.
     hlc::observe(w.tx, &c.hlc)?;
     let id = c.record_id.to_string();
-    let current: Option<Value> = w
-        .tx
-        .prepare_cached(&format!("SELECT data FROM {} WHERE id = ?1", kind.code()))?
-        .query_row([&id], |r| r.get::<_, String>(0))
-        .optional()?
-        .map(|d| serde_json::from_str(&d))
-        .transpose()?;
+    let current: Option<Value> =
+        w.tx.prepare_cached(&format!("SELECT data FROM {} WHERE id = ?1", kind.code()))?
+            .query_row([&id], |r| r.get::<_, String>(0))
+            .optional()?
+            .map(|d| serde_json::from_str(&d))
+            .transpose()?;
     let mut clocks = load_clocks(w.tx, kind.code(), &id)?;
     let view = ChangeView { op: &c.op, data: &c.data, changed_fields: &c.changed_fields, hlc: &c.hlc };
     let merged = merge(current.as_ref(), &mut clocks, view);
@@ -290,8 +299,7 @@ fn apply_one(w: &Writer, c: &ChangeEntry) -> Result<()> {
 /// Stores a merged record under its own type (so parent ids and the search index follow).
 fn write_typed(w: &Writer, kind: Kind, merged: &Value) -> Result<()> {
     fn go<R: Record>(w: &Writer, kind: Kind, merged: &Value) -> Result<()> {
-        let rec: R = serde_json::from_value(merged.clone())
-            .map_err(|e| StoreError::Rule(format!("{}的内容无法识别：{e}", kind.label())))?;
+        let rec: R = serde_json::from_value(merged.clone()).map_err(|e| StoreError::Rule(format!("{}的内容无法识别：{e}", kind.label())))?;
         w.write_row(kind, &rec, merged)?;
         search::mark_dirty(w, kind, &rec)
     }

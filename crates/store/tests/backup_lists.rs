@@ -63,7 +63,8 @@ fn dispute_list_filters_sorts_and_pages() {
     assert_eq!(asc.rows[0].case.meta.id, ids[0]);
     let marriage = page(&f, DisputeFilter { dispute_type: Some(DisputeType::MarriageFamily), ..Default::default() });
     assert_eq!(marriage.total, 5);
-    let january_first_week = page(&f, DisputeFilter { accepted_from: Some(date(2026, 1, 1)), accepted_to: Some(date(2026, 1, 7)), ..Default::default() });
+    let january_first_week =
+        page(&f, DisputeFilter { accepted_from: Some(date(2026, 1, 1)), accepted_to: Some(date(2026, 1, 7)), ..Default::default() });
     assert_eq!(january_first_week.total, 7, "the period is inclusive");
     let drafts = page(&f, DisputeFilter { statuses: vec![CaseStatus::Draft], ..Default::default() });
     assert_eq!(drafts.total, 25);

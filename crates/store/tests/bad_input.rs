@@ -10,10 +10,8 @@ use uuid::Uuid;
 
 /// Everything the store holds, as counts: every record table, the change log, the audit log.
 fn footprint(store: &Store) -> Vec<i64> {
-    let mut counts: Vec<i64> = Kind::ALL
-        .iter()
-        .map(|k| store.connection().query_row(&format!("SELECT count(*) FROM {}", k.code()), [], |r| r.get(0)).unwrap())
-        .collect();
+    let mut counts: Vec<i64> =
+        Kind::ALL.iter().map(|k| store.connection().query_row(&format!("SELECT count(*) FROM {}", k.code()), [], |r| r.get(0)).unwrap()).collect();
     let (c, a) = store.log_counts().unwrap();
     counts.extend([c, a]);
     counts
@@ -82,11 +80,7 @@ fn text_fields() {
 fn sql_looking_text_is_stored_verbatim_and_harmless() {
     let mut f = fixture();
     let nasty = "'; DROP TABLE dispute_case; -- \" OR 1=1; SELECT * FROM person";
-    let saved = f
-        .store
-        .save(DisputeCase { title: Some("测试纠纷".into()), summary: Some(nasty.into()), ..Default::default() })
-        .unwrap()
-        .record;
+    let saved = f.store.save(DisputeCase { title: Some("测试纠纷".into()), summary: Some(nasty.into()), ..Default::default() }).unwrap().record;
     assert_eq!(f.store.require::<DisputeCase>(saved.meta.id).unwrap().summary.as_deref(), Some(nasty));
     let found = f.store.list_disputes(&DisputeFilter { query: Some("DROP TABLE".into()), ..Default::default() }).unwrap();
     assert_eq!(found.total, 1);
@@ -243,7 +237,13 @@ fn zero_reports_and_released_persons() {
     refused(&mut f, |s| s.save(zero), &["零报告", "已登记1条矛盾纠纷"]);
     let empty = f
         .store
-        .save(ScreeningRound { zero_report: true, period_start: Some(date(2026, 9, 1)), period_end: Some(date(2026, 9, 30)), screened_on: Some(date(2026, 9, 30)), ..round.clone().without_id() })
+        .save(ScreeningRound {
+            zero_report: true,
+            period_start: Some(date(2026, 9, 1)),
+            period_end: Some(date(2026, 9, 30)),
+            screened_on: Some(date(2026, 9, 30)),
+            ..round.clone().without_id()
+        })
         .unwrap()
         .record;
     assert_eq!(empty.statement.as_deref(), Some(ZERO_REPORT_STATEMENT));

@@ -23,7 +23,11 @@ fn crash_child_writer() {
     loop {
         n += 1;
         let person = store
-            .save(Person { name: Some(format!("测{}", ["甲", "乙", "丙", "丁", "戊"][(n % 5) as usize])), gender: Some(Gender::Male), ..Default::default() })
+            .save(Person {
+                name: Some(format!("测{}", ["甲", "乙", "丙", "丁", "戊"][(n % 5) as usize])),
+                gender: Some(Gender::Male),
+                ..Default::default()
+            })
             .unwrap()
             .record;
         println!("SAVED person {}", person.meta.id);

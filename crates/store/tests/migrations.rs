@@ -103,7 +103,10 @@ fn an_interrupted_migration_rolls_back_whole_and_the_next_start_succeeds() {
         // Nothing of the run stayed: the old version, no table of any step, the old data.
         let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
         assert_eq!(schema::version_of(&conn).unwrap(), version);
-        assert_eq!(count(&conn, "SELECT count(*) FROM sqlite_master WHERE name IN ('half_done', 'never_reached', 'field_clock')"), if version >= 7 { 1 } else { 0 });
+        assert_eq!(
+            count(&conn, "SELECT count(*) FROM sqlite_master WHERE name IN ('half_done', 'never_reached', 'field_clock')"),
+            if version >= 7 { 1 } else { 0 }
+        );
         assert_eq!(count(&conn, "SELECT count(*) FROM dispute_case WHERE json_extract(data, '$.title') = '改了一半'"), 0);
         drop(conn);
 
@@ -188,9 +191,8 @@ fn a_failing_migration_rolls_back_and_leaves_the_data() {
     let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, 1, "the failed step is not recorded as applied");
-    let title: String = conn
-        .query_row("SELECT json_extract(data, '$.title') FROM dispute_case WHERE id = ?1", [case.to_string()], |r| r.get(0))
-        .unwrap();
+    let title: String =
+        conn.query_row("SELECT json_extract(data, '$.title') FROM dispute_case WHERE id = ?1", [case.to_string()], |r| r.get(0)).unwrap();
     assert_eq!(title, "张伟与邻居排水纠纷");
     // Once the obstacle is gone, the upgrade goes through.
     conn.execute_batch("DROP TABLE search_doc;").unwrap();

@@ -132,9 +132,7 @@ impl Env {
     }
 
     fn event(&mut self, released: Uuid, event: HandoverEventKind, on: NaiveDate) {
-        self.late(|s| {
-            s.save(HandoverEvent { released_person_id: Some(released), event: Some(event), on: Some(on), ..Default::default() }).unwrap()
-        });
+        self.late(|s| s.save(HandoverEvent { released_person_id: Some(released), event: Some(event), on: Some(on), ..Default::default() }).unwrap());
     }
 }
 
@@ -301,14 +299,18 @@ fn immediate_performance_is_visited_within_30_days() {
 #[test]
 fn help_visits_by_risk_class() {
     let mut e = env();
-    let key = e.released("陈刚", "011", ReleasedPerson {
-        released_on: Some(d(3, 1)),
-        assessment_type: Some(AssessmentType::Key),
-        handover_status: Some(HandoverStatus::Done),
-        handover_on: Some(d(3, 1)),
-        handover_method: Some(HandoverMethod::JudicialOfficeCollected),
-        ..Default::default()
-    });
+    let key = e.released(
+        "陈刚",
+        "011",
+        ReleasedPerson {
+            released_on: Some(d(3, 1)),
+            assessment_type: Some(AssessmentType::Key),
+            handover_status: Some(HandoverStatus::Done),
+            handover_on: Some(d(3, 1)),
+            handover_method: Some(HandoverMethod::JudicialOfficeCollected),
+            ..Default::default()
+        },
+    );
     e.help_visit(key.meta.id, d(9, 10));
     // 重点: monthly, so due 10-10; listed from 7 days before.
     assert!(e.only(d(10, 2), Rule::HelpVisit).is_empty());
@@ -319,14 +321,18 @@ fn help_visits_by_risk_class() {
     assert_eq!(e.only(d(10, 11), Rule::HelpVisit)[0].severity, Severity::Overdue);
     // 一般, never visited: quarterly, counted from the handover.
     let mut e = env();
-    e.released("林芳", "022", ReleasedPerson {
-        released_on: Some(d(6, 10)),
-        assessment_type: Some(AssessmentType::General),
-        handover_status: Some(HandoverStatus::Done),
-        handover_on: Some(d(6, 15)),
-        handover_method: Some(HandoverMethod::SelfReturned),
-        ..Default::default()
-    });
+    e.released(
+        "林芳",
+        "022",
+        ReleasedPerson {
+            released_on: Some(d(6, 10)),
+            assessment_type: Some(AssessmentType::General),
+            handover_status: Some(HandoverStatus::Done),
+            handover_on: Some(d(6, 15)),
+            handover_method: Some(HandoverMethod::SelfReturned),
+            ..Default::default()
+        },
+    );
     assert_eq!(e.only(d(9, 15), Rule::HelpVisit)[0].severity, Severity::DueSoon);
     assert_eq!(e.only(d(9, 16), Rule::HelpVisit)[0].days_overdue, 1);
     // Configurable: every 4 months for 一般.
@@ -338,16 +344,20 @@ fn help_visits_by_risk_class() {
 #[test]
 fn the_help_period_ending_and_ended_without_release() {
     let mut e = env();
-    let r = e.released("陈刚", "011", ReleasedPerson {
-        released_on: Some(date(2022, 2, 1)),
-        help_period_start: Some(date(2022, 2, 1)),
-        help_period_end: Some(date(2027, 1, 31)),
-        assessment_type: Some(AssessmentType::General),
-        handover_status: Some(HandoverStatus::Done),
-        handover_on: Some(date(2022, 2, 1)),
-        handover_method: Some(HandoverMethod::SelfReturned),
-        ..Default::default()
-    });
+    let r = e.released(
+        "陈刚",
+        "011",
+        ReleasedPerson {
+            released_on: Some(date(2022, 2, 1)),
+            help_period_start: Some(date(2022, 2, 1)),
+            help_period_end: Some(date(2027, 1, 31)),
+            assessment_type: Some(AssessmentType::General),
+            handover_status: Some(HandoverStatus::Done),
+            handover_on: Some(date(2022, 2, 1)),
+            handover_method: Some(HandoverMethod::SelfReturned),
+            ..Default::default()
+        },
+    );
     e.help_visit(r.meta.id, d(12, 20));
     assert!(e.only(d(12, 31), Rule::HelpPeriodEnding).is_empty(), "31 days before");
     let soon = e.only(date(2027, 1, 1), Rule::HelpPeriodEnding);
@@ -371,12 +381,16 @@ fn the_help_period_ending_and_ended_without_release() {
 #[test]
 fn handover_clocks_after_a_release_notice() {
     let mut e = env();
-    let r = e.released("陈刚", "011", ReleasedPerson {
-        released_on: Some(d(10, 20)),
-        notice_received_on: Some(d(9, 20)),
-        assessment_type: Some(AssessmentType::Key),
-        ..Default::default()
-    });
+    let r = e.released(
+        "陈刚",
+        "011",
+        ReleasedPerson {
+            released_on: Some(d(10, 20)),
+            notice_received_on: Some(d(9, 20)),
+            assessment_type: Some(AssessmentType::Key),
+            ..Default::default()
+        },
+    );
     let id = r.meta.id;
     // Notify village and family within 3 days of the notice (listed from 2 days before).
     assert!(e.only(d(9, 20), Rule::HandoverNotify).is_empty());
@@ -589,18 +603,21 @@ fn reminders_follow_every_write_whichever_connection_made_it() {
         let committee = e.committee;
         let mediator = e.mediator;
         other
-            .batch(|b| b.save(DisputeCase {
-                case_no: Some("（2026）东山调字第2号".into()),
-                committee_id: Some(committee),
-                accepted_on: Some(d(10, 2)),
-                source: Some(CaseSource::PartyApplication),
-                dispute_type: Some(DisputeType::Neighborhood),
-                title: Some("王芳与刘洋排水纠纷".into()),
-                summary: Some("因排水发生争执".into()),
-                lead_mediator_id: Some(mediator),
-                status: CaseStatus::Mediating,
-                ..Default::default()
-            }).map(|_| ()))
+            .batch(|b| {
+                b.save(DisputeCase {
+                    case_no: Some("（2026）东山调字第2号".into()),
+                    committee_id: Some(committee),
+                    accepted_on: Some(d(10, 2)),
+                    source: Some(CaseSource::PartyApplication),
+                    dispute_type: Some(DisputeType::Neighborhood),
+                    title: Some("王芳与刘洋排水纠纷".into()),
+                    summary: Some("因排水发生争执".into()),
+                    lead_mediator_id: Some(mediator),
+                    status: CaseStatus::Mediating,
+                    ..Default::default()
+                })
+                .map(|_| ())
+            })
             .unwrap();
     }
     assert_eq!(e.rules_on(d(11, 5)).len(), 2);

@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use chrono::NaiveDate;
 use common::*;
 use fengqiao_model::*;
@@ -409,29 +408,35 @@ fn table_matches_the_hand_counted_store() {
     assert_eq!((a.org_id, b.org_id), (Some(w.a), Some(w.b)));
 
     // Committee A: A1, A2, A3.
-    assert_row(a, Expect {
-        cases: (3, 7, 2, 1),
-        amount: (1_735_000, "1.74"),
-        committee_types: &[("township", 3)],
-        sources: (1, 1, 1),
-        referrals: &[("court", 1)],
-        types: &[("marriage_family", 1), ("neighborhood", 1), ("labor_wage_arrears", 1)],
-        forms: (1, 1),
-        screening: (0, 0),
-        prevented: [(1, 2), (1, 3), (0, 0), (0, 0)],
-    });
+    assert_row(
+        a,
+        Expect {
+            cases: (3, 7, 2, 1),
+            amount: (1_735_000, "1.74"),
+            committee_types: &[("township", 3)],
+            sources: (1, 1, 1),
+            referrals: &[("court", 1)],
+            types: &[("marriage_family", 1), ("neighborhood", 1), ("labor_wage_arrears", 1)],
+            forms: (1, 1),
+            screening: (0, 0),
+            prevented: [(1, 2), (1, 3), (0, 0), (0, 0)],
+        },
+    );
     // Committee B: B1, B2, B3, and its 排查.
-    assert_row(b, Expect {
-        cases: (3, 6, 1, 1),
-        amount: (0, "0.00"),
-        committee_types: &[("village", 3)],
-        sources: (1, 1, 1),
-        referrals: &[("petition_office", 1)],
-        types: &[("marriage_family", 1), ("consumer_ecommerce", 1), ("traffic_accident", 1)],
-        forms: (1, 0),
-        screening: (1, 2),
-        prevented: [(0, 0), (0, 0), (1, 12), (1, 20)],
-    });
+    assert_row(
+        b,
+        Expect {
+            cases: (3, 6, 1, 1),
+            amount: (0, "0.00"),
+            committee_types: &[("village", 3)],
+            sources: (1, 1, 1),
+            referrals: &[("petition_office", 1)],
+            types: &[("marriage_family", 1), ("consumer_ecommerce", 1), ("traffic_accident", 1)],
+            forms: (1, 0),
+            screening: (1, 2),
+            prevented: [(0, 0), (0, 0), (1, 12), (1, 20)],
+        },
+    );
 
     // C: a zero row with every column present.
     assert_eq!(*c, {
@@ -447,17 +452,20 @@ fn table_matches_the_hand_counted_store() {
     assert_eq!(s.subordinate_total, StatRow::empty(RowKind::SubordinateTotal, None, "下级上报总计"));
     let t = &s.own_total;
     assert_eq!(t.label, "本级上报总计");
-    assert_row(t, Expect {
-        cases: (6, 13, 3, 2),
-        amount: (1_735_000, "1.74"),
-        committee_types: &[("village", 3), ("township", 3)],
-        sources: (2, 2, 2),
-        referrals: &[("court", 1), ("petition_office", 1)],
-        types: &[("marriage_family", 2), ("neighborhood", 1), ("labor_wage_arrears", 1), ("consumer_ecommerce", 1), ("traffic_accident", 1)],
-        forms: (2, 1),
-        screening: (2, 3),
-        prevented: [(1, 2), (1, 3), (1, 12), (1, 20)],
-    });
+    assert_row(
+        t,
+        Expect {
+            cases: (6, 13, 3, 2),
+            amount: (1_735_000, "1.74"),
+            committee_types: &[("village", 3), ("township", 3)],
+            sources: (2, 2, 2),
+            referrals: &[("court", 1), ("petition_office", 1)],
+            types: &[("marriage_family", 2), ("neighborhood", 1), ("labor_wage_arrears", 1), ("consumer_ecommerce", 1), ("traffic_accident", 1)],
+            forms: (2, 1),
+            screening: (2, 3),
+            prevented: [(1, 2), (1, 3), (1, 12), (1, 20)],
+        },
+    );
     let codes: Vec<&str> = t.by_dispute_type.iter().map(|c| c.code).collect();
     let model: Vec<&str> = DisputeType::ALL.iter().map(|d| d.code()).collect();
     assert_eq!(codes, model, "every type, in the form's order");
@@ -679,4 +687,3 @@ fn amounts_in_wan() {
     assert_eq!(cents_to_wan(12_345_678_900), "12345.68");
     assert_eq!(cents_to_wan(-5_000), "-0.01");
 }
-

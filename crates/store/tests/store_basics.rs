@@ -30,9 +30,7 @@ fn search_finds_two_character_names_ids_and_words() {
     let mut f = fixture();
     let case = f.case_with_parties("张伟与李娜相邻通行纠纷", "张伟", "李娜");
     f.case_with_parties("赵强与钱芳宅基地纠纷", "赵强", "钱芳");
-    let find = |store: &Store, q: &str| {
-        store.list_disputes(&DisputeFilter { query: Some(q.into()), ..Default::default() }).unwrap().rows
-    };
+    let find = |store: &Store, q: &str| store.list_disputes(&DisputeFilter { query: Some(q.into()), ..Default::default() }).unwrap().rows;
     assert_eq!(find(&f.store, "张伟").len(), 1);
     assert_eq!(find(&f.store, "张伟")[0].case.meta.id, case);
     assert_eq!(find(&f.store, "伟").len(), 1);

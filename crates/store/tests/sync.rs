@@ -81,7 +81,8 @@ fn two_pcs_editing_the_same_case_offline_converge_in_either_order() {
     let mut later = a.store.require::<DisputeCase>(case_id).unwrap();
     later.occurred_place = Some("西岭村".into());
     a.store.save(later).unwrap();
-    let newest: Vec<_> = a.store.pending_changes(1000).unwrap().into_iter().filter(|c| !a_changes.iter().any(|x| x.change_id == c.change_id)).collect();
+    let newest: Vec<_> =
+        a.store.pending_changes(1000).unwrap().into_iter().filter(|c| !a_changes.iter().any(|x| x.change_id == c.change_id)).collect();
     b.apply_remote(&newest).unwrap();
     assert_eq!(b.require::<DisputeCase>(case_id).unwrap().occurred_place.as_deref(), Some("西岭村"));
     assert_eq!(export(&a.store), export(&b));

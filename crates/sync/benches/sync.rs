@@ -105,14 +105,24 @@ async fn county(dir: &Path) -> (Arc<dyn CountyStore>, SocketAddr) {
 }
 
 async fn new_office(store: &dyn CountyStore, name: &str, division: &str, org: Option<Uuid>) -> Office {
-    let office = Office { id: Uuid::now_v7(), org_id: org, name: name.into(), division_code: division.into(), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+    let office = Office {
+        id: Uuid::now_v7(),
+        org_id: org,
+        name: name.into(),
+        division_code: division.into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: Utc::now(),
+    };
     store.create_office(&office).await.unwrap();
     office
 }
 
 async fn code_for(store: &dyn CountyStore, office: &Office) -> String {
     let code = auth::new_enrollment_code();
-    store.add_enrollment_code(office.id, &auth::hash_code(&auth::normalize_code(&code)), Utc::now() + chrono::Duration::days(1), Utc::now()).await.unwrap();
+    store
+        .add_enrollment_code(office.id, &auth::hash_code(&auth::normalize_code(&code)), Utc::now() + chrono::Duration::days(1), Utc::now())
+        .await
+        .unwrap();
     code
 }
 
@@ -270,7 +280,8 @@ async fn load_run(run_dir: &Path) {
     let limit = Duration::from_secs(env_usize("FENGQIAO_BENCH_LOAD_SECS", 600) as u64);
     let template_dir = run_dir.to_path_buf();
     let template = tokio::task::spawn_blocking(move || template(&template_dir, 15)).await.unwrap();
-    let template_org = template.iter().find(|c| c.kind == "organization").and_then(|c| c.data["org_id"].as_str()).and_then(|s| Uuid::parse_str(s).ok()).unwrap();
+    let template_org =
+        template.iter().find(|c| c.kind == "organization").and_then(|c| c.data["org_id"].as_str()).and_then(|s| Uuid::parse_str(s).ok()).unwrap();
     let (store, addr) = county(&run_dir.join("county-load")).await;
     let url = format!("http://{addr}");
     // Offices registered and their changes made before the clock starts.
@@ -299,7 +310,11 @@ async fn load_run(run_dir: &Path) {
                 let t = Instant::now();
                 let resp = client.push(&PushRequest { changes: batch.to_vec() }).await.unwrap();
                 latencies.lock().unwrap().push(t.elapsed());
-                assert!(resp.results.iter().all(|r| r.status == PushStatus::Applied), "{:?}", resp.results.iter().find(|r| r.status != PushStatus::Applied));
+                assert!(
+                    resp.results.iter().all(|r| r.status == PushStatus::Applied),
+                    "{:?}",
+                    resp.results.iter().find(|r| r.status != PushStatus::Applied)
+                );
             }
             let page = client.pull(0, MAX_BATCH).await.unwrap();
             assert!(page.changes.is_empty() && !page.more);

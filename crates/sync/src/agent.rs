@@ -83,15 +83,29 @@ impl SyncError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum SyncState {
-    Syncing { pending: i64 },
+    Syncing {
+        pending: i64,
+    },
     /// Everything pushed and pulled.
-    Synced { at: DateTime<Utc>, set_aside: i64 },
+    Synced {
+        at: DateTime<Utc>,
+        set_aside: i64,
+    },
     /// Local changes wait for the next round.
-    Pending { count: i64 },
+    Pending {
+        count: i64,
+    },
     /// The county cannot be reached; retrying.
-    Offline { since: DateTime<Utc>, pending: i64 },
+    Offline {
+        since: DateTime<Utc>,
+        pending: i64,
+    },
     /// A round failed; `stopped` when the agent gave up on it (a revoked device).
-    Error { message: String, pending: i64, stopped: bool },
+    Error {
+        message: String,
+        pending: i64,
+        stopped: bool,
+    },
 }
 
 fn beijing(t: DateTime<Utc>) -> String {
@@ -613,7 +627,14 @@ pub struct Enrolled {
 /// Enrolls this PC with the county using a one-time code, and remembers the county's address
 /// and the device credential in the store. With no store in `data_dir` yet (a new PC of an
 /// office already enrolled), the store is created for the office the county names.
-pub async fn enroll(data_dir: &Path, server: &str, code: &str, device_name: &str, clock: Clock, options: ClientOptions) -> Result<Enrolled, SyncError> {
+pub async fn enroll(
+    data_dir: &Path,
+    server: &str,
+    code: &str,
+    device_name: &str,
+    clock: Clock,
+    options: ClientOptions,
+) -> Result<Enrolled, SyncError> {
     let server = normalize_server(server)?;
     let client = Client::new(&server, None, options)?;
     let code = code.trim().to_string();

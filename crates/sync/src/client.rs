@@ -149,7 +149,10 @@ impl Client {
     }
 
     fn authorized(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, ClientError> {
-        let token = self.token.as_deref().ok_or_else(|| ClientError::Unauthorized { message: "本机尚未登记到县司法局（没有设备凭据）".into() })?;
+        let token = self
+            .token
+            .as_deref()
+            .ok_or_else(|| ClientError::Unauthorized { message: "本机尚未登记到县司法局（没有设备凭据）".into() })?;
         let value = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| ClientError::Unauthorized { message: "本机保存的设备凭据已损坏".into() })?;
         Ok(req.header(AUTHORIZATION, value))
@@ -174,7 +177,11 @@ impl Client {
         let message = body.as_ref().map(|b| b.message.clone()).unwrap_or_else(|| {
             let text = String::from_utf8_lossy(&bytes);
             let text: String = text.trim().chars().take(200).collect();
-            if text.is_empty() { status.canonical_reason().unwrap_or("").to_string() } else { text }
+            if text.is_empty() {
+                status.canonical_reason().unwrap_or("").to_string()
+            } else {
+                text
+            }
         });
         let code = body.map(|b| b.code).unwrap_or_default();
         Err(match status {

@@ -69,9 +69,13 @@ pub enum Unsupported {
     /// Not a list of numbers.
     Malformed(String),
     /// Every version offered is older than the server's oldest: the office upgrades.
-    ClientTooOld { newest_offered: u32 },
+    ClientTooOld {
+        newest_offered: u32,
+    },
     /// Every version offered is newer than the server's newest: the county upgrades.
-    ClientTooNew { oldest_offered: u32 },
+    ClientTooNew {
+        oldest_offered: u32,
+    },
 }
 
 impl Unsupported {

@@ -125,7 +125,8 @@ async fn enroll_handler(State(s): State<S>, body: Bytes) -> Response {
     *s.office.lock().unwrap() = office;
     let token = format!("token-{}", req.device_id);
     *s.token.lock().unwrap() = Some(token.clone());
-    Json(EnrollResponse { office_id: office, office_name: "城东镇司法所".into(), division_code: "350503101".into(), device_token: token }).into_response()
+    Json(EnrollResponse { office_id: office, office_name: "城东镇司法所".into(), division_code: "350503101".into(), device_token: token })
+        .into_response()
 }
 
 async fn serve_on(stub: S, listener: tokio::net::TcpListener) {
@@ -336,7 +337,8 @@ async fn offline_then_syncs_as_soon_as_the_network_returns() {
     let store = office(tmp.path(), 3, addr);
     let (states, sink) = recorder();
     // The backoff alone would wait a minute; the health probe notices the network sooner.
-    let config = AgentConfig { backoff_min: Duration::from_secs(60), backoff_max: Duration::from_secs(60), probe_every: Duration::from_millis(50), ..fast() };
+    let config =
+        AgentConfig { backoff_min: Duration::from_secs(60), backoff_max: Duration::from_secs(60), probe_every: Duration::from_millis(50), ..fast() };
     let (agent, shared) = agent(store, config, sink);
     let task = tokio::spawn(agent.run(std::future::pending()));
     for _ in 0..200 {

@@ -133,4 +133,3 @@ fn first_line(r: &mut dyn BufRead) -> std::io::Result<String> {
         }
     }
 }
-

@@ -21,56 +21,69 @@ pub fn list(env: &Env, what: ListKind, query: Option<String>, page: u32, page_si
     match what {
         ListKind::Disputes => {
             let p = store.list_disputes(&DisputeFilter { query, page, page_size, ..Default::default() })?;
-            print(env, &p, "件纠纷案件", |t| {
-                for r in &p.rows {
-                    let c = &r.case;
-                    t.row(vec![
-                        c.case_no.clone().unwrap_or_else(|| "（未编号）".into()),
-                        c.title.clone().unwrap_or_default(),
-                        r.party_names.clone(),
-                        c.dispute_type.map(|d| d.label().to_string()).unwrap_or_else(dash),
-                        c.status.label().to_string(),
-                        date(c.accepted_on),
-                    ]);
-                }
-            }, &[("编号", 0), ("案由/纠纷名称", 40), ("当事人", 24), ("纠纷类型", 0), ("状态", 0), ("受理日期", 0)])
+            print(
+                env,
+                &p,
+                "件纠纷案件",
+                |t| {
+                    for r in &p.rows {
+                        let c = &r.case;
+                        t.row(vec![
+                            c.case_no.clone().unwrap_or_else(|| "（未编号）".into()),
+                            c.title.clone().unwrap_or_default(),
+                            r.party_names.clone(),
+                            c.dispute_type.map(|d| d.label().to_string()).unwrap_or_else(dash),
+                            c.status.label().to_string(),
+                            date(c.accepted_on),
+                        ]);
+                    }
+                },
+                &[("编号", 0), ("案由/纠纷名称", 40), ("当事人", 24), ("纠纷类型", 0), ("状态", 0), ("受理日期", 0)],
+            )
         }
         ListKind::Screenings => {
             let p = store.list_screenings(&ScreeningFilter { query, page, page_size, ..Default::default() })?;
-            print(env, &p, "次排查", |t| {
-                for r in &p.rows {
-                    let s = &r.round;
-                    let period = format!(
-                        "{} {}至{}",
-                        s.period_type.map(|p| p.label()).unwrap_or("—"),
-                        date(s.period_start),
-                        date(s.period_end)
-                    );
-                    let found = if s.found_count > 0 {
-                        format!("{}条", s.found_count)
-                    } else if s.zero_report {
-                        "零报告".into()
-                    } else {
-                        "0条".into()
-                    };
-                    t.row(vec![s.unit_name.clone().unwrap_or_default(), period, date(s.screened_on), found]);
-                }
-            }, &[("排查单位", 24), ("周期", 0), ("排查日期", 0), ("发现纠纷", 0)])
+            print(
+                env,
+                &p,
+                "次排查",
+                |t| {
+                    for r in &p.rows {
+                        let s = &r.round;
+                        let period = format!("{} {}至{}", s.period_type.map(|p| p.label()).unwrap_or("—"), date(s.period_start), date(s.period_end));
+                        let found = if s.found_count > 0 {
+                            format!("{}条", s.found_count)
+                        } else if s.zero_report {
+                            "零报告".into()
+                        } else {
+                            "0条".into()
+                        };
+                        t.row(vec![s.unit_name.clone().unwrap_or_default(), period, date(s.screened_on), found]);
+                    }
+                },
+                &[("排查单位", 24), ("周期", 0), ("排查日期", 0), ("发现纠纷", 0)],
+            )
         }
         ListKind::Released => {
             let p = store.list_released(&ReleasedFilter { query, page, page_size, ..Default::default() })?;
-            print(env, &p, "名安置帮教对象", |t| {
-                for r in &p.rows {
-                    let x = &r.released;
-                    t.row(vec![
-                        r.name.clone().unwrap_or_default(),
-                        r.id_number.clone().unwrap_or_default(),
-                        x.assessment_type.map(|a| a.label().to_string()).unwrap_or_else(dash),
-                        date(x.released_on),
-                        x.help_status.map(|h| h.label().to_string()).unwrap_or_else(dash),
-                    ]);
-                }
-            }, &[("姓名", 0), ("公民身份号码", 0), ("危险性评估", 0), ("释放日期", 0), ("帮教状态", 0)])
+            print(
+                env,
+                &p,
+                "名安置帮教对象",
+                |t| {
+                    for r in &p.rows {
+                        let x = &r.released;
+                        t.row(vec![
+                            r.name.clone().unwrap_or_default(),
+                            r.id_number.clone().unwrap_or_default(),
+                            x.assessment_type.map(|a| a.label().to_string()).unwrap_or_else(dash),
+                            date(x.released_on),
+                            x.help_status.map(|h| h.label().to_string()).unwrap_or_else(dash),
+                        ]);
+                    }
+                },
+                &[("姓名", 0), ("公民身份号码", 0), ("危险性评估", 0), ("释放日期", 0), ("帮教状态", 0)],
+            )
         }
     }
 }

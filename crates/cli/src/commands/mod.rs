@@ -23,9 +23,7 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
     match command {
         Command::Init { office, division_code } => init(env, &office, &division_code),
         Command::Export { out } => exchange::export(env, out.as_deref()),
-        Command::Import { file, mapping, preview } if fengqiao_sheets::is_workbook(&file) => {
-            sheets::import(env, &file, mapping.as_deref(), preview)
-        }
+        Command::Import { file, mapping, preview } if fengqiao_sheets::is_workbook(&file) => sheets::import(env, &file, mapping.as_deref(), preview),
         Command::Import { file, mapping, preview } => {
             if mapping.is_some() || preview {
                 return Err(CliError::Usage("--mapping 和 --preview 只用于Excel台账（.xlsx/.xls）".into()));
@@ -38,14 +36,10 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         Command::Sync { action, once, server, attempts } => sync::sync(env, action, once, server.as_deref(), attempts),
         Command::Backup { out } => backup(env, &out),
         Command::Restore { file } => restore(env, &file),
-        Command::DemoData { disputes, released, screenings, seed } => {
-            demo_data(env, DemoOptions { disputes, released, screenings, seed })
-        }
+        Command::DemoData { disputes, released, screenings, seed } => demo_data(env, DemoOptions { disputes, released, screenings, seed }),
         Command::Reminders { action, all } => reminders::reminders(env, action, all),
         Command::ExportXlsx { what, out, mask_ids } => sheets::export(env, what, &out, mask_ids),
-        Command::Render { list, document, record, from, to, out } => {
-            render::render(env, render::Request { list, document, record, from, to, out })
-        }
+        Command::Render { list, document, record, from, to, out } => render::render(env, render::Request { list, document, record, from, to, out }),
     }
 }
 
@@ -67,11 +61,9 @@ fn init(env: &Env, office: &str, division_code: &str) -> Result<(), CliError> {
     let o = store.office()?;
     let name = o.name.unwrap_or_default();
     let code = o.division_code.unwrap_or_default();
-    say(
-        env,
-        json!({ "ok": true, "data_dir": env.data_dir, "office_id": store.office_id(), "office": name, "division_code": code }),
-        || format!("已初始化“{name}”（行政区划代码{code}），数据目录：{}", env.data_dir.display()),
-    );
+    say(env, json!({ "ok": true, "data_dir": env.data_dir, "office_id": store.office_id(), "office": name, "division_code": code }), || {
+        format!("已初始化“{name}”（行政区划代码{code}），数据目录：{}", env.data_dir.display())
+    });
     Ok(())
 }
 
@@ -79,9 +71,7 @@ fn backup(env: &Env, out: &Path) -> Result<(), CliError> {
     let mut store = open(env)?;
     store.backup(out)?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    say(env, json!({ "ok": true, "backup": out, "bytes": size }), || {
-        format!("已备份到 {}（{}）", out.display(), human_bytes(size))
-    });
+    say(env, json!({ "ok": true, "backup": out, "bytes": size }), || format!("已备份到 {}（{}）", out.display(), human_bytes(size)));
     Ok(())
 }
 
@@ -91,9 +81,7 @@ fn restore(env: &Env, file: &Path) -> Result<(), CliError> {
     }
     let mut store = open(env)?;
     store.restore(file)?;
-    say(env, json!({ "ok": true, "restored_from": file }), || {
-        format!("已从 {} 恢复，备份之后的修改已被替换", file.display())
-    });
+    say(env, json!({ "ok": true, "restored_from": file }), || format!("已从 {} 恢复，备份之后的修改已被替换", file.display()));
     Ok(())
 }
 

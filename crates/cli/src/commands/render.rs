@@ -31,15 +31,9 @@ pub fn render(env: &Env, req: Request) -> Result<(), CliError> {
     }
     let name = req.document.as_deref().unwrap_or_default();
     let kind = DocKind::find(name).ok_or_else(|| {
-        CliError::render(
-            "render.unknown_document",
-            format!("没有名为“{name}”的文书；运行 fengqiao-cli render --list 查看全部文书及其代码"),
-        )
+        CliError::render("render.unknown_document", format!("没有名为“{name}”的文书；运行 fengqiao-cli render --list 查看全部文书及其代码"))
     })?;
-    let out = req
-        .out
-        .clone()
-        .ok_or_else(|| CliError::Usage(format!("请用 --out 指定《{}》写入的PDF文件", kind.name())))?;
+    let out = req.out.clone().ok_or_else(|| CliError::Usage(format!("请用 --out 指定《{}》写入的PDF文件", kind.name())))?;
     let store = open(env)?;
     let fonts = FontSet::shared_default();
     let subject = match kind.input() {
@@ -49,19 +43,9 @@ pub fn render(env: &Env, req: Request) -> Result<(), CliError> {
     let paged = fengqiao_render::pages(&store, kind, subject, fonts)?;
     let (pdf, pages) = (paged.pdf(fonts)?, paged.pages.len());
     write_atomically(&out, &pdf)?;
-    say(
-        env,
-        json!({ "ok": true, "document": kind.code(), "name": kind.name(), "out": out, "pages": pages, "bytes": pdf.len() }),
-        || {
-            format!(
-                "已生成《{}》：{}（{}页，{}）",
-                kind.name(),
-                out.display(),
-                pages,
-                human_bytes(pdf.len() as u64)
-            )
-        },
-    );
+    say(env, json!({ "ok": true, "document": kind.code(), "name": kind.name(), "out": out, "pages": pages, "bytes": pdf.len() }), || {
+        format!("已生成《{}》：{}（{}页，{}）", kind.name(), out.display(), pages, human_bytes(pdf.len() as u64))
+    });
     Ok(())
 }
 
@@ -98,9 +82,7 @@ fn record_id(kind: DocKind, req: &Request) -> Result<Uuid, CliError> {
     if raw.is_empty() {
         return Err(CliError::Usage(format!("《{}》需要{}", kind.name(), kind.input().label())));
     }
-    Uuid::parse_str(raw).map_err(|_| {
-        CliError::render("render.bad_id", format!("记录编号“{raw}”不是有效的编号（应为UUID，可用 list --json 查到）"))
-    })
+    Uuid::parse_str(raw).map_err(|_| CliError::render("render.bad_id", format!("记录编号“{raw}”不是有效的编号（应为UUID，可用 list --json 查到）")))
 }
 
 fn period(kind: DocKind, req: &Request) -> Result<Period, CliError> {
@@ -127,9 +109,7 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let perms = std::fs::metadata(path)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        let perms = std::fs::metadata(path).map(|m| m.permissions()).unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
         tmp.as_file().set_permissions(perms).map_err(|e| CliError::file("写入", path, e))?;
     }
     tmp.as_file().sync_all().map_err(|e| CliError::file("写入", path, e))?;

@@ -27,7 +27,9 @@ pub fn import(env: &Env, file: &Path, mapping: Option<&Path>, preview: bool) -> 
     let grids = fengqiao_sheets::read_file(file)?;
     let plan = fengqiao_sheets::plan(&store, &grids, &mapping, &ImportOptions::default())?;
     if preview {
-        say(env, json!({ "ok": true, "preview": true, "plan": plan }), || format!("{}\n预览，未写入任何记录；确认无误后去掉 --preview 即导入。", render(&plan)));
+        say(env, json!({ "ok": true, "preview": true, "plan": plan }), || {
+            format!("{}\n预览，未写入任何记录；确认无误后去掉 --preview 即导入。", render(&plan))
+        });
         return Ok(());
     }
     let report = fengqiao_sheets::commit(&mut store, &plan)?;
@@ -47,7 +49,8 @@ pub fn import(env: &Env, file: &Path, mapping: Option<&Path>, preview: bool) -> 
 /// The preview as text: where the header is, what each column became, every row.
 fn render(p: &Plan) -> String {
     let h = &p.header;
-    let rows = if h.first_row == h.last_row { format!("第{}行", h.last_row + 1) } else { format!("第{}–{}行", h.first_row + 1, h.last_row + 1) };
+    let rows =
+        if h.first_row == h.last_row { format!("第{}行", h.last_row + 1) } else { format!("第{}–{}行", h.first_row + 1, h.last_row + 1) };
     let mut out = format!("工作表“{}”：{}，表头在{rows}\n", h.sheet, h.kind.label());
     let mapped: Vec<String> = h.columns.iter().filter_map(|c| c.field_label.map(|f| format!("{} {}→{f}", c.letter, c.header))).collect();
     let unmapped: Vec<String> = h.columns.iter().filter(|c| c.field.is_none()).map(|c| format!("{} {}", c.letter, c.header)).collect();

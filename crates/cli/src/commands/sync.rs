@@ -14,10 +14,7 @@ use crate::args::SyncAction;
 use crate::{CliError, Env};
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| CliError::Usage(format!("无法启动同步所需的运行环境：{e}")))
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| CliError::Usage(format!("无法启动同步所需的运行环境：{e}")))
 }
 
 /// The agent's settings; `FENGQIAO_SYNC_TIMEOUT` (seconds) shortens the wait for the county's
@@ -25,9 +22,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 fn config() -> Result<AgentConfig, CliError> {
     let mut config = AgentConfig::default();
     if let Ok(v) = std::env::var("FENGQIAO_SYNC_TIMEOUT") {
-        let secs: f64 = v.trim().parse().ok().filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0).ok_or_else(|| {
-            CliError::Usage(format!("环境变量 FENGQIAO_SYNC_TIMEOUT 的值“{v}”应为等待县级服务器回复的秒数，如 30"))
-        })?;
+        let secs: f64 = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s: &f64| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+            .ok_or_else(|| CliError::Usage(format!("环境变量 FENGQIAO_SYNC_TIMEOUT 的值“{v}”应为等待县级服务器回复的秒数，如 30")))?;
         config.client.request_timeout = std::time::Duration::from_secs_f64(secs);
         config.client.connect_timeout = config.client.connect_timeout.min(config.client.request_timeout);
     }
@@ -49,10 +49,8 @@ pub fn enroll(env: &Env, server: &str, code: &str, name: Option<&str>) -> Result
     let rt = runtime()?;
     let done = rt.block_on(agent::enroll(&env.data_dir, server, code, &device_name, env.clock.clone(), options))?;
     say(env, json!({ "ok": true, "enrolled": done }), || {
-        let mut text = format!(
-            "已登记到县司法局：{}（{}，行政区划代码{}），服务器 {}",
-            done.office_name, done.office_id, done.division_code, done.server
-        );
+        let mut text =
+            format!("已登记到县司法局：{}（{}，行政区划代码{}），服务器 {}", done.office_name, done.office_id, done.division_code, done.server);
         if done.new_store {
             text.push_str(&format!("\n已在 {} 新建本机数据库，运行 fengqiao-cli sync --once 下载本所的记录", env.data_dir.display()));
         } else {

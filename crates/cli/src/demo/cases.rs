@@ -53,7 +53,11 @@ pub fn plan(g: &mut Gen, w: &World, n: usize, last_seq: &mut HashMap<(Uuid, i32)
         } else {
             let d = g.date(start, yesterday);
             let s = status_by_age(g, (today - d).num_days());
-            if s == CaseStatus::Draft { (s, g.date(today - Duration::days(2), today)) } else { (s, d) }
+            if s == CaseStatus::Draft {
+                (s, g.date(today - Duration::days(2), today))
+            } else {
+                (s, d)
+            }
         };
         let source = if i < 2 + REFERRALS.len() {
             match i {
@@ -100,7 +104,17 @@ fn status_by_age(g: &mut Gen, age: i64) -> CaseStatus {
     use CaseStatus::*;
     let table: &[(CaseStatus, u32)] = match age {
         0..=2 => &[(Draft, 20), (Accepted, 45), (Investigating, 20), (Mediating, 15)],
-        3..=29 => &[(Accepted, 5), (Investigating, 12), (Mediating, 25), (AgreementReached, 8), (Performing, 10), (Terminated, 4), (Closed, 30), (Rejected, 2), (Withdrawn, 4)],
+        3..=29 => &[
+            (Accepted, 5),
+            (Investigating, 12),
+            (Mediating, 25),
+            (AgreementReached, 8),
+            (Performing, 10),
+            (Terminated, 4),
+            (Closed, 30),
+            (Rejected, 2),
+            (Withdrawn, 4),
+        ],
         30..=119 => &[(Mediating, 3), (Performing, 8), (Terminated, 1), (Closed, 61), (Archived, 24), (Rejected, 2), (Withdrawn, 1)],
         _ => &[(Performing, 1), (Closed, 12), (Archived, 84), (Rejected, 2), (Withdrawn, 1)],
     };
@@ -169,7 +183,10 @@ impl<'w> CaseGen<'w> {
         let clerk = w.clerk(g).to_string();
 
         // ---- timeline ----
-        let concluded = matches!(status, CaseStatus::AgreementReached | CaseStatus::Performing | CaseStatus::Terminated | CaseStatus::Closed | CaseStatus::Archived);
+        let concluded = matches!(
+            status,
+            CaseStatus::AgreementReached | CaseStatus::Performing | CaseStatus::Terminated | CaseStatus::Closed | CaseStatus::Archived
+        );
         let result = match status {
             CaseStatus::AgreementReached | CaseStatus::Performing => Some(MediationResult::Success),
             CaseStatus::Terminated => Some(MediationResult::Failed),
@@ -265,7 +282,12 @@ impl<'w> CaseGen<'w> {
         let mut a = if subject == "离婚" {
             // Most divorce applications are the wife's (and the templates say so: 回娘家).
             let birth = people::adult_birth(g, base, 22, 60);
-            people::person(g, w, people::PersonSpec { gender: Gender::Female, birth, village: h.village, surname: None, floating: false, with_id: true }, created)
+            people::person(
+                g,
+                w,
+                people::PersonSpec { gender: Gender::Female, birth, village: h.village, surname: None, floating: false, with_id: true },
+                created,
+            )
         } else if subject == "赡养" {
             let gender = people::random_gender(g, 0.5);
             let birth = people::adult_birth(g, base, 70, 90);
@@ -310,7 +332,11 @@ impl<'w> CaseGen<'w> {
             let mut b = w.local_person(g, h.village, base, created, same_surname.then_some(a_surname.as_str()));
             let a_gender = persons[0].gender.unwrap_or(Gender::Male);
             let b_gender = if opposite {
-                if a_gender == Gender::Male { Gender::Female } else { Gender::Male }
+                if a_gender == Gender::Male {
+                    Gender::Female
+                } else {
+                    Gender::Male
+                }
             } else if subject == "征地补偿款分配" {
                 Gender::Male
             } else {
@@ -430,14 +456,31 @@ impl<'w> CaseGen<'w> {
             mediator_chosen_by_party: g.chance(0.05),
             status,
             status_reason: match status {
-                CaseStatus::Rejected => Some(g.pick(&["一方当事人明确拒绝调解", "纠纷已由人民法院受理，不属于人民调解受理范围", "纠纷涉及刑事案件，已告知当事人向公安机关报案"]).to_string()),
-                CaseStatus::Withdrawn => Some(g.pick(&["申请人撤回调解申请，双方已自行和解", "申请人决定直接向人民法院起诉，撤回调解申请"]).to_string()),
+                CaseStatus::Rejected => Some(
+                    g.pick(&[
+                        "一方当事人明确拒绝调解",
+                        "纠纷已由人民法院受理，不属于人民调解受理范围",
+                        "纠纷涉及刑事案件，已告知当事人向公安机关报案",
+                    ])
+                    .to_string(),
+                ),
+                CaseStatus::Withdrawn => {
+                    Some(g.pick(&["申请人撤回调解申请，双方已自行和解", "申请人决定直接向人民法院起诉，撤回调解申请"]).to_string())
+                }
                 _ => None,
             },
             result,
             agreement_form: None,
             closed_on,
-            failure_reason: failed.then(|| g.pick(&["双方分歧较大，经多次调解仍无法达成一致", "被申请人拒绝继续参加调解", "一方当事人坚持通过诉讼解决", "争议涉及权属确认，需由有关部门依法处理"]).to_string()),
+            failure_reason: failed.then(|| {
+                g.pick(&[
+                    "双方分歧较大，经多次调解仍无法达成一致",
+                    "被申请人拒绝继续参加调解",
+                    "一方当事人坚持通过诉讼解决",
+                    "争议涉及权属确认，需由有关部门依法处理",
+                ])
+                .to_string()
+            }),
             alternatives_told: if failed { alternatives(g, h.dtype) } else { vec![] },
             prevented,
             extension_consent: extension,
@@ -462,7 +505,8 @@ impl<'w> CaseGen<'w> {
         let notice = h.accepted.then_some(base);
         let mut parties = Vec::new();
         let sides = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"];
-        let mut entries: Vec<(PartyRole, Option<Person>, Option<LegalEntity>)> = persons.into_iter().map(|p| (PartyRole::Applicant, Some(p), None)).collect();
+        let mut entries: Vec<(PartyRole, Option<Person>, Option<LegalEntity>)> =
+            persons.into_iter().map(|p| (PartyRole::Applicant, Some(p), None)).collect();
         entries.push((PartyRole::Respondent, b_person, b_entity));
         if let Some(t) = third {
             entries.push((PartyRole::ThirdParty, Some(t), None));
@@ -478,9 +522,9 @@ impl<'w> CaseGen<'w> {
                 role: Some(role),
                 side: Some(sides[n.min(sides.len() - 1)].to_string()),
                 agent_person_id: agent.as_ref().map(|a| a.meta.id),
-                agent_authority: agent.as_ref().map(|_| {
-                    g.pick(&["一般授权", "特别授权：代为承认、放弃、变更调解请求，代为签署调解协议"]).to_string()
-                }),
+                agent_authority: agent
+                    .as_ref()
+                    .map(|_| g.pick(&["一般授权", "特别授权：代为承认、放弃、变更调解请求，代为签署调解协议"]).to_string()),
                 rights_notice_given_on: notice,
                 id_copy_attached: h.accepted,
             };
@@ -499,9 +543,19 @@ impl<'w> CaseGen<'w> {
             let (interviewee, relation, answer) = if witness {
                 let p = w.local_person(g, h.village, base, started, None);
                 let id = p.meta.id;
-                let rel = g.weighted(&[(IntervieweeRelation::Witness, 50), (IntervieweeRelation::Informed, 30), (IntervieweeRelation::VillageCadre, 20)]);
+                let rel =
+                    g.weighted(&[(IntervieweeRelation::Witness, 50), (IntervieweeRelation::Informed, 30), (IntervieweeRelation::VillageCadre, 20)]);
                 extra_persons.push(p);
-                (id, rel, format!("我是{}{}，和两家都认识。{}", village.name, if village.community { "居民" } else { "村民" }, fill(sc.background[0], &vars)))
+                (
+                    id,
+                    rel,
+                    format!(
+                        "我是{}{}，和两家都认识。{}",
+                        village.name,
+                        if village.community { "居民" } else { "村民" },
+                        fill(sc.background[0], &vars)
+                    ),
+                )
             } else {
                 let p = parties[k].person.as_ref().expect("checked").meta.id;
                 (p, IntervieweeRelation::Party, if k == 0 { claim.clone() } else { reply.clone() })
@@ -534,8 +588,20 @@ impl<'w> CaseGen<'w> {
             let held = g.at(*day, 9, 17);
             let is_last = k + 1 == session_days.len();
             let outcome = match (status, is_last) {
-                (_, false) => if g.chance(0.7) { SessionOutcome::NoAgreementContinue } else { SessionOutcome::Adjourned },
-                (CaseStatus::Mediating | CaseStatus::Withdrawn, true) => if g.chance(0.7) { SessionOutcome::NoAgreementContinue } else { SessionOutcome::Adjourned },
+                (_, false) => {
+                    if g.chance(0.7) {
+                        SessionOutcome::NoAgreementContinue
+                    } else {
+                        SessionOutcome::Adjourned
+                    }
+                }
+                (CaseStatus::Mediating | CaseStatus::Withdrawn, true) => {
+                    if g.chance(0.7) {
+                        SessionOutcome::NoAgreementContinue
+                    } else {
+                        SessionOutcome::Adjourned
+                    }
+                }
                 _ if success => SessionOutcome::Agreement,
                 _ => SessionOutcome::Terminated,
             };
@@ -546,7 +612,12 @@ impl<'w> CaseGen<'w> {
                 SessionOutcome::Terminated => "双方坚持各自意见，无法达成一致。调解员告知双方可通过诉讼等途径解决，本次调解终止。".to_string(),
             };
             let invitees = if g.chance(0.2) {
-                vec![Invitee { name: Some(village.head.clone()), unit: Some(village.council()), relation: Some(village.cadre().into()), reason: Some("熟悉双方情况，协助调解".into()) }]
+                vec![Invitee {
+                    name: Some(village.head.clone()),
+                    unit: Some(village.council()),
+                    relation: Some(village.cadre().into()),
+                    reason: Some("熟悉双方情况，协助调解".into()),
+                }]
             } else {
                 vec![]
             };
@@ -575,8 +646,7 @@ impl<'w> CaseGen<'w> {
         let agreement = match (success, m_end, performance) {
             (true, Some(day), Some(perf)) => {
                 self.successes += 1;
-                let oral = perf != PerformanceStatus::JcEnforced
-                    && (self.successes == 2 || (perf == PerformanceStatus::Immediate && g.chance(0.35)));
+                let oral = perf != PerformanceStatus::JcEnforced && (self.successes == 2 || (perf == PerformanceStatus::Immediate && g.chance(0.35)));
                 let form = if oral { AgreementForm::Oral } else { AgreementForm::Written };
                 case.agreement_form = Some(form);
                 let signed = g.at(day, 10, 17);
@@ -585,9 +655,14 @@ impl<'w> CaseGen<'w> {
                 terms.push("本协议履行完毕后，双方就本纠纷再无其他争议。".to_string());
                 let wants_jc = !oral && (perf == PerformanceStatus::JcEnforced || g.chance(0.05));
                 let jc_applied = wants_jc.then(|| (day + Duration::days(g.int(1, 25))).min(today));
-                let jc_status = jc_applied.map(|_| if perf == PerformanceStatus::JcEnforced || g.chance(0.8) { JcStatus::Decided } else { JcStatus::Applied });
+                let jc_status =
+                    jc_applied.map(|_| if perf == PerformanceStatus::JcEnforced || g.chance(0.8) { JcStatus::Decided } else { JcStatus::Applied });
                 let jc_result = (jc_status == Some(JcStatus::Decided)).then(|| {
-                    if perf == PerformanceStatus::JcEnforced { JcResult::Confirmed } else { g.weighted(&[(JcResult::Confirmed, 90), (JcResult::Invalid, 5), (JcResult::NotAccepted, 5)]) }
+                    if perf == PerformanceStatus::JcEnforced {
+                        JcResult::Confirmed
+                    } else {
+                        g.weighted(&[(JcResult::Confirmed, 90), (JcResult::Invalid, 5), (JcResult::NotAccepted, 5)])
+                    }
                 });
                 let code4 = &w.county_code[2..6];
                 let updated = match closed_on {
@@ -659,7 +734,13 @@ impl<'w> CaseGen<'w> {
                     content: Some(visit_text(observed, &a_name, &b_name)),
                     performance_status_observed: Some(observed),
                     satisfaction: Some(match observed {
-                        PerformanceStatus::Immediate | PerformanceStatus::Fulfilled | PerformanceStatus::JcEnforced => if g.chance(0.85) { Satisfaction::Satisfied } else { Satisfaction::BasicallySatisfied },
+                        PerformanceStatus::Immediate | PerformanceStatus::Fulfilled | PerformanceStatus::JcEnforced => {
+                            if g.chance(0.85) {
+                                Satisfaction::Satisfied
+                            } else {
+                                Satisfaction::BasicallySatisfied
+                            }
+                        }
                         PerformanceStatus::InProgress | PerformanceStatus::Partial => Satisfaction::BasicallySatisfied,
                         _ => Satisfaction::Unsatisfied,
                     }),
@@ -679,7 +760,13 @@ impl<'w> CaseGen<'w> {
         use PerformanceStatus::*;
         match status {
             CaseStatus::AgreementReached => InProgress,
-            CaseStatus::Performing => if g.chance(0.7) { InProgress } else { Partial },
+            CaseStatus::Performing => {
+                if g.chance(0.7) {
+                    InProgress
+                } else {
+                    Partial
+                }
+            }
             _ => {
                 const CLOSED: [PerformanceStatus; 6] = [Immediate, Fulfilled, Partial, NotPerformed, Sued, JcEnforced];
                 let n = self.closed_successes;
@@ -764,11 +851,7 @@ pub fn uscc(g: &mut Gen, area: &str) -> String {
     };
     let org_code: String = org.iter().map(|d| char::from_digit(*d, 10).expect("digit")).chain(std::iter::once(org_check)).collect();
     let first17 = format!("91{area}{org_code}");
-    let sum: u32 = first17
-        .bytes()
-        .zip(W_USCC)
-        .map(|(b, w)| ALPHABET.iter().position(|&a| a == b).unwrap_or(0) as u32 * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(W_USCC).map(|(b, w)| ALPHABET.iter().position(|&a| a == b).unwrap_or(0) as u32 * w).sum();
     let check = (31 - sum % 31) % 31;
     format!("{first17}{}", ALPHABET[check as usize] as char)
 }

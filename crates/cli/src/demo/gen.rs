@@ -24,7 +24,11 @@ impl Gen {
 
     /// An integer in `lo..=hi` (`lo` when the range is empty).
     pub fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo { lo } else { self.rng.random_range(lo..=hi) }
+        if hi <= lo {
+            lo
+        } else {
+            self.rng.random_range(lo..=hi)
+        }
     }
 
     pub fn index(&mut self, len: usize) -> usize {
@@ -65,7 +69,11 @@ impl Gen {
         let second = self.int(0, 59) as u32;
         let local = day.and_time(NaiveTime::from_hms_opt(minute / 60, minute % 60, second).expect("valid time"));
         let t = local.and_utc() - Duration::hours(8);
-        if t > self.now { self.now - Duration::minutes(self.int(20, 240)) } else { t }
+        if t > self.now {
+            self.now - Duration::minutes(self.int(20, 240))
+        } else {
+            t
+        }
     }
 
     /// A UUIDv7 with the millisecond of `t` and seeded random bits.

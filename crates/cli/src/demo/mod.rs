@@ -58,8 +58,14 @@ impl Progress {
         let secs = self.elapsed.as_secs_f64().max(0.001);
         format!(
             "演示数据：纠纷案件 {}/{}，安置帮教 {}/{}，排查 {}/{}；已写入{}条记录，每秒{:.0}条",
-            self.disputes.0, self.disputes.1, self.released.0, self.released.1, self.screenings.0, self.screenings.1,
-            self.records, self.records as f64 / secs
+            self.disputes.0,
+            self.disputes.1,
+            self.released.0,
+            self.released.1,
+            self.screenings.0,
+            self.screenings.1,
+            self.records,
+            self.records as f64 / secs
         )
     }
 }
@@ -267,11 +273,9 @@ impl Aggregate {
                 c.file.case.case_no.as_deref().map(|n| format!("（{n}）")).unwrap_or_default()
             ),
             Aggregate::Released(r) => format!("安置帮教对象“{}”", r.person.as_ref().and_then(|p| p.name.as_deref()).unwrap_or("")),
-            Aggregate::Round(r) => format!(
-                "排查“{}” {}",
-                r.round.unit_name.as_deref().unwrap_or(""),
-                r.round.period_start.map(|d| d.to_string()).unwrap_or_default()
-            ),
+            Aggregate::Round(r) => {
+                format!("排查“{}” {}", r.round.unit_name.as_deref().unwrap_or(""), r.round.period_start.map(|d| d.to_string()).unwrap_or_default())
+            }
         }
     }
 

@@ -51,7 +51,11 @@ pub fn surname_of(name: &str) -> &str {
 /// "张某" for a two-character name, "张某某" otherwise: how titles name persons.
 pub fn anonymized(name: &str) -> String {
     let s = surname_of(name);
-    if name.chars().count() <= 2 { format!("{s}某") } else { format!("{s}某某") }
+    if name.chars().count() <= 2 {
+        format!("{s}某")
+    } else {
+        format!("{s}某某")
+    }
 }
 
 /// An 18-digit 公民身份号码 with a correct check character; the sequence's last digit is odd
@@ -91,7 +95,11 @@ pub struct PersonSpec<'a> {
 }
 
 pub fn random_gender(g: &mut Gen, male_share: f64) -> Gender {
-    if g.chance(male_share) { Gender::Male } else { Gender::Female }
+    if g.chance(male_share) {
+        Gender::Male
+    } else {
+        Gender::Female
+    }
 }
 
 /// A person living in one of the township's villages.
@@ -108,19 +116,48 @@ pub fn person(g: &mut Gen, w: &World, spec: PersonSpec, created: chrono::DateTim
     let age = fengqiao_model::id_number::age_on(spec.birth, g.today);
     let marital = match age {
         0..=22 => MaritalStatus::Unmarried,
-        23..=30 => if g.chance(0.5) { MaritalStatus::Married } else { MaritalStatus::Unmarried },
-        _ => g.weighted(&[(MaritalStatus::Married, 80), (MaritalStatus::Divorced, 8), (MaritalStatus::Widowed, if age > 60 { 20 } else { 2 }), (MaritalStatus::Unstated, 2)]),
+        23..=30 => {
+            if g.chance(0.5) {
+                MaritalStatus::Married
+            } else {
+                MaritalStatus::Unmarried
+            }
+        }
+        _ => g.weighted(&[
+            (MaritalStatus::Married, 80),
+            (MaritalStatus::Divorced, 8),
+            (MaritalStatus::Widowed, if age > 60 { 20 } else { 2 }),
+            (MaritalStatus::Unstated, 2),
+        ]),
     };
     let education = if spec.birth.year() < 1965 {
         g.weighted(&[(Education::Illiterate, 15), (Education::Primary, 45), (Education::JuniorHigh, 30), (Education::HighSchool, 10)])
     } else {
-        g.weighted(&[(Education::Primary, 10), (Education::JuniorHigh, 40), (Education::HighSchool, 20), (Education::Secondary, 12), (Education::College, 10), (Education::Bachelor, 7), (Education::Postgraduate, 1)])
+        g.weighted(&[
+            (Education::Primary, 10),
+            (Education::JuniorHigh, 40),
+            (Education::HighSchool, 20),
+            (Education::Secondary, 12),
+            (Education::College, 10),
+            (Education::Bachelor, 7),
+            (Education::Postgraduate, 1),
+        ])
     };
     let occupation = if age >= 62 { "退休".to_string() } else { g.pick(OCCUPATIONS).to_string() };
     let address = w.address(g, spec.village);
-    let ethnicity = g.weighted(&[(Ethnicity::Han, 960), (Ethnicity::She, 25), (Ethnicity::Hui, 8), (Ethnicity::Miao, 3), (Ethnicity::Tujia, 2), (Ethnicity::Zhuang, 2)]);
+    let ethnicity = g.weighted(&[
+        (Ethnicity::Han, 960),
+        (Ethnicity::She, 25),
+        (Ethnicity::Hui, 8),
+        (Ethnicity::Miao, 3),
+        (Ethnicity::Tujia, 2),
+        (Ethnicity::Zhuang, 2),
+    ]);
     Person {
-        meta: { let by = w.clerk(g); g.meta(w.office_id, by, created, created, 1) },
+        meta: {
+            let by = w.clerk(g);
+            g.meta(w.office_id, by, created, created, 1)
+        },
         name: Some(name),
         alias: None,
         id_type: Some(IdType::ResidentId),
@@ -143,7 +180,11 @@ pub fn person(g: &mut Gen, w: &World, spec: PersonSpec, created: chrono::DateTim
 
 /// The address code of a local ID number: mostly the county's, sometimes a neighbour's.
 pub fn pick_area(g: &mut Gen, w: &World) -> String {
-    if g.chance(0.9) { w.county_code.clone() } else { g.pick(COUNTIES).0.to_string() }
+    if g.chance(0.9) {
+        w.county_code.clone()
+    } else {
+        g.pick(COUNTIES).0.to_string()
+    }
 }
 
 /// An adult's birth date: `min_age`..`max_age` years old on `on`, within 1940–2005.

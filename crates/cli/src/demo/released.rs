@@ -43,8 +43,20 @@ impl<'w> ReleasedGen<'w> {
         let help_status = match forced {
             Some(s) => s,
             None if future || recent => HelpStatus::Active,
-            None if end < today => g.weighted(&[(HelpStatus::Expired, 85), (HelpStatus::Active, 8), (HelpStatus::MovedOut, 3), (HelpStatus::Deceased, 3), (HelpStatus::Reoffended, 1)]),
-            None => g.weighted(&[(HelpStatus::Active, 935), (HelpStatus::Reoffended, 30), (HelpStatus::LostContact, 10), (HelpStatus::MovedOut, 15), (HelpStatus::Deceased, 10)]),
+            None if end < today => g.weighted(&[
+                (HelpStatus::Expired, 85),
+                (HelpStatus::Active, 8),
+                (HelpStatus::MovedOut, 3),
+                (HelpStatus::Deceased, 3),
+                (HelpStatus::Reoffended, 1),
+            ]),
+            None => g.weighted(&[
+                (HelpStatus::Active, 935),
+                (HelpStatus::Reoffended, 30),
+                (HelpStatus::LostContact, 10),
+                (HelpStatus::MovedOut, 15),
+                (HelpStatus::Deceased, 10),
+            ]),
         };
         let help_end = end.min(yesterday);
         let reoffense_on = (help_status == HelpStatus::Reoffended).then(|| g.date(released_on + Duration::days(60), help_end));
@@ -64,11 +76,8 @@ impl<'w> ReleasedGen<'w> {
 
         // ---- the person ----
         let gender = if juvenile || g.chance(0.9) { Gender::Male } else { Gender::Female };
-        let birth = if juvenile {
-            released_on - Duration::days(g.int(16 * 365 + 10, 17 * 365 + 300))
-        } else {
-            people::adult_birth(g, released_on, 20, 70)
-        };
+        let birth =
+            if juvenile { released_on - Duration::days(g.int(16 * 365 + 10, 17 * 365 + 300)) } else { people::adult_birth(g, released_on, 20, 70) };
         let village = g.index(w.villages.len());
         let noticed = released_on - Duration::days(g.int(25, 40));
         let created = g.at(noticed.min(today), 9, 17);
@@ -87,7 +96,11 @@ impl<'w> ReleasedGen<'w> {
         let crime = match CrimeCategory::ALL.get(i) {
             Some(c) => *CRIMES.iter().find(|x| x.1 == c.code()).expect("a crime in every category"),
             // What minors are sentenced for.
-            None if juvenile => *CRIMES.iter().filter(|c| ["盗窃罪", "抢劫罪", "故意伤害罪", "寻衅滋事罪", "聚众斗殴罪"].contains(&c.0)).nth(g.index(5)).expect("juvenile crimes"),
+            None if juvenile => *CRIMES
+                .iter()
+                .filter(|c| ["盗窃罪", "抢劫罪", "故意伤害罪", "寻衅滋事罪", "聚众斗殴罪"].contains(&c.0))
+                .nth(g.index(5))
+                .expect("juvenile crimes"),
             None => {
                 let weights: Vec<(usize, u32)> = CRIMES.iter().enumerate().map(|(n, c)| (n, c.2)).collect();
                 CRIMES[g.weighted(&weights)]
@@ -137,8 +150,22 @@ impl<'w> ReleasedGen<'w> {
             self.done += 1;
             match HandoverMethod::ALL.get(self.done - 1) {
                 Some(m) => *m,
-                None if key => g.weighted(&[(HandoverMethod::JudicialOfficeCollected, 40), (HandoverMethod::GovernmentCollected, 20), (HandoverMethod::GrassrootsCollected, 20), (HandoverMethod::PrisonEscorted, 19), (HandoverMethod::PoliceControl, 1)]),
-                None => g.weighted(&[(HandoverMethod::SelfReturned, 60), (HandoverMethod::GrassrootsCollected, 15), (HandoverMethod::JudicialOfficeCollected, 10), (HandoverMethod::GovernmentCollected, 5), (HandoverMethod::PrisonEscorted, 3), (HandoverMethod::PoliceControl, 2), (HandoverMethod::Other, 5)]),
+                None if key => g.weighted(&[
+                    (HandoverMethod::JudicialOfficeCollected, 40),
+                    (HandoverMethod::GovernmentCollected, 20),
+                    (HandoverMethod::GrassrootsCollected, 20),
+                    (HandoverMethod::PrisonEscorted, 19),
+                    (HandoverMethod::PoliceControl, 1),
+                ]),
+                None => g.weighted(&[
+                    (HandoverMethod::SelfReturned, 60),
+                    (HandoverMethod::GrassrootsCollected, 15),
+                    (HandoverMethod::JudicialOfficeCollected, 10),
+                    (HandoverMethod::GovernmentCollected, 5),
+                    (HandoverMethod::PrisonEscorted, 3),
+                    (HandoverMethod::PoliceControl, 2),
+                    (HandoverMethod::Other, 5),
+                ]),
             }
         });
         let notice_received_on = noticed.min(today);
@@ -152,13 +179,26 @@ impl<'w> ReleasedGen<'w> {
             self.resettled += 1;
             match ResettlementMethod::ALL.get(self.resettled - 1) {
                 Some(m) => *m,
-                None => g.weighted(&[(ResettlementMethod::ResponsibilityLand, 25), (ResettlementMethod::PublicWelfareJob, 5), (ResettlementMethod::CertifiedEnterpriseBase, 5), (ResettlementMethod::GovernmentBase, 3), (ResettlementMethod::SelfEmployed, 20), (ResettlementMethod::EnterpriseEmployment, 30), (ResettlementMethod::Entrepreneurship, 7), (ResettlementMethod::Other, 5)]),
+                None => g.weighted(&[
+                    (ResettlementMethod::ResponsibilityLand, 25),
+                    (ResettlementMethod::PublicWelfareJob, 5),
+                    (ResettlementMethod::CertifiedEnterpriseBase, 5),
+                    (ResettlementMethod::GovernmentBase, 3),
+                    (ResettlementMethod::SelfEmployed, 20),
+                    (ResettlementMethod::EnterpriseEmployment, 30),
+                    (ResettlementMethod::Entrepreneurship, 7),
+                    (ResettlementMethod::Other, 5),
+                ]),
             }
         });
         let age = fengqiao_model::id_number::age_on(birth, released_on);
         let unresettled_reason = (resettled_on.is_none() && (today - released_on).num_days() >= 30).then(|| {
             // The first reason (old age) only for the old, and only for them.
-            if age >= 60 { UNRESETTLED_REASONS[0].to_string() } else { g.text(&UNRESETTLED_REASONS[1..]).to_string() }
+            if age >= 60 {
+                UNRESETTLED_REASONS[0].to_string()
+            } else {
+                g.text(&UNRESETTLED_REASONS[1..]).to_string()
+            }
         });
         let mut assistance = Vec::new();
         if g.chance(0.15) {
@@ -179,7 +219,15 @@ impl<'w> ReleasedGen<'w> {
 
         // ---- an assessment change for a few ----
         let changed = !future && (today - released_on).num_days() > 200 && (i == 2 || g.chance(0.05));
-        let original = if changed { if key { AssessmentType::General } else { AssessmentType::Key } } else { assessment };
+        let original = if changed {
+            if key {
+                AssessmentType::General
+            } else {
+                AssessmentType::Key
+            }
+        } else {
+            assessment
+        };
 
         let updated_day = help_released_on.or(reoffense_on).or(resettled_on).or(handover_on).unwrap_or(notice_received_on);
         let updated = g.at(updated_day.min(today), 9, 17);
@@ -241,10 +289,34 @@ impl<'w> ReleasedGen<'w> {
             let staff = w.staff[g.index(w.staff.len())].clone();
             let leader_is_staff = g.chance(0.6);
             let mut members = vec![
-                HelpGroupMember { name: Some(staff), role: Some(HelpGroupRole::JudicialStaff), org: Some(format!("{}司法所", w.town)), phone: Some(people::phone(g)), is_leader: leader_is_staff },
-                HelpGroupMember { name: Some(vill.head.clone()), role: Some(HelpGroupRole::VillageCadre), org: Some(vill.council()), phone: Some(people::phone(g)), is_leader: !leader_is_staff },
-                HelpGroupMember { name: Some(people::name(g, Gender::Male, None)), role: Some(HelpGroupRole::Police), org: Some(w.police_station()), phone: Some(people::phone(g)), is_leader: false },
-                HelpGroupMember { name: Some(people::any_name(g, 0.4, Some(&surname))), role: Some(HelpGroupRole::Family), org: None, phone: Some(people::phone(g)), is_leader: false },
+                HelpGroupMember {
+                    name: Some(staff),
+                    role: Some(HelpGroupRole::JudicialStaff),
+                    org: Some(format!("{}司法所", w.town)),
+                    phone: Some(people::phone(g)),
+                    is_leader: leader_is_staff,
+                },
+                HelpGroupMember {
+                    name: Some(vill.head.clone()),
+                    role: Some(HelpGroupRole::VillageCadre),
+                    org: Some(vill.council()),
+                    phone: Some(people::phone(g)),
+                    is_leader: !leader_is_staff,
+                },
+                HelpGroupMember {
+                    name: Some(people::name(g, Gender::Male, None)),
+                    role: Some(HelpGroupRole::Police),
+                    org: Some(w.police_station()),
+                    phone: Some(people::phone(g)),
+                    is_leader: false,
+                },
+                HelpGroupMember {
+                    name: Some(people::any_name(g, 0.4, Some(&surname))),
+                    role: Some(HelpGroupRole::Family),
+                    org: None,
+                    phone: Some(people::phone(g)),
+                    is_leader: false,
+                },
             ];
             for (role, org, p) in [
                 (HelpGroupRole::SocialWorker, format!("{}社会工作服务站", w.town), 0.15),
@@ -253,11 +325,23 @@ impl<'w> ReleasedGen<'w> {
             ] {
                 if all_roles || g.chance(p) {
                     let gender = people::random_gender(g, 0.5);
-                    members.push(HelpGroupMember { name: Some(people::name(g, gender, None)), role: Some(role), org: Some(org), phone: Some(people::phone(g)), is_leader: false });
+                    members.push(HelpGroupMember {
+                        name: Some(people::name(g, gender, None)),
+                        role: Some(role),
+                        org: Some(org),
+                        phone: Some(people::phone(g)),
+                        is_leader: false,
+                    });
                 }
             }
             let t = g.at(formed, 9, 17);
-            HelpGroup { meta: g.meta(w.office_id, &clerk, t, t, 1), released_person_id: Some(rid), formed_on: Some(formed), agreement_signed_on: Some(signed), members }
+            HelpGroup {
+                meta: g.meta(w.office_id, &clerk, t, t, 1),
+                released_person_id: Some(rid),
+                formed_on: Some(formed),
+                agreement_signed_on: Some(signed),
+                members,
+            }
         });
         let mut help_visits = Vec::new();
         if let Some(group) = &help_group {
@@ -286,7 +370,13 @@ impl<'w> ReleasedGen<'w> {
                     ("与家人偶有争吵，情绪有时低落。", Some("与家人关系紧张"), Some("约请家属共同谈话，做好心理疏导")),
                 ];
                 let situation = SITUATIONS[g.weighted(&[(0, 40), (1, 30), (2, 12), (3, 10), (4, 8)])];
-                let kind = g.weighted(&[(HelpVisitType::Visit, 50), (HelpVisitType::Talk, 20), (HelpVisitType::Phone, 20), (HelpVisitType::GroupEducation, 5), (HelpVisitType::AidDelivery, 5)]);
+                let kind = g.weighted(&[
+                    (HelpVisitType::Visit, 50),
+                    (HelpVisitType::Talk, 20),
+                    (HelpVisitType::Phone, 20),
+                    (HelpVisitType::GroupEducation, 5),
+                    (HelpVisitType::AidDelivery, 5),
+                ]);
                 let mut topics = vec![HelpTopic::Thought];
                 if g.chance(0.6) {
                     topics.push(*g.pick(&[HelpTopic::Employment, HelpTopic::Livelihood, HelpTopic::Family, HelpTopic::LawAbiding]));
@@ -298,7 +388,13 @@ impl<'w> ReleasedGen<'w> {
                     place: Some(match kind {
                         HelpVisitType::Phone => "电话联系".to_string(),
                         HelpVisitType::GroupEducation => format!("{}司法所", w.town),
-                        _ => if g.chance(0.7) { "本人家中".to_string() } else { vill.council() },
+                        _ => {
+                            if g.chance(0.7) {
+                                "本人家中".to_string()
+                            } else {
+                                vill.council()
+                            }
+                        }
                     }),
                     visitor_ids: vec![],
                     visitor_names: visitors.clone(),
@@ -326,7 +422,14 @@ impl<'w> ReleasedGen<'w> {
                 from: Some(original),
                 to: Some(assessment),
                 changed_on: Some(on),
-                reason: Some(if key { "帮教期间多次违反管理规定，经评估调整为重点帮教对象" } else { "帮教期间表现良好，经评估调整为一般帮教对象" }.to_string()),
+                reason: Some(
+                    if key {
+                        "帮教期间多次违反管理规定，经评估调整为重点帮教对象"
+                    } else {
+                        "帮教期间表现良好，经评估调整为一般帮教对象"
+                    }
+                    .to_string(),
+                ),
                 approved_by: Some(w.staff[0].clone()),
             }]
         } else {
@@ -354,7 +457,14 @@ impl<'w> ReleasedGen<'w> {
             .into_iter()
             .map(|(event, on)| {
                 let t = g.at(on, 9, 17);
-                HandoverEvent { meta: g.meta(w.office_id, &clerk, t, t, 1), released_person_id: Some(rid), event: Some(event), on: Some(on), by: Some(clerk.clone()), note: None }
+                HandoverEvent {
+                    meta: g.meta(w.office_id, &clerk, t, t, 1),
+                    released_person_id: Some(rid),
+                    event: Some(event),
+                    on: Some(on),
+                    by: Some(clerk.clone()),
+                    note: None,
+                }
             })
             .collect();
         ReleasedFile { released, person: Some(person), help_group, help_visits, assessment_changes, handover_events }

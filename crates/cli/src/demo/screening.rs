@@ -94,7 +94,8 @@ impl<'w> RoundGen<'w> {
         let round_id = meta.id;
         let n_items = if zero { 0 } else { g.int(1, if slot.village.is_some() { 3 } else { 4 }) as usize };
         let items: Vec<ScreeningItem> = (0..n_items).map(|_| self.item(g, slot, round_id, screened, &head)).collect();
-        let mut method = vec![*g.pick(&[ScreeningMethod::HouseholdVisit, ScreeningMethod::GridPatrol, ScreeningMethod::Informant, ScreeningMethod::Centralized])];
+        let mut method =
+            vec![*g.pick(&[ScreeningMethod::HouseholdVisit, ScreeningMethod::GridPatrol, ScreeningMethod::Informant, ScreeningMethod::Centralized])];
         if self.rounds == 3 {
             method.push(ScreeningMethod::Special);
         } else if g.chance(0.3) {
@@ -168,13 +169,25 @@ impl<'w> RoundGen<'w> {
         let old = (today - found).num_days() > 60;
         let status = match n {
             0..=4 => ItemStatus::ALL[n],
-            _ if old => g.weighted(&[(ItemStatus::Resolved, 75), (ItemStatus::Referred, 12), (ItemStatus::Unresolved, 5), (ItemStatus::InProgress, 5), (ItemStatus::Open, 3)]),
+            _ if old => g.weighted(&[
+                (ItemStatus::Resolved, 75),
+                (ItemStatus::Referred, 12),
+                (ItemStatus::Unresolved, 5),
+                (ItemStatus::InProgress, 5),
+                (ItemStatus::Open, 3),
+            ]),
             _ => g.weighted(&[(ItemStatus::Open, 25), (ItemStatus::InProgress, 35), (ItemStatus::Resolved, 30), (ItemStatus::Referred, 10)]),
         };
         let disposition = match (n, status) {
             (0..=4, _) => Disposition::ALL[n],
             (_, ItemStatus::Referred) => *g.pick(&[Disposition::ReferCommittee, Disposition::DivertDepartment, Disposition::ReportUp]),
-            _ => g.weighted(&[(Disposition::MediateOnSpot, 55), (Disposition::ReferCommittee, 20), (Disposition::Monitor, 12), (Disposition::DivertDepartment, 8), (Disposition::ReportUp, 5)]),
+            _ => g.weighted(&[
+                (Disposition::MediateOnSpot, 55),
+                (Disposition::ReferCommittee, 20),
+                (Disposition::Monitor, 12),
+                (Disposition::DivertDepartment, 8),
+                (Disposition::ReportUp, 5),
+            ]),
         };
         let deadline = found + Duration::days(g.int(7, 30));
         let resolved_on = (status == ItemStatus::Resolved).then(|| (found + Duration::days(g.int(1, 30))).min(today));

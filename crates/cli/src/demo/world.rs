@@ -61,11 +61,19 @@ impl Village {
     /// 村委会 / 居委会 of the village or community.
     pub fn council(&self) -> String {
         let short = self.name.trim_end_matches("社区").trim_end_matches('村');
-        if self.community { format!("{short}社区居委会") } else { format!("{short}村委会") }
+        if self.community {
+            format!("{short}社区居委会")
+        } else {
+            format!("{short}村委会")
+        }
     }
     /// 村干部 / 社区干部.
     pub fn cadre(&self) -> &'static str {
-        if self.community { "社区干部" } else { "村干部" }
+        if self.community {
+            "社区干部"
+        } else {
+            "村干部"
+        }
     }
 }
 
@@ -77,7 +85,11 @@ impl World {
 
     /// "泉州市丰泽区", or "县" for a county this generator has no name for.
     pub fn county_full(&self) -> String {
-        if self.county_name.is_empty() { "县".to_string() } else { format!("{}{}", self.city, self.county_name) }
+        if self.county_name.is_empty() {
+            "县".to_string()
+        } else {
+            format!("{}{}", self.city, self.county_name)
+        }
     }
 
     pub fn court(&self) -> String {
@@ -144,7 +156,8 @@ impl World {
             });
         }
         let staff = (0..4).map(|_| people::any_name(&mut tg, 0.5, None)).collect();
-        let mut world = World { office_id: office.meta.id, town, county_code, county_name, city, township_code, villages, committees: Vec::new(), staff };
+        let mut world =
+            World { office_id: office.meta.id, town, county_code, county_name, city, township_code, villages, committees: Vec::new(), staff };
 
         // Committees: those of a previous run, else new ones.
         let mut mediators: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
@@ -173,7 +186,8 @@ impl World {
             };
             if world.committee_for(role).is_none() {
                 let ms = mediators.remove(&org.meta.id).unwrap_or_default();
-                let prefix = org.number_prefix.clone().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| name.trim_end_matches("人民调解委员会").to_string());
+                let prefix =
+                    org.number_prefix.clone().filter(|p| !p.trim().is_empty()).unwrap_or_else(|| name.trim_end_matches("人民调解委员会").to_string());
                 world.committees.push(Committee { id: org.meta.id, role, prefix, mediators: ms });
             }
         }
@@ -203,15 +217,17 @@ impl World {
         }
         let written = new_orgs.len() + new_mediators.len();
         if written > 0 {
-            store.batch(|b| {
-                for o in new_orgs {
-                    b.save(o)?;
-                }
-                for m in new_mediators {
-                    b.save(m)?;
-                }
-                Ok(())
-            }).map_err(|e| CliError::Demo { what: "调委会和调解员".into(), source: e })?;
+            store
+                .batch(|b| {
+                    for o in new_orgs {
+                        b.save(o)?;
+                    }
+                    for m in new_mediators {
+                        b.save(m)?;
+                    }
+                    Ok(())
+                })
+                .map_err(|e| CliError::Demo { what: "调委会和调解员".into(), source: e })?;
         }
         Ok((world, written))
     }
@@ -230,9 +246,21 @@ impl World {
                 let kind = if village.community { CommitteeType::Residential } else { CommitteeType::Village };
                 (format!("{}{}人民调解委员会", self.town, village.name), kind, format!("{short_town}{short}"), village.code.clone())
             }
-            Role::Enterprise => (format!("{}工业园区企业人民调解委员会", self.town), CommitteeType::Enterprise, format!("{short_town}园区"), self.township_code.clone()),
-            Role::Traffic => (format!("{}道路交通事故纠纷人民调解委员会", self.town), CommitteeType::SocialOrg, format!("{short_town}交调"), self.township_code.clone()),
-            Role::Medical => (format!("{}医疗纠纷人民调解委员会", self.town), CommitteeType::SocialOrg, format!("{short_town}医调"), self.township_code.clone()),
+            Role::Enterprise => (
+                format!("{}工业园区企业人民调解委员会", self.town),
+                CommitteeType::Enterprise,
+                format!("{short_town}园区"),
+                self.township_code.clone(),
+            ),
+            Role::Traffic => (
+                format!("{}道路交通事故纠纷人民调解委员会", self.town),
+                CommitteeType::SocialOrg,
+                format!("{short_town}交调"),
+                self.township_code.clone(),
+            ),
+            Role::Medical => {
+                (format!("{}医疗纠纷人民调解委员会", self.town), CommitteeType::SocialOrg, format!("{short_town}医调"), self.township_code.clone())
+            }
         };
         let t = g.at(on, 9, 17);
         let by = self.clerk(g).to_string();
@@ -283,7 +311,14 @@ impl World {
     }
 
     /// A person of the township, with an ID number (parties should have one).
-    pub fn local_person(&self, g: &mut Gen, village: usize, on: chrono::NaiveDate, created: chrono::DateTime<chrono::Utc>, surname: Option<&str>) -> Person {
+    pub fn local_person(
+        &self,
+        g: &mut Gen,
+        village: usize,
+        on: chrono::NaiveDate,
+        created: chrono::DateTime<chrono::Utc>,
+        surname: Option<&str>,
+    ) -> Person {
         let gender = people::random_gender(g, 0.55);
         let birth = people::adult_birth(g, on, 18, 85);
         let floating = g.chance(0.08);

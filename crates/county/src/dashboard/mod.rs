@@ -157,7 +157,8 @@ impl Dashboard {
                     Store::init_for_enrollment(&dir, fengqiao_model::new_id(), org, fengqiao_store::system_clock()).map_err(blocking_err)
                 })
                 .await??;
-                let m = Arc::new(Mirror { cursor: tokio::sync::Mutex::new(0), store: Arc::new(Mutex::new(store)), results: Mutex::new(HashMap::new()) });
+                let m =
+                    Arc::new(Mirror { cursor: tokio::sync::Mutex::new(0), store: Arc::new(Mutex::new(store)), results: Mutex::new(HashMap::new()) });
                 self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).entry(office.id).or_insert(m).clone()
             }
         };
@@ -167,7 +168,8 @@ impl Dashboard {
             if !page.changes.is_empty() {
                 let entries: Vec<_> = page.changes.into_iter().map(fengqiao_sync::agent::from_wire).collect();
                 let st = m.store.clone();
-                tokio::task::spawn_blocking(move || st.lock().unwrap_or_else(|p| p.into_inner()).apply_remote(&entries).map_err(blocking_err)).await??;
+                tokio::task::spawn_blocking(move || st.lock().unwrap_or_else(|p| p.into_inner()).apply_remote(&entries).map_err(blocking_err))
+                    .await??;
             }
             *cursor = page.next_cursor;
             if !page.more {
@@ -294,7 +296,11 @@ impl Dashboard {
         };
         let by_source = vec![
             SourceCount { code: CaseSource::Proactive.code(), label: CaseSource::Proactive.label(), count: total.sources.proactive },
-            SourceCount { code: CaseSource::PartyApplication.code(), label: CaseSource::PartyApplication.label(), count: total.sources.party_application },
+            SourceCount {
+                code: CaseSource::PartyApplication.code(),
+                label: CaseSource::PartyApplication.label(),
+                count: total.sources.party_application,
+            },
             SourceCount { code: CaseSource::Referral.code(), label: CaseSource::Referral.label(), count: total.sources.referral },
         ];
         Ok(Figures {
@@ -338,7 +344,13 @@ impl Dashboard {
                     let mut rows = Vec::new();
                     let mut page = 1;
                     loop {
-                        let p = s.list_disputes(&DisputeFilter { accepted_from: Some(from), accepted_to: Some(to), page, page_size: MAX_PAGE_SIZE, ..Default::default() })?;
+                        let p = s.list_disputes(&DisputeFilter {
+                            accepted_from: Some(from),
+                            accepted_to: Some(to),
+                            page,
+                            page_size: MAX_PAGE_SIZE,
+                            ..Default::default()
+                        })?;
                         let n = p.rows.len();
                         rows.extend(p.rows.into_iter().map(|r| (r.case, r.party_names)));
                         if n == 0 || (page as i64) * (MAX_PAGE_SIZE as i64) >= p.total {
@@ -458,7 +470,9 @@ impl Dashboard {
                             continue;
                         }
                         let risk = match (r.rule, r.record_id) {
-                            (Rule::HelpVisit, Some(id)) => s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string()),
+                            (Rule::HelpVisit, Some(id)) => {
+                                s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string())
+                            }
                             _ => None,
                         };
                         out.push((r, risk));
@@ -526,7 +540,16 @@ impl Dashboard {
             ok: office_failures.is_empty(),
             detail: if office_failures.is_empty() { "一致".into() } else { format!("不一致：{}", office_failures.join("；")) },
         });
-        Ok(CaseStatistics { title: "人民调解案件情况统计表", office_name: settings.county_name, from, to, rows, subordinate_total, own_total, checks })
+        Ok(CaseStatistics {
+            title: "人民调解案件情况统计表",
+            office_name: settings.county_name,
+            from,
+            to,
+            rows,
+            subordinate_total,
+            own_total,
+            checks,
+        })
     }
 
     /// The roll-up as PDF, laid out by the documents crate as an office's own table.
@@ -847,7 +870,12 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
         .all::<Organization>()?
         .into_iter()
         .filter(|o| !o.meta.deleted && !o.meta.draft && o.org_type == Some(OrgType::MediationCommittee))
-        .filter(|o| matches!(o.committee_type, Some(CommitteeType::Village | CommitteeType::Residential | CommitteeType::Township | CommitteeType::Subdistrict)))
+        .filter(|o| {
+            matches!(
+                o.committee_type,
+                Some(CommitteeType::Village | CommitteeType::Residential | CommitteeType::Township | CommitteeType::Subdistrict)
+            )
+        })
         .collect();
     committees.sort_by(|a, b| (a.committee_type.map(|t| t as usize), &a.name).cmp(&(b.committee_type.map(|t| t as usize), &b.name)));
     let mut out = Vec::new();
@@ -856,7 +884,10 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
         let freq = if village { settings.screening_village_period } else { settings.screening_township_period };
         let mine: Vec<&ScreeningRound> = rounds
             .iter()
-            .filter(|r| r.unit_org_id == Some(o.meta.id) || (r.unit_org_id.is_none() && r.unit_division_code.is_some() && r.unit_division_code == o.division_code))
+            .filter(|r| {
+                r.unit_org_id == Some(o.meta.id)
+                    || (r.unit_org_id.is_none() && r.unit_division_code.is_some() && r.unit_division_code == o.division_code)
+            })
             .collect();
         // From when the unit is known: the committee's creation or its first round (as the
         // office's reminders count), not before.
@@ -873,7 +904,8 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
             let in_period: Vec<&&ScreeningRound> = mine
                 .iter()
                 .filter(|r| {
-                    r.period_start.is_some_and(|d| d >= start && d <= end) || (r.period_start.is_none() && r.screened_on.is_some_and(|d| d >= start && d <= end))
+                    r.period_start.is_some_and(|d| d >= start && d <= end)
+                        || (r.period_start.is_none() && r.screened_on.is_some_and(|d| d >= start && d <= end))
                 })
                 .collect();
             let found: i64 = in_period.iter().map(|r| items.get(&r.meta.id).copied().unwrap_or(0)).sum();
@@ -903,7 +935,11 @@ const LATE_GROUPS: [(&str, &str, &[Rule]); 5] = [
     ("mediation", "超过一个月未调结（未延期）", &[Rule::MediationOverdue]),
     ("return_visit", "回访逾期", &[Rule::ReturnVisit]),
     ("help_visit", "帮教走访逾期", &[Rule::HelpVisit]),
-    ("notice", "释放通知未处理（衔接逾期）", &[Rule::HandoverNotify, Rule::HandoverCollect, Rule::HandoverFirstVisit, Rule::HandoverFile, Rule::HandoverHukou]),
+    (
+        "notice",
+        "释放通知未处理（衔接逾期）",
+        &[Rule::HandoverNotify, Rule::HandoverCollect, Rule::HandoverFirstVisit, Rule::HandoverFile, Rule::HandoverHukou],
+    ),
     ("help_period", "帮教期满未解除", &[Rule::HelpPeriodEnded]),
 ];
 
@@ -952,7 +988,14 @@ pub async fn note_rejections(
         .filter(|r| r.status == fengqiao_sync::protocol::PushStatus::Rejected)
         .map(|r| {
             let (kind, record_id) = sent.get(&r.change_id).cloned().unwrap_or_default();
-            crate::store::dashboard::Rejection { change_id: r.change_id, device_id: device.id, kind, record_id, reason: r.reason.clone().unwrap_or_default(), at: now }
+            crate::store::dashboard::Rejection {
+                change_id: r.change_id,
+                device_id: device.id,
+                kind,
+                record_id,
+                reason: r.reason.clone().unwrap_or_default(),
+                at: now,
+            }
         })
         .collect();
     if rejected.is_empty() {

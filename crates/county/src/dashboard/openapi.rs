@@ -8,18 +8,67 @@ use serde_json::{json, Value};
 type Operation = (&'static str, &'static str, &'static str, &'static str, bool, &'static [&'static str]);
 
 const PATHS: &[Operation] = &[
-    ("/api/v1/dashboard/session", "post", "signIn", "登录：账号和密码（JSON {name, password}），成功时设置会话Cookie（HttpOnly，SameSite=Strict，8小时）", false, &[]),
+    (
+        "/api/v1/dashboard/session",
+        "post",
+        "signIn",
+        "登录：账号和密码（JSON {name, password}），成功时设置会话Cookie（HttpOnly，SameSite=Strict，8小时）",
+        false,
+        &[],
+    ),
     ("/api/v1/dashboard/session", "get", "me", "当前登录的账号和角色", false, &[]),
     ("/api/v1/dashboard/session", "delete", "signOut", "退出登录（会话在服务器上作废）", false, &[]),
     ("/api/v1/dashboard/offices", "get", "offices", "各司法所：最近同步、待下发和被拒收的变更、超过设定天数未同步的标记", false, &[]),
     ("/api/v1/dashboard/offices", "post", "addOffice", "登记司法所（JSON {name, division_code}），返回一次性注册码", true, &[]),
     ("/api/v1/dashboard/offices/{id}/rejections", "get", "rejections", "县局拒收的变更（该所搁置）及原因", false, &[]),
-    ("/api/v1/dashboard/figures", "get", "figures", "全县或一个所在期间内的数字：按类型、来源、月份的案件，调解成功率、衔接率等指标（各所分子分母合计）", false, &["from", "to", "office"]),
-    ("/api/v1/dashboard/drill", "get", "drill", "一个数字背后的案件（只读）：figure为cases、success、difficult、type:代码、source:代码或month:年-月", false, &["from", "to", "office", "figure"]),
-    ("/api/v1/dashboard/drill/released", "get", "drillReleased", "衔接率、必接必送率背后的人员（只读）：期间内释放的人员及衔接情况", false, &["from", "to", "office"]),
-    ("/api/v1/dashboard/compliance", "get", "compliance", "零报告：单位×周期矩阵（有纠纷、零报告、未报零、缺报、未到期）", false, &["from", "to", "office"]),
-    ("/api/v1/dashboard/late", "get", "late", "逾期事项：超期未调结、回访逾期、帮教走访逾期（按帮教类别）、释放通知未处理、帮教期满未解除", false, &["office"]),
-    ("/api/v1/dashboard/rollup", "get", "rollup", "人民调解案件情况统计表汇总：每所一行、下级上报总计、本级上报总计及一致性校验", false, &["from", "to"]),
+    (
+        "/api/v1/dashboard/figures",
+        "get",
+        "figures",
+        "全县或一个所在期间内的数字：按类型、来源、月份的案件，调解成功率、衔接率等指标（各所分子分母合计）",
+        false,
+        &["from", "to", "office"],
+    ),
+    (
+        "/api/v1/dashboard/drill",
+        "get",
+        "drill",
+        "一个数字背后的案件（只读）：figure为cases、success、difficult、type:代码、source:代码或month:年-月",
+        false,
+        &["from", "to", "office", "figure"],
+    ),
+    (
+        "/api/v1/dashboard/drill/released",
+        "get",
+        "drillReleased",
+        "衔接率、必接必送率背后的人员（只读）：期间内释放的人员及衔接情况",
+        false,
+        &["from", "to", "office"],
+    ),
+    (
+        "/api/v1/dashboard/compliance",
+        "get",
+        "compliance",
+        "零报告：单位×周期矩阵（有纠纷、零报告、未报零、缺报、未到期）",
+        false,
+        &["from", "to", "office"],
+    ),
+    (
+        "/api/v1/dashboard/late",
+        "get",
+        "late",
+        "逾期事项：超期未调结、回访逾期、帮教走访逾期（按帮教类别）、释放通知未处理、帮教期满未解除",
+        false,
+        &["office"],
+    ),
+    (
+        "/api/v1/dashboard/rollup",
+        "get",
+        "rollup",
+        "人民调解案件情况统计表汇总：每所一行、下级上报总计、本级上报总计及一致性校验",
+        false,
+        &["from", "to"],
+    ),
     ("/api/v1/dashboard/rollup.xlsx", "get", "rollupXlsx", "统计表汇总（Excel）", false, &["from", "to"]),
     ("/api/v1/dashboard/rollup.pdf", "get", "rollupPdf", "统计表汇总（PDF）", false, &["from", "to"]),
     ("/api/v1/dashboard/calendar", "get", "calendar", "报表日历：各报表的报送期限", false, &[]),
@@ -61,5 +110,6 @@ pub fn extend(doc: &mut Value) {
         }
         doc["paths"][path][method] = op;
     }
-    doc["components"]["securitySchemes"]["session"] = json!({ "type": "apiKey", "in": "cookie", "name": crate::accounts::COOKIE, "description": "登录后设置的会话Cookie" });
+    doc["components"]["securitySchemes"]["session"] =
+        json!({ "type": "apiKey", "in": "cookie", "name": crate::accounts::COOKIE, "description": "登录后设置的会话Cookie" });
 }

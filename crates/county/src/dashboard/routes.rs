@@ -129,7 +129,10 @@ async fn sign_in(State(s): State<AppState>, JsonBody(req): JsonBody<SignIn>) -> 
     s.store.create_session(&hash_token(&token), user.id, now, now + accounts::session_lifetime()).await?;
     let mut resp = Json(me_of(&user)).into_response();
     let cookie = accounts::session_cookie(&token, s.dashboard.secure_cookies);
-    resp.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误"))?);
+    resp.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误"))?,
+    );
     Ok(resp)
 }
 
@@ -244,7 +247,8 @@ fn download(bytes: Vec<u8>, mime: &'static str, name: String) -> Response {
     let h = resp.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static(mime));
     // RFC 6266: an ASCII fallback and the Chinese name percent-encoded.
-    let encoded: String = name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let encoded: String =
+        name.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
     let value = format!("attachment; filename=\"rollup.{}\"; filename*=UTF-8''{encoded}", name.rsplit('.').next().unwrap_or("bin"));
     if let Ok(v) = HeaderValue::from_str(&value) {
         h.insert(CONTENT_DISPOSITION, v);
@@ -257,7 +261,11 @@ async fn rollup_xlsx(State(s): State<AppState>, _: Session, q: Q) -> Result<Resp
     let (from, to) = period_query(q)?.period()?;
     let table = s.dashboard.rollup(from, to).await.map_err(county)?;
     let bytes = tokio::task::spawn_blocking(move || super::xlsx::rollup_xlsx(&table)).await.map_err(CountyError::from)?.map_err(county)?;
-    Ok(download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("人民调解案件情况统计表（汇总）{from}至{to}.xlsx")))
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("人民调解案件情况统计表（汇总）{from}至{to}.xlsx"),
+    ))
 }
 
 async fn rollup_pdf(State(s): State<AppState>, _: Session, q: Q) -> Result<Response, ApiError> {
@@ -346,7 +354,14 @@ async fn add_office(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<O
         return Err(ApiError::new(StatusCode::CONFLICT, "exists", format!("{name}（{division_code}）已登记")));
     }
     let now = Utc::now();
-    let office = crate::store::Office { id: fengqiao_model::new_id(), org_id: None, name, division_code, county_device_id: fengqiao_model::new_id(), created_at: now };
+    let office = crate::store::Office {
+        id: fengqiao_model::new_id(),
+        org_id: None,
+        name,
+        division_code,
+        county_device_id: fengqiao_model::new_id(),
+        created_at: now,
+    };
     s.store.create_office(&office).await?;
     let code = crate::auth::new_enrollment_code();
     let expires_at = now + chrono::Duration::days(14);

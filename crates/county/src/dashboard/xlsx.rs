@@ -64,7 +64,8 @@ pub fn rollup_xlsx(t: &CaseStatistics) -> Result<Vec<u8>> {
     let ws = wb.add_worksheet();
     ws.set_name("统计表汇总").map_err(xl)?;
     let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let head = Format::new().set_bold().set_border(FormatBorder::Thin).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_text_wrap();
+    let head =
+        Format::new().set_bold().set_border(FormatBorder::Thin).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_text_wrap();
     let cell = Format::new().set_border(FormatBorder::Thin);
     let total = Format::new().set_border(FormatBorder::Thin).set_bold();
     let width = columns(&t.own_total).len() as u16;

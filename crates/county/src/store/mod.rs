@@ -18,9 +18,9 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+pub use dashboard::{DashboardStore, Role, User};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-pub use dashboard::{DashboardStore, Role, User};
 
 use crate::error::Result;
 
@@ -129,7 +129,9 @@ pub enum EnrollOutcome {
     DeviceTaken,
     /// The device's records belong to another office than the code's: the office is bound to
     /// another id, or the id is bound to another office.
-    OfficeMismatch { bound: Option<Uuid> },
+    OfficeMismatch {
+        bound: Option<Uuid>,
+    },
 }
 
 #[async_trait]

@@ -205,7 +205,13 @@ impl CountyStore for PgStore {
             .await?;
         Ok(rows
             .iter()
-            .map(|r| OfficeSummary { office: office_from(r), devices: r.get(6), revoked_devices: r.get(7), last_sync_at: r.get(8), changes: r.get(9) })
+            .map(|r| OfficeSummary {
+                office: office_from(r),
+                devices: r.get(6),
+                revoked_devices: r.get(7),
+                last_sync_at: r.get(8),
+                changes: r.get(9),
+            })
             .collect())
     }
 
@@ -447,7 +453,9 @@ impl CountyStore for PgStore {
         let next_cursor = if more { last } else { top.max(since) };
         // The device's status is written once a round (its last page), not once a page.
         if !more {
-            let stmt = client.prepare_cached("UPDATE sync_status SET last_pull_at = $2, pull_cursor = greatest(pull_cursor, $3) WHERE device_id = $1").await?;
+            let stmt = client
+                .prepare_cached("UPDATE sync_status SET last_pull_at = $2, pull_cursor = greatest(pull_cursor, $3) WHERE device_id = $1")
+                .await?;
             client.execute(&stmt, &[&device_id, &now, &next_cursor]).await?;
         }
         Ok(PullResponse { changes, next_cursor, more })

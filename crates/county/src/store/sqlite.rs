@@ -139,12 +139,7 @@ fn open_sync(dir: &Path, target: i64) -> Result<Connection> {
     let backup = if before >= 1 && before < target { Some(backup_before_upgrade(&conn, dir, before)?) } else { None };
     migrate(&mut conn, target).map_err(|e| match e {
         e @ CountyError::TooNew { .. } => e,
-        e if before >= 1 && before < target => CountyError::UpgradeFailed {
-            from: before,
-            to: target,
-            backup: backup.clone(),
-            reason: e.to_string(),
-        },
+        e if before >= 1 && before < target => CountyError::UpgradeFailed { from: before, to: target, backup: backup.clone(), reason: e.to_string() },
         e => e,
     })?;
     Ok(conn)
@@ -177,7 +172,8 @@ fn migrate(conn: &mut Connection, target: i64) -> Result<()> {
 /// `DATA/backups/county-schema{VERSION}-{time}.db`, a consistent copy of the database.
 fn backup_before_upgrade(conn: &Connection, dir: &Path, version: i64) -> Result<PathBuf> {
     let folder = dir.join(BACKUP_DIR);
-    std::fs::create_dir_all(&folder).map_err(|e| CountyError::UpgradeBackupFailed { from: version, reason: format!("无法创建备份目录{}：{e}", folder.display()) })?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| CountyError::UpgradeBackupFailed { from: version, reason: format!("无法创建备份目录{}：{e}", folder.display()) })?;
     let stem = format!("county-schema{version}-{}", Utc::now().format("%Y%m%d-%H%M%S"));
     let mut out = folder.join(format!("{stem}.db"));
     for n in 2.. {
@@ -253,9 +249,7 @@ impl CountyStore for SqliteStore {
 
     async fn office(&self, id: Uuid) -> Result<Option<Office>> {
         self.run(move |c| {
-            let row = c
-                .query_row(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE id = ?1"), [id.to_string()], office_row)
-                .optional()?;
+            let row = c.query_row(&format!("SELECT {OFFICE_COLUMNS} FROM offices WHERE id = ?1"), [id.to_string()], office_row).optional()?;
             row.map(office_from).transpose()
         })
         .await
@@ -272,7 +266,9 @@ impl CountyStore for SqliteStore {
                  (SELECT count(*) FROM changes ch WHERE ch.office_id = o.id) \
                  FROM offices o ORDER BY o.created_at, o.id",
             )?;
-            let rows = stmt.query_map([], |r| Ok((office_row(r)?, r.get::<_, i64>(6)?, r.get::<_, i64>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, i64>(9)?)))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((office_row(r)?, r.get::<_, i64>(6)?, r.get::<_, i64>(7)?, r.get::<_, Option<String>>(8)?, r.get::<_, i64>(9)?))
+            })?;
             let mut out = Vec::new();
             for row in rows {
                 let (o, devices, revoked_devices, last, changes) = row?;
@@ -357,7 +353,9 @@ impl CountyStore for SqliteStore {
                 return Ok(EnrollOutcome::DeviceTaken); // rolled back: the code stays unused
             }
             let taken: bool = match claimed {
-                Some(org) => tx.query_row("SELECT count(*) > 0 FROM offices WHERE org_id = ?1 AND id <> ?2", params![org.to_string(), office], |r| r.get(0))?,
+                Some(org) => {
+                    tx.query_row("SELECT count(*) > 0 FROM offices WHERE org_id = ?1 AND id <> ?2", params![org.to_string(), office], |r| r.get(0))?
+                }
                 None => false,
             };
             match binding(&o, claimed, taken) {
@@ -433,9 +431,7 @@ impl CountyStore for SqliteStore {
             // One read transaction: `top` and the page see the same snapshot.
             let tx = c.transaction_with_behavior(TransactionBehavior::Deferred)?;
             let (office, dev) = (office_id.to_string(), device_id.to_string());
-            let top: i64 = tx
-                .prepare_cached("SELECT coalesce(max(seq), 0) FROM changes WHERE office_id = ?1")?
-                .query_row([&office], |r| r.get(0))?;
+            let top: i64 = tx.prepare_cached("SELECT coalesce(max(seq), 0) FROM changes WHERE office_id = ?1")?.query_row([&office], |r| r.get(0))?;
             let mut changes = Vec::new();
             let mut last = since;
             let mut more = false;
@@ -481,7 +477,9 @@ impl CountyStore for SqliteStore {
     async fn records(&self, office_id: Uuid) -> Result<Vec<StoredRecord>> {
         self.run(move |c| {
             let mut stmt = c.prepare("SELECT kind, record_id, data, clocks FROM records WHERE office_id = ?1 ORDER BY kind, record_id")?;
-            let rows = stmt.query_map([office_id.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+            let rows = stmt.query_map([office_id.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })?;
             rows.map(|row| {
                 let (kind, id, data, clocks) = row?;
                 Ok(StoredRecord { kind, record_id: uuid(&id)?, data: serde_json::from_str(&data)?, clocks: serde_json::from_str(&clocks)? })
@@ -575,8 +573,11 @@ fn push_sync(
             stmt.execute(params![office, kind, id.to_string(), rec.data.to_string(), serde_json::to_string(&rec.clocks)?, rec.deleted(), received])?;
         }
     }
-    tx.prepare_cached("UPDATE sync_status SET last_push_at = ?2, changes_pushed = changes_pushed + ?3 WHERE device_id = ?1")?
-        .execute(params![pushed_by.to_string(), received, plan.applied.len() as i64])?;
+    tx.prepare_cached("UPDATE sync_status SET last_push_at = ?2, changes_pushed = changes_pushed + ?3 WHERE device_id = ?1")?.execute(params![
+        pushed_by.to_string(),
+        received,
+        plan.applied.len() as i64
+    ])?;
     tx.commit()?;
     Ok(plan.results)
 }

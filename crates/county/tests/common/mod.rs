@@ -69,7 +69,14 @@ impl Drop for SchemaGuard {
 }
 
 pub async fn office(store: &dyn CountyStore, name: &str) -> Office {
-    let o = Office { id: Uuid::now_v7(), org_id: None, name: name.into(), division_code: "350102001".into(), county_device_id: Uuid::now_v7(), created_at: Utc::now() };
+    let o = Office {
+        id: Uuid::now_v7(),
+        org_id: None,
+        name: name.into(),
+        division_code: "350102001".into(),
+        county_device_id: Uuid::now_v7(),
+        created_at: Utc::now(),
+    };
     store.create_office(&o).await.expect("create office");
     o
 }
@@ -136,7 +143,8 @@ pub fn person_change(org: Uuid, device: Uuid, id: Uuid, version: i64, ms: i64, f
 /// The first change of a new person: every field changed.
 pub fn person_created(org: Uuid, device: Uuid, id: Uuid, ms: i64) -> Change {
     let data = person_data(org, id, 1, json!({}));
-    let changed: Vec<String> = data.as_object().unwrap().keys().filter(|k| !["updated_at", "version", "created_at"].contains(&k.as_str())).cloned().collect();
+    let changed: Vec<String> =
+        data.as_object().unwrap().keys().filter(|k| !["updated_at", "version", "created_at"].contains(&k.as_str())).cloned().collect();
     let mut c = person_change(org, device, id, 1, ms, json!({}), &[]);
     c.changed_fields = changed;
     c

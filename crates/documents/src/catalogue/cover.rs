@@ -13,29 +13,13 @@ pub fn cover(file: &CaseFile, refs: &Refs) -> Document {
     let mut doc = Document::portrait("");
     doc.page_numbers = PageNumbers::None;
     doc.push(Block::Space(12.0));
-    doc.push(
-        Paragraph::runs(committee_inline(refs))
-            .no_indent()
-            .align(Align::Center)
-            .size(size::ER_HAO)
-            .bold(),
-    );
+    doc.push(Paragraph::runs(committee_inline(refs)).no_indent().align(Align::Center).size(size::ER_HAO).bold());
     doc.push(Block::Space(10.0));
-    doc.push(
-        Paragraph::new("调　解　卷　宗")
-            .no_indent()
-            .align(Align::Center)
-            .size(36.0)
-            .bold(),
-    );
+    doc.push(Paragraph::new("调　解　卷　宗").no_indent().align(Align::Center).size(36.0).bold());
     doc.push(Block::Space(22.0));
     let mediators = {
         let mut ids: Vec<_> = case.lead_mediator_id.into_iter().collect();
-        ids.extend(
-            case.mediator_ids
-                .iter()
-                .filter(|id| Some(**id) != case.lead_mediator_id),
-        );
+        ids.extend(case.mediator_ids.iter().filter(|id| Some(**id) != case.lead_mediator_id));
         refs.mediators(&ids)
     };
     let span = match (case.accepted_on, case.closed_on) {
@@ -43,10 +27,7 @@ pub fn cover(file: &CaseFile, refs: &Refs) -> Document {
         (a, b) => format!("{}　至　{}", date(a), date(b)),
     };
     let volume = case.volume_name.clone().or(case.title.clone());
-    let number = case
-        .case_no
-        .clone()
-        .unwrap_or_else(|| "（　　）人调字第　　号".into());
+    let number = case.case_no.clone().unwrap_or_else(|| "（　　）人调字第　　号".into());
     let row = |l: &str, v: String| row2(l, v).min_height(15.0);
     doc.push(
         Grid::new(&[36.0, 120.0])
@@ -57,13 +38,7 @@ pub fn cover(file: &CaseFile, refs: &Refs) -> Document {
             .row(row("调解日期", span))
             .row(row("立 卷 人", opt(&case.archived_by)))
             .row(row("立卷日期", date(case.archived_on)))
-            .row(row(
-                "保管期限",
-                case.retention
-                    .map(|r| r.label())
-                    .unwrap_or_default()
-                    .to_string(),
-            ))
+            .row(row("保管期限", case.retention.map(|r| r.label()).unwrap_or_default().to_string()))
             .row(row("备　　注", String::new()).min_height(24.0)),
     );
     doc
@@ -82,17 +57,8 @@ pub struct Attachment {
 pub fn contents(parts: &[PartPages], attachments: &[Attachment]) -> Document {
     let mut doc = Document::portrait("卷内目录");
     doc.page_numbers = PageNumbers::None;
-    let mut g = Grid::new(&[16.0, 84.0, 24.0, 32.0])
-        .size(size::SI_HAO)
-        .header_rows(1);
-    g = g.row(
-        Row::new(
-            ["序号", "文书名称", "页号", "备注"]
-                .map(Cell::label)
-                .to_vec(),
-        )
-        .min_height(12.0),
-    );
+    let mut g = Grid::new(&[16.0, 84.0, 24.0, 32.0]).size(size::SI_HAO).header_rows(1);
+    g = g.row(Row::new(["序号", "文书名称", "页号", "备注"].map(Cell::label).to_vec()).min_height(12.0));
     let mut lines = Vec::new();
     for p in parts {
         if p.first_number.is_some() {
@@ -128,20 +94,9 @@ pub fn contents(parts: &[PartPages], attachments: &[Attachment]) -> Document {
 pub fn case_notes(file: &CaseFile, refs: &Refs, parts: &[PartPages]) -> Document {
     let case = &file.case;
     let mut doc = Document::portrait("卷宗情况说明");
-    let pages: usize = parts
-        .iter()
-        .filter(|p| p.first_number.is_some())
-        .map(|p| p.pages)
-        .sum();
+    let pages: usize = parts.iter().filter(|p| p.first_number.is_some()).map(|p| p.pages).sum();
     let title = opt(&case.title);
-    let mut first = format!(
-        "本卷为{}",
-        if title.is_empty() {
-            "民间纠纷".into()
-        } else {
-            title
-        }
-    );
+    let mut first = format!("本卷为{}", if title.is_empty() { "民间纠纷".into() } else { title });
     if let Some(no) = case.case_no.as_deref() {
         first.push_str(&format!("调解卷宗，卷号{no}"));
     } else {
@@ -157,9 +112,7 @@ pub fn case_notes(file: &CaseFile, refs: &Refs, parts: &[PartPages]) -> Document
     if let Some(r) = case.result {
         first.push_str(&format!("，调解结果为{}", r.label()));
     }
-    first.push_str(&format!(
-        "。卷内文书材料共{pages}页（不含封面、卷内目录和封底）。"
-    ));
+    first.push_str(&format!("。卷内文书材料共{pages}页（不含封面、卷内目录和封底）。"));
     doc.push(Paragraph::new(first));
 
     let mut notes = Vec::new();
@@ -170,9 +123,7 @@ pub fn case_notes(file: &CaseFile, refs: &Refs, parts: &[PartPages]) -> Document
     }
     notes.push(format!("卷内有调解记录{}份。", file.sessions.len()));
     match file.agreement.as_ref().and_then(|a| a.form) {
-        Some(AgreementForm::Oral) => {
-            notes.push("当事人达成口头协议，由人民调解员填写口头协议登记表附卷。".into())
-        }
+        Some(AgreementForm::Oral) => notes.push("当事人达成口头协议，由人民调解员填写口头协议登记表附卷。".into()),
         Some(AgreementForm::Written) => notes.push("当事人达成书面调解协议，协议书附卷。".into()),
         None => {}
     }
@@ -181,11 +132,7 @@ pub fn case_notes(file: &CaseFile, refs: &Refs, parts: &[PartPages]) -> Document
         notes.push(format!(
             "调解未达成协议，原因：{}。已告知当事人可以依法通过{}等途径维护自己的权利。",
             opt(&case.failure_reason).trim_end_matches('。'),
-            if routes.is_empty() {
-                "仲裁、行政、司法".into()
-            } else {
-                routes
-            }
+            if routes.is_empty() { "仲裁、行政、司法".into() } else { routes }
         ));
     }
     if let Some(a) = &file.agreement {
@@ -194,19 +141,14 @@ pub fn case_notes(file: &CaseFile, refs: &Refs, parts: &[PartPages]) -> Document
                 "当事人已于{}向{}申请司法确认{}。",
                 date(a.jc_applied_on),
                 opt(&a.jc_court),
-                a.jc_result
-                    .map(|r| format!("，结果为{}", r.label()))
-                    .unwrap_or_default()
+                a.jc_result.map(|r| format!("，结果为{}", r.label())).unwrap_or_default()
             )),
             _ if a.form.is_some() => notes.push("当事人未申请司法确认。".into()),
             _ => {}
         }
     }
     if !file.return_visits.is_empty() {
-        notes.push(format!(
-            "调解后回访{}次，回访记录附卷。",
-            file.return_visits.len()
-        ));
+        notes.push(format!("调解后回访{}次，回访记录附卷。", file.return_visits.len()));
     }
     if file.parties.iter().any(|p| p.party.id_copy_attached) {
         notes.push("当事人身份证明为纸质复印件，附于卷内。".into());
@@ -217,10 +159,7 @@ pub fn case_notes(file: &CaseFile, refs: &Refs, parts: &[PartPages]) -> Document
     doc.push(
         Signatures::new(&[])
             .entry("立卷人（签名）", case.archived_by.clone())
-            .date(
-                case.archived_on
-                    .map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d)))),
-            ),
+            .date(case.archived_on.map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d))))),
     );
     doc
 }
@@ -236,13 +175,7 @@ pub fn back_cover(file: &CaseFile, parts: &[PartPages]) -> Document {
     doc.push(
         Grid::new(&[36.0, 120.0])
             .size(size::SI_HAO)
-            .row(
-                Row::new(vec![
-                    Cell::label("本卷情况说明"),
-                    Cell::value(summary).top(),
-                ])
-                .min_height(120.0),
-            )
+            .row(Row::new(vec![Cell::label("本卷情况说明"), Cell::value(summary).top()]).min_height(120.0))
             .row(row2("立 卷 人", opt(&case.archived_by)).min_height(15.0))
             .row(row2("检 查 人", "").min_height(15.0))
             .row(row2("立卷时间", date(case.archived_on)).min_height(15.0)),

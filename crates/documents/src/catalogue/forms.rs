@@ -12,19 +12,10 @@ pub fn application(file: &CaseFile, refs: &Refs) -> Document {
     let case = &file.case;
     let on = reference_date(file);
     let mut doc = Document::portrait("人民调解申请书");
-    let applicants = file
-        .parties
-        .iter()
-        .filter(|p| p.party.role != Some(PartyRole::Respondent));
-    let respondents = file
-        .parties
-        .iter()
-        .filter(|p| p.party.role == Some(PartyRole::Respondent));
+    let applicants = file.parties.iter().filter(|p| p.party.role != Some(PartyRole::Respondent));
+    let respondents = file.parties.iter().filter(|p| p.party.role == Some(PartyRole::Respondent));
     let label = |p: &PartyEntry| p.party.role.map_or("申请人", |r| r.label()).to_string();
-    doc.push(party_grid(
-        applicants.chain(respondents).map(|p| (p, label(p))),
-        on,
-    ));
+    doc.push(party_grid(applicants.chain(respondents).map(|p| (p, label(p))), on));
     doc.push(FillLine::new("纠纷简要情况陈述", opt(&case.summary), 5));
     doc.push(Paragraph::new("当事人申请事项：").no_indent());
     if case.requests.is_empty() {
@@ -32,26 +23,14 @@ pub fn application(file: &CaseFile, refs: &Refs) -> Document {
     }
     doc.blocks.extend(numbered(&case.requests));
     let mut declaration = committee_inline(refs);
-    declaration.push(text(
-        "已将申请人民调解的相关规定告知我，现自愿申请人民调解委员会进行调解。",
-    ));
+    declaration.push(text("已将申请人民调解的相关规定告知我，现自愿申请人民调解委员会进行调解。"));
     doc.push(Paragraph::runs(declaration));
-    let n = file
-        .parties
-        .iter()
-        .filter(|p| p.party.role != Some(PartyRole::Respondent))
-        .count()
-        .max(1);
+    let n = file.parties.iter().filter(|p| p.party.role != Some(PartyRole::Respondent)).count().max(1);
     let mut sig = Signatures::new(&[]);
     for _ in 0..n {
         sig = sig.entry("申请人（签名盖章或按指印）", None);
     }
-    doc.push(
-        sig.date(
-            case.applied_on
-                .map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d)))),
-        ),
-    );
+    doc.push(sig.date(case.applied_on.map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d))))));
     doc
 }
 
@@ -60,21 +39,10 @@ pub fn intake_register(file: &CaseFile, refs: &Refs) -> Document {
     let case = &file.case;
     let mut doc = Document::portrait("人民调解受理登记表");
     doc.number = case.case_no.clone();
-    doc.push(
-        Paragraph::new("（此表由人民调解委员会填写）")
-            .no_indent()
-            .align(Align::Center)
-            .size(size::XIAO_SI),
-    );
+    doc.push(Paragraph::new("（此表由人民调解委员会填写）").no_indent().align(Align::Center).size(size::XIAO_SI));
     let (y, m, d) = case
         .accepted_on
-        .map_or((String::new(), String::new(), String::new()), |d| {
-            (
-                d.year().to_string(),
-                d.month().to_string(),
-                d.day().to_string(),
-            )
-        });
+        .map_or((String::new(), String::new(), String::new()), |d| (d.year().to_string(), d.month().to_string(), d.day().to_string()));
     doc.push(Paragraph::runs(vec![
         field(y, 3),
         text("年"),
@@ -94,32 +62,14 @@ pub fn intake_register(file: &CaseFile, refs: &Refs) -> Document {
         mark(case.source == Some(CaseSource::Proactive))
     );
     if case.source == Some(CaseSource::Referral) {
-        let by = [
-            case.referral_type.map(|r| r.label().to_string()),
-            case.referral_org.clone(),
-        ];
-        source.push_str(&format!(
-            "　■接受委托移送（{}）",
-            join(by.into_iter().flatten())
-        ));
+        let by = [case.referral_type.map(|r| r.label().to_string()), case.referral_org.clone()];
+        source.push_str(&format!("　■接受委托移送（{}）", join(by.into_iter().flatten())));
     }
     let g = Grid::new(&[40.0, 116.0])
         .size(size::SI_HAO)
-        .row(
-            row2(
-                "纠纷类型",
-                case.dispute_type.map(|t| t.label()).unwrap_or_default(),
-            )
-            .min_height(12.0),
-        )
+        .row(row2("纠纷类型", case.dispute_type.map(|t| t.label()).unwrap_or_default()).min_height(12.0))
         .row(row2("案件来源", source).min_height(12.0))
-        .row(
-            Row::new(vec![
-                Cell::label("纠纷简要情况"),
-                Cell::value(opt(&case.summary)).top(),
-            ])
-            .min_height(80.0),
-        )
+        .row(Row::new(vec![Cell::label("纠纷简要情况"), Cell::value(opt(&case.summary)).top()]).min_height(80.0))
         .row(row2("当事人（签名）", "").min_height(16.0))
         .row(row2("登记人（签名）", "").min_height(16.0));
     doc.push(g);
@@ -153,34 +103,19 @@ pub fn rights_notice(file: &CaseFile, refs: &Refs) -> Document {
     let mut doc = Document::portrait("人民调解当事人权利义务告知书");
     doc.body_size = size::SI_HAO;
     let mut to = vec![text("当事人：")];
-    to.push(field(
-        join(file.parties.iter().map(|p| p.name().to_string())),
-        8,
-    ));
+    to.push(field(join(file.parties.iter().map(|p| p.name().to_string())), 8));
     doc.push(Paragraph::runs(to).no_indent());
     doc.push(Paragraph::new(PRINCIPLES));
-    doc.push(Paragraph::new(
-        "根据《中华人民共和国人民调解法》的规定，当事人在人民调解活动中享有下列权利：",
-    ));
+    doc.push(Paragraph::new("根据《中华人民共和国人民调解法》的规定，当事人在人民调解活动中享有下列权利："));
     for (i, r) in RIGHTS.iter().enumerate() {
-        doc.push(Paragraph::new(format!(
-            "（{}）{r}",
-            crate::layout::chinese_number(i as u32 + 1)
-        )));
+        doc.push(Paragraph::new(format!("（{}）{r}", crate::layout::chinese_number(i as u32 + 1))));
     }
     doc.push(Paragraph::new("当事人在人民调解活动中履行下列义务："));
     for (i, d) in DUTIES.iter().enumerate() {
-        doc.push(Paragraph::new(format!(
-            "（{}）{d}",
-            crate::layout::chinese_number(i as u32 + 1)
-        )));
+        doc.push(Paragraph::new(format!("（{}）{d}", crate::layout::chinese_number(i as u32 + 1))));
     }
     doc.push(Paragraph::new(EFFECT));
-    let given = file
-        .parties
-        .iter()
-        .filter_map(|p| p.party.rights_notice_given_on)
-        .max();
+    let given = file.parties.iter().filter_map(|p| p.party.rights_notice_given_on).max();
     doc.push(seal(refs, given));
     doc.push(Paragraph::new("以上内容已告知，本人已知悉。").no_indent());
     let mut sig = Signatures::new(&[]).columns(2);

@@ -84,11 +84,7 @@ impl DocKind {
         if s.is_empty() {
             return None;
         }
-        let bare = |n: &'static str| {
-            n.trim_start_matches("人民调解")
-                .trim_start_matches("刑满释放人员")
-                .trim_start_matches("矛盾纠纷")
-        };
+        let bare = |n: &'static str| n.trim_start_matches("人民调解").trim_start_matches("刑满释放人员").trim_start_matches("矛盾纠纷");
         DocKind::ALL
             .iter()
             .copied()
@@ -112,10 +108,7 @@ mod tests {
         }
         assert_eq!(DocKind::find("协议书"), Some(DocKind::Agreement));
         assert_eq!(DocKind::find("交接单"), None);
-        assert_eq!(
-            DocKind::find("衔接工作交接单"),
-            Some(DocKind::HandoverSheet)
-        );
+        assert_eq!(DocKind::find("衔接工作交接单"), Some(DocKind::HandoverSheet));
         assert_eq!(DocKind::find("AGREEMENT"), Some(DocKind::Agreement));
         assert_eq!(DocKind::find("报告"), None);
     }

@@ -20,10 +20,7 @@ pub use cover::{back_cover, case_notes, contents, cover, Attachment};
 pub use forms::{application, intake_register, rights_notice};
 pub use kinds::{DocKind, Input};
 pub use ledger::dispute_ledger;
-pub use records::{
-    agreement, investigation, judicial_confirmation_application, oral_agreement, return_visit,
-    session,
-};
+pub use records::{agreement, investigation, judicial_confirmation_application, oral_agreement, return_visit, session};
 pub use released::{handover_sheet, help_agreement, help_record, released_register};
 pub use screening::{screening_ledger, zero_report};
 pub use statistics::{statistics_table, StatisticsCheck, StatisticsRow, StatisticsTable};
@@ -70,15 +67,11 @@ impl Period {
 
 impl<'a> Refs<'a> {
     fn committee_name(&self) -> Option<&'a str> {
-        self.committee
-            .and_then(|c| c.name.as_deref())
-            .filter(|n| !n.trim().is_empty())
+        self.committee.and_then(|c| c.name.as_deref()).filter(|n| !n.trim().is_empty())
     }
 
     fn mediator(&self, id: Option<Uuid>) -> String {
-        id.and_then(|id| self.mediators.iter().find(|m| m.meta.id == id))
-            .and_then(|m| m.name.clone())
-            .unwrap_or_default()
+        id.and_then(|id| self.mediators.iter().find(|m| m.meta.id == id)).and_then(|m| m.name.clone()).unwrap_or_default()
     }
 
     fn mediators<'i>(&self, ids: impl IntoIterator<Item = &'i Uuid>) -> String {
@@ -86,9 +79,7 @@ impl<'a> Refs<'a> {
     }
 
     fn office_name(&self) -> Option<&'a str> {
-        self.office
-            .and_then(|o| o.name.as_deref())
-            .filter(|n| !n.trim().is_empty())
+        self.office.and_then(|o| o.name.as_deref()).filter(|n| !n.trim().is_empty())
     }
 
     /// An organization's name by id: the committee, the office, then the list.
@@ -109,27 +100,18 @@ impl<'a> Refs<'a> {
         'a: 'f,
     {
         let id = id?;
-        file.parties
-            .iter()
-            .filter_map(|p| p.person.as_ref())
-            .chain(self.persons.iter())
-            .find(|p| p.meta.id == id)
+        file.parties.iter().filter_map(|p| p.person.as_ref()).chain(self.persons.iter()).find(|p| p.meta.id == id)
     }
 }
 
 fn join(names: impl IntoIterator<Item = String>) -> String {
-    names
-        .into_iter()
-        .filter(|n| !n.is_empty())
-        .collect::<Vec<_>>()
-        .join("、")
+    names.into_iter().filter(|n| !n.is_empty()).collect::<Vec<_>>().join("、")
 }
 
 /// "2024.5.6", the short date of ledgers; empty when unknown.
 fn short_date(d: Option<NaiveDate>) -> String {
     use chrono::Datelike;
-    d.map(|d| format!("{}.{}.{}", d.year(), d.month(), d.day()))
-        .unwrap_or_default()
+    d.map(|d| format!("{}.{}.{}", d.year(), d.month(), d.day())).unwrap_or_default()
 }
 
 /// "是" / "否" / blank.
@@ -155,11 +137,7 @@ fn date(d: Option<NaiveDate>) -> String {
 fn time(t: Option<DateTime<Utc>>) -> String {
     let Some(t) = t else { return String::new() };
     let local = t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"));
-    format!(
-        "{}{}",
-        fengqiao_model::validate::cn_date(local.date_naive()),
-        clock(&local)
-    )
+    format!("{}{}", fengqiao_model::validate::cn_date(local.date_naive()), clock(&local))
 }
 
 fn clock(t: &DateTime<FixedOffset>) -> String {
@@ -190,16 +168,11 @@ fn committee_inline(refs: &Refs) -> Vec<Inline> {
 }
 
 fn committee_text(refs: &Refs) -> String {
-    refs.committee_name()
-        .map(str::to_string)
-        .unwrap_or_else(|| "＿＿＿＿人民调解委员会".into())
+    refs.committee_name().map(str::to_string).unwrap_or_else(|| "＿＿＿＿人民调解委员会".into())
 }
 
 fn seal(refs: &Refs, on: Option<NaiveDate>) -> Seal {
-    Seal {
-        committee: refs.committee_name().map(str::to_string),
-        date: on.map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d)))),
-    }
+    Seal { committee: refs.committee_name().map(str::to_string), date: on.map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d)))) }
 }
 
 /// "甲方" from the agreement's side, else the role ("申请人").
@@ -217,12 +190,7 @@ fn side_label(p: &PartyEntry) -> String {
 }
 
 fn parties_with(file: &CaseFile, role: PartyRole) -> String {
-    join(
-        file.parties
-            .iter()
-            .filter(|p| p.party.role == Some(role))
-            .map(|p| p.name().to_string()),
-    )
+    join(file.parties.iter().filter(|p| p.party.role == Some(role)).map(|p| p.name().to_string()))
 }
 
 fn opt(s: &Option<String>) -> String {
@@ -231,10 +199,7 @@ fn opt(s: &Option<String>) -> String {
 
 /// The date a form's ages are counted on.
 fn reference_date(file: &CaseFile) -> Option<NaiveDate> {
-    file.case
-        .applied_on
-        .or(file.case.accepted_on)
-        .or(file.agreement.as_ref().and_then(|a| a.signed_on))
+    file.case.applied_on.or(file.case.accepted_on).or(file.agreement.as_ref().and_then(|a| a.signed_on))
 }
 
 /// One party as grid rows (协议书, 申请书 …): a person's 姓名/性别/民族/年龄,
@@ -243,32 +208,19 @@ fn party_rows(p: &PartyEntry, label: &str, on: Option<NaiveDate>) -> Vec<Row> {
     let side = Cell::label(label).rows(3);
     if let Some(e) = &p.entity {
         return vec![
-            Row::new(vec![
-                side,
-                Cell::label("名称"),
-                Cell::value(opt(&e.name)).span(7),
-            ]),
+            Row::new(vec![side, Cell::label("名称"), Cell::value(opt(&e.name)).span(7)]),
             Row::new(vec![
                 Cell::label("法定代表人"),
                 Cell::value(opt(&e.legal_rep)).span(3),
                 Cell::label("联系方式").span(2),
                 Cell::value(opt(&e.phone)).span(2),
             ]),
-            Row::new(vec![
-                Cell::label("住所地"),
-                Cell::value(opt(&e.address)).span(7),
-            ]),
+            Row::new(vec![Cell::label("住所地"), Cell::value(opt(&e.address)).span(7)]),
         ];
     }
     let person = p.person.clone().unwrap_or_default();
-    let age = on
-        .and_then(|d| person.age_on(d))
-        .map(|a| format!("{a}岁"))
-        .unwrap_or_default();
-    let address = person
-        .residence_address
-        .clone()
-        .or(person.hukou_address.clone());
+    let age = on.and_then(|d| person.age_on(d)).map(|a| format!("{a}岁")).unwrap_or_default();
+    let address = person.residence_address.clone().or(person.hukou_address.clone());
     vec![
         Row::new(vec![
             side,
@@ -287,20 +239,14 @@ fn party_rows(p: &PartyEntry, label: &str, on: Option<NaiveDate>) -> Vec<Row> {
             Cell::label("联系方式").span(2),
             Cell::value(opt(&person.phone)).span(2),
         ]),
-        Row::new(vec![
-            Cell::label("单位或住址"),
-            Cell::value(opt(&address)).span(7),
-        ]),
+        Row::new(vec![Cell::label("单位或住址"), Cell::value(opt(&address)).span(7)]),
     ]
 }
 
 /// Column widths (mm) of [`party_rows`].
 const PARTY_COLUMNS: [f32; 9] = [21.0, 26.0, 23.0, 13.0, 12.0, 13.0, 18.0, 13.0, 17.0];
 
-fn party_grid<'p>(
-    parties: impl IntoIterator<Item = (&'p PartyEntry, String)>,
-    on: Option<NaiveDate>,
-) -> Grid {
+fn party_grid<'p>(parties: impl IntoIterator<Item = (&'p PartyEntry, String)>, on: Option<NaiveDate>) -> Grid {
     let mut g = Grid::new(&PARTY_COLUMNS);
     for (p, label) in parties {
         g.rows.extend(party_rows(p, &label, on));
@@ -328,28 +274,15 @@ fn numbered(items: &[String]) -> Vec<Block> {
         .enumerate()
         .map(|(i, t)| {
             let t = t.trim();
-            let already = t
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十（(".contains(c));
-            Paragraph::new(if already {
-                t.to_string()
-            } else {
-                format!("{}．{t}", i + 1)
-            })
-            .into()
+            let already = t.chars().next().is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十（(".contains(c));
+            Paragraph::new(if already { t.to_string() } else { format!("{}．{t}", i + 1) }).into()
         })
         .collect()
 }
 
 /// Two label–value pairs on a 4-column grid.
 fn row4(a: &str, b: impl Into<String>, c: &str, d: impl Into<String>) -> Row {
-    Row::new(vec![
-        Cell::label(a),
-        Cell::value(b),
-        Cell::label(c),
-        Cell::value(d),
-    ])
+    Row::new(vec![Cell::label(a), Cell::value(b), Cell::label(c), Cell::value(d)])
 }
 
 /// A label cell and a value cell spanning the rest of a 2-column grid.
@@ -370,9 +303,5 @@ fn ledger_head(refs: &Refs, period_label: &str, period: Period) -> Paragraph {
 /// A ledger's foot: the period's counts, then who filled it in and who checked it.
 fn ledger_foot(doc: &mut Document, summary: String) {
     doc.push(Paragraph::new(summary).no_indent());
-    doc.push(
-        Signatures::new(&["填表人（签名）", "负责人（签名）"])
-            .columns(2)
-            .date(DateLine::Blank),
-    );
+    doc.push(Signatures::new(&["填表人（签名）", "负责人（签名）"]).columns(2).date(DateLine::Blank));
 }

@@ -1,9 +1,7 @@
 //! 安置帮教 (domain.md §1.13, §2.8, §3.6): the 基本情况登记表 of the 一人一档, the four-party
 //! 帮教协议书, the 帮教记录 of one visit, and the 衔接工作交接单 the family takes to the prison.
 
-use fengqiao_model::{
-    AssessmentType, HandoverStatus, HelpGroupMember, HelpGroupRole, HelpVisit, Person, ReleasedFile,
-};
+use fengqiao_model::{AssessmentType, HandoverStatus, HelpGroupMember, HelpGroupRole, HelpVisit, Person, ReleasedFile};
 
 use super::*;
 use crate::model::size;
@@ -13,11 +11,7 @@ fn person(file: &ReleasedFile) -> Person {
 }
 
 fn members(file: &ReleasedFile, role: HelpGroupRole) -> Vec<&HelpGroupMember> {
-    file.help_group
-        .iter()
-        .flat_map(|g| g.members.iter())
-        .filter(|m| m.role == Some(role))
-        .collect()
+    file.help_group.iter().flat_map(|g| g.members.iter()).filter(|m| m.role == Some(role)).collect()
 }
 
 fn names(ms: &[&HelpGroupMember]) -> String {
@@ -32,9 +26,7 @@ fn office_or_blank(refs: &Refs) -> Vec<Inline> {
 }
 
 fn office_text(refs: &Refs) -> String {
-    refs.office_name()
-        .map(str::to_string)
-        .unwrap_or_else(|| "＿＿＿＿司法所".into())
+    refs.office_name().map(str::to_string).unwrap_or_else(|| "＿＿＿＿司法所".into())
 }
 
 fn help_period(file: &ReleasedFile) -> String {
@@ -67,10 +59,7 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
     let v = |s: String| Cell::value(s);
     let row = |cells: Vec<Cell>| Row::new(cells).min_height(8.0);
     let handover = match r.handover_status {
-        Some(HandoverStatus::Done) => join([r
-            .handover_method
-            .map(|m| m.label().to_string())
-            .unwrap_or_default()]),
+        Some(HandoverStatus::Done) => join([r.handover_method.map(|m| m.label().to_string()).unwrap_or_default()]),
         Some(HandoverStatus::Failed) => format!("未衔接：{}", opt(&r.handover_fail_reason)),
         Some(s) => s.label().to_string(),
         None => String::new(),
@@ -97,11 +86,7 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
         special.push("公安重点管控".into());
     }
     match r.reoffended {
-        Some(true) => special.push(format!(
-            "重新犯罪（{}，{}）",
-            opt(&r.reoffense_crime),
-            date(r.reoffense_on)
-        )),
+        Some(true) => special.push(format!("重新犯罪（{}，{}）", opt(&r.reoffense_crime), date(r.reoffense_on))),
         Some(false) if special.is_empty() => special.push("无".into()),
         _ => {}
     }
@@ -111,10 +96,7 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
         .map(|g| {
             let mut ms: Vec<&HelpGroupMember> = g.members.iter().collect();
             ms.sort_by_key(|m| !m.is_leader);
-            ms.iter()
-                .map(|m| member_line(m))
-                .collect::<Vec<_>>()
-                .join("\n")
+            ms.iter().map(|m| member_line(m)).collect::<Vec<_>>().join("\n")
         })
         .unwrap_or_default();
     let mut notes = opt(&r.help_summary);
@@ -123,11 +105,7 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
     }
     let label = |o: Option<&'static str>| v(o.unwrap_or_default().to_string());
     // 五号 in cells: the 一人一档 sheet holds the whole file on one page.
-    let filled = file
-        .help_group
-        .as_ref()
-        .and_then(|g| g.formed_on)
-        .or(r.handover_on);
+    let filled = file.help_group.as_ref().and_then(|g| g.formed_on).or(r.handover_on);
     let g = Grid::new(&[26.0, 30.0, 18.0, 26.0, 18.0, 16.0, 22.0])
         .size(size::WU_HAO)
         .row(row(vec![
@@ -139,32 +117,12 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
             label(p.ethnicity.map(|e| e.label())),
             l("照片").rows(4),
         ]))
-        .row(row(vec![
-            l("曾用名"),
-            v(opt(&p.alias)),
-            l("出生日期"),
-            v(date(p.birth_date)).span(3),
-        ]))
-        .row(row(vec![
-            l("公民身份号码"),
-            v(opt(&p.id_number)).span(3),
-            l("文化程度"),
-            label(p.education.map(|e| e.label())),
-        ]))
-        .row(row(vec![
-            l("婚姻状况"),
-            label(p.marital_status.map(|m| m.label())),
-            l("联系方式"),
-            v(opt(&p.phone)).span(3),
-        ]))
+        .row(row(vec![l("曾用名"), v(opt(&p.alias)), l("出生日期"), v(date(p.birth_date)).span(3)]))
+        .row(row(vec![l("公民身份号码"), v(opt(&p.id_number)).span(3), l("文化程度"), label(p.education.map(|e| e.label()))]))
+        .row(row(vec![l("婚姻状况"), label(p.marital_status.map(|m| m.label())), l("联系方式"), v(opt(&p.phone)).span(3)]))
         .row(row(vec![l("户籍地"), v(opt(&p.hukou_address)).span(6)]))
         .row(row(vec![l("现住址"), v(opt(&p.residence_address)).span(6)]))
-        .row(row(vec![
-            l("原罪名"),
-            v(opt(&r.crime_name)),
-            l("罪名类别"),
-            label(r.crime_category.map(|c| c.label())).span(4),
-        ]))
+        .row(row(vec![l("原罪名"), v(opt(&r.crime_name)), l("罪名类别"), label(r.crime_category.map(|c| c.label())).span(4)]))
         .row(row(vec![
             l("原判刑期"),
             v(opt(&r.sentence_term)),
@@ -173,12 +131,7 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
             l("是否累犯"),
             v(yes_no(r.is_recidivist).into()).span(2),
         ]))
-        .row(row(vec![
-            l("服刑场所"),
-            v(opt(&r.prison_name)).span(3),
-            l("释放类型"),
-            label(r.release_type.map(|t| t.label())).span(2),
-        ]))
+        .row(row(vec![l("服刑场所"), v(opt(&r.prison_name)).span(3), l("释放类型"), label(r.release_type.map(|t| t.label())).span(2)]))
         .row(row(vec![
             l("释放日期"),
             v(date(r.released_on)),
@@ -187,38 +140,11 @@ pub fn released_register(file: &ReleasedFile, refs: &Refs) -> Document {
             l("必接必送"),
             v(yes_no(r.must_escort).into()).span(2),
         ]))
-        .row(row(vec![
-            l("收到通知书"),
-            v(date(r.notice_received_on)),
-            l("发出机关"),
-            v(opt(&r.notice_from)).span(4),
-        ]))
-        .row(row(vec![
-            l("衔接日期"),
-            v(date(r.handover_on)),
-            l("衔接情况"),
-            v(handover),
-            l("户籍报到"),
-            v(date(r.police_registration_on)).span(2),
-        ]))
-        .row(row(vec![
-            l("安置日期"),
-            v(date(r.resettled_on)),
-            l("安置情况"),
-            v(resettlement).span(4),
-        ]))
-        .row(row(vec![
-            l("双列管"),
-            v(dual),
-            l("救助帮扶"),
-            v(join(r.assistance.iter().map(|a| a.label().to_string()))).span(4),
-        ]))
-        .row(row(vec![
-            l("帮教期"),
-            v(help_period(file)).span(3),
-            l("帮教状态"),
-            label(r.help_status.map(|s| s.label())).span(2),
-        ]))
+        .row(row(vec![l("收到通知书"), v(date(r.notice_received_on)), l("发出机关"), v(opt(&r.notice_from)).span(4)]))
+        .row(row(vec![l("衔接日期"), v(date(r.handover_on)), l("衔接情况"), v(handover), l("户籍报到"), v(date(r.police_registration_on)).span(2)]))
+        .row(row(vec![l("安置日期"), v(date(r.resettled_on)), l("安置情况"), v(resettlement).span(4)]))
+        .row(row(vec![l("双列管"), v(dual), l("救助帮扶"), v(join(r.assistance.iter().map(|a| a.label().to_string()))).span(4)]))
+        .row(row(vec![l("帮教期"), v(help_period(file)).span(3), l("帮教状态"), label(r.help_status.map(|s| s.label())).span(2)]))
         .row(row(vec![l("特殊情况"), v(special.join("、")).span(6)]))
         .row(row(vec![l("帮教小组"), v(group).span(6).top()]).min_height(20.0))
         .row(row(vec![l("帮教情况"), v(notes).span(6).top()]).min_height(16.0))
@@ -250,12 +176,7 @@ pub fn help_agreement(file: &ReleasedFile, refs: &Refs) -> Document {
         .help_group
         .iter()
         .flat_map(|g| g.members.iter())
-        .filter(|m| {
-            !matches!(
-                m.role,
-                Some(HelpGroupRole::JudicialStaff | HelpGroupRole::Family)
-            )
-        })
+        .filter(|m| !matches!(m.role, Some(HelpGroupRole::JudicialStaff | HelpGroupRole::Family)))
         .collect();
     let family = members(file, HelpGroupRole::Family);
     let party = |label: &str, value: Vec<Inline>, note: &str| {
@@ -267,16 +188,8 @@ pub fn help_agreement(file: &ReleasedFile, refs: &Refs) -> Document {
         Block::from(Paragraph::runs(c).no_indent())
     };
     doc.push(party("甲方：", office_or_blank(refs), ""));
-    doc.push(party(
-        "乙方：",
-        vec![field(names(&helpers), 8)],
-        "（村(居)帮教人员）",
-    ));
-    doc.push(party(
-        "丙方：",
-        vec![field(names(&family), 6)],
-        "（帮教对象亲属）",
-    ));
+    doc.push(party("乙方：", vec![field(names(&helpers), 8)], "（村(居)帮教人员）"));
+    doc.push(party("丙方：", vec![field(names(&family), 6)], "（帮教对象亲属）"));
     let mut d = vec![field(&name, 4)];
     if let Some(id) = p.id_number.as_deref().filter(|s| !s.is_empty()) {
         d.push(text(format!("（公民身份号码：{id}）")));
@@ -337,19 +250,12 @@ pub fn help_agreement(file: &ReleasedFile, refs: &Refs) -> Document {
         format!("{period}。帮教期满，经评估后解除帮教。")
     }));
     doc.push(Block::heading(1, "其他"));
-    doc.push(Paragraph::new(
-        "本协议一式四份，甲、乙、丙、丁四方各执一份，自四方签字（盖章）之日起生效。",
-    ));
+    doc.push(Paragraph::new("本协议一式四份，甲、乙、丙、丁四方各执一份，自四方签字（盖章）之日起生效。"));
     let signed = file.help_group.as_ref().and_then(|g| g.agreement_signed_on);
     doc.push(
-        Signatures::new(&[
-            "甲方（盖章）",
-            "乙方（签名）",
-            "丙方（签名）",
-            "丁方（签名）",
-        ])
-        .columns(2)
-        .date(signed.map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d))))),
+        Signatures::new(&["甲方（盖章）", "乙方（签名）", "丙方（签名）", "丁方（签名）"])
+            .columns(2)
+            .date(signed.map_or(DateLine::Blank, |d| DateLine::Printed(date(Some(d))))),
     );
     doc
 }
@@ -360,12 +266,7 @@ pub fn help_record(file: &ReleasedFile, visit: Option<&HelpVisit>, refs: &Refs) 
     let p = person(file);
     let mut doc = Document::portrait("刑满释放人员帮教记录");
     let v = visit.cloned().unwrap_or_default();
-    let visitors = join(
-        v.visitor_ids
-            .iter()
-            .map(|id| refs.mediator(Some(*id)))
-            .chain(v.visitor_names.iter().map(|n| n.trim().to_string())),
-    );
+    let visitors = join(v.visitor_ids.iter().map(|id| refs.mediator(Some(*id))).chain(v.visitor_names.iter().map(|n| n.trim().to_string())));
     let anomaly = if v.anomaly {
         join(["有".to_string(), opt(&v.anomaly_note)])
     } else if visit.is_some() {
@@ -374,49 +275,21 @@ pub fn help_record(file: &ReleasedFile, visit: Option<&HelpVisit>, refs: &Refs) 
         String::new()
     };
     let four = |a: &str, b: String, c: &str, d: String| row4(a, b, c, d).min_height(10.0);
-    let wide = |a: &str, b: String, h: f32| {
-        Row::new(vec![Cell::label(a), Cell::value(b).span(3).top()]).min_height(h)
-    };
+    let wide = |a: &str, b: String, h: f32| Row::new(vec![Cell::label(a), Cell::value(b).span(3).top()]).min_height(h);
     let g = Grid::new(&[30.0, 48.0, 30.0, 48.0])
         .size(size::XIAO_SI)
-        .row(four(
-            "帮教对象",
-            opt(&p.name),
-            "危险性评估",
-            r.assessment_type
-                .map(|a| a.label())
-                .unwrap_or_default()
-                .into(),
-        ))
-        .row(four(
-            "公民身份号码",
-            opt(&p.id_number),
-            "帮教状态",
-            r.help_status.map(|s| s.label()).unwrap_or_default().into(),
-        ))
+        .row(four("帮教对象", opt(&p.name), "危险性评估", r.assessment_type.map(|a| a.label()).unwrap_or_default().into()))
+        .row(four("公民身份号码", opt(&p.id_number), "帮教状态", r.help_status.map(|s| s.label()).unwrap_or_default().into()))
         .row(wide("帮教期", help_period(file), 10.0))
-        .row(four(
-            "帮教时间",
-            time(v.visited_at),
-            "帮教方式",
-            v.visit_type.map(|t| t.label()).unwrap_or_default().into(),
-        ))
+        .row(four("帮教时间", time(v.visited_at), "帮教方式", v.visit_type.map(|t| t.label()).unwrap_or_default().into()))
         .row(four("帮教地点", opt(&v.place), "帮教人", visitors))
-        .row(wide(
-            "帮教内容",
-            join(v.topics.iter().map(|t| t.label().to_string())),
-            10.0,
-        ))
+        .row(wide("帮教内容", join(v.topics.iter().map(|t| t.label().to_string())), 10.0))
         .row(wide("帮教情况", opt(&v.content), 58.0))
         .row(wide("存在问题", opt(&v.problems), 18.0))
         .row(wide("帮扶措施", opt(&v.help_given), 18.0))
         .row(four("异常情况", anomaly, "下次帮教", date(v.next_plan_on)));
     doc.push(g);
-    doc.push(
-        Signatures::new(&["帮教人（签名）", "帮教对象（签名）"])
-            .columns(2)
-            .date(DateLine::None),
-    );
+    doc.push(Signatures::new(&["帮教人（签名）", "帮教对象（签名）"]).columns(2).date(DateLine::None));
     doc
 }
 
@@ -428,11 +301,7 @@ pub fn handover_sheet(file: &ReleasedFile, refs: &Refs) -> Document {
     let mut doc = Document::portrait("刑满释放人员衔接工作交接单");
     let family = members(file, HelpGroupRole::Family);
     let staff = members(file, HelpGroupRole::JudicialStaff);
-    let first_phone = |ms: &[&HelpGroupMember]| {
-        ms.iter()
-            .find_map(|m| m.phone.clone().filter(|p| !p.trim().is_empty()))
-            .unwrap_or_default()
-    };
+    let first_phone = |ms: &[&HelpGroupMember]| ms.iter().find_map(|m| m.phone.clone().filter(|p| !p.trim().is_empty())).unwrap_or_default();
     let mut to = vec![field(opt(&r.prison_name), 10), text("：")];
     if r.prison_name.is_some() {
         to = vec![text(format!("{}：", opt(&r.prison_name)))];
@@ -460,84 +329,40 @@ pub fn handover_sheet(file: &ReleasedFile, refs: &Refs) -> Document {
             l("出生日期"),
             v(date(p.birth_date)),
         ]))
-        .row(row(vec![
-            l("公民身份号码"),
-            v(opt(&p.id_number)).span(3),
-            l("民族"),
-            v(p.ethnicity.map(|e| e.label()).unwrap_or_default().into()),
-        ]))
+        .row(row(vec![l("公民身份号码"), v(opt(&p.id_number)).span(3), l("民族"), v(p.ethnicity.map(|e| e.label()).unwrap_or_default().into())]))
         .row(row(vec![l("户籍地"), v(opt(&p.hukou_address)).span(5)]))
         .row(row(vec![l("现住址"), v(opt(&p.residence_address)).span(5)]))
-        .row(row(vec![
-            l("原罪名"),
-            v(opt(&r.crime_name)),
-            l("原判刑期"),
-            v(opt(&r.sentence_term)).span(3),
-        ]))
-        .row(row(vec![
-            l("服刑场所"),
-            v(opt(&r.prison_name)).span(3),
-            l("释放日期"),
-            v(date(r.released_on)),
-        ]))
+        .row(row(vec![l("原罪名"), v(opt(&r.crime_name)), l("原判刑期"), v(opt(&r.sentence_term)).span(3)]))
+        .row(row(vec![l("服刑场所"), v(opt(&r.prison_name)).span(3), l("释放日期"), v(date(r.released_on))]))
         .row(row(vec![
             l("危险性评估"),
-            v(r.assessment_type
-                .map(|a| a.label())
-                .unwrap_or_default()
-                .into()),
+            v(r.assessment_type.map(|a| a.label()).unwrap_or_default().into()),
             l("必接必送"),
             v(yes_no(r.must_escort).into()),
             l("衔接方式"),
-            v(r.handover_method
-                .map(|m| m.label())
-                .unwrap_or_default()
-                .into()),
+            v(r.handover_method.map(|m| m.label()).unwrap_or_default().into()),
         ]))
         .row(row(vec![
             l("接回人"),
             v(names(&family)),
             l("关系"),
-            v(if family.is_empty() {
-                String::new()
-            } else {
-                "亲属".into()
-            }),
+            v(if family.is_empty() { String::new() } else { "亲属".into() }),
             l("联系电话"),
             v(first_phone(&family)),
         ]))
-        .row(row(vec![
-            l("司法所经办人"),
-            v(names(&staff)),
-            l("联系电话"),
-            v(first_phone(&staff)).span(3),
-        ]))
-        .row(row(vec![
-            l("交接时间"),
-            v(date(r.handover_on)).span(3),
-            l("交接地点"),
-            v(String::new()),
-        ]))
+        .row(row(vec![l("司法所经办人"), v(names(&staff)), l("联系电话"), v(first_phone(&staff)).span(3)]))
+        .row(row(vec![l("交接时间"), v(date(r.handover_on)).span(3), l("交接地点"), v(String::new())]))
         // The handover is signed and sealed on the sheet itself, by both sides.
         .row(
-            row(vec![
-                l("监所经办人（签名）"),
-                v(String::new()),
-                l("接回人（签名）"),
-                v(String::new()),
-                l("司法所经办人（签名）"),
-                v(String::new()),
-            ])
-            .min_height(18.0),
+            row(vec![l("监所经办人（签名）"), v(String::new()), l("接回人（签名）"), v(String::new()), l("司法所经办人（签名）"), v(String::new())])
+                .min_height(18.0),
         )
         .row(
             row(vec![
                 l("监所（盖章）"),
                 v(String::new()).span(2),
                 l("司法所（印章）"),
-                Cell::value(format!("{}\n\n{}", office_text(refs), date(r.handover_on)))
-                    .span(2)
-                    .align(Align::Center),
+                Cell::value(format!("{}\n\n{}", office_text(refs), date(r.handover_on))).span(2).align(Align::Center),
             ])
             .min_height(30.0),
         )

@@ -67,11 +67,7 @@ pub struct StatisticsTable {
 }
 
 fn get<T: PartialEq + Copy>(counts: &[(T, i64)], key: T) -> i64 {
-    counts
-        .iter()
-        .filter(|(k, _)| *k == key)
-        .map(|(_, n)| n)
-        .sum()
+    counts.iter().filter(|(k, _)| *k == key).map(|(_, n)| n).sum()
 }
 
 /// The unit column's width (mm); the others share the rest.
@@ -107,54 +103,24 @@ fn part_one(t: &StatisticsTable) -> Grid {
     widths.extend(std::iter::repeat_n(rest, 14));
     let mut g = Grid::new(&widths).size(size::WU_HAO).header_rows(3);
     let mut a = vec![head("单　位", 1, 3)];
-    for h in [
-        "调解案件总数",
-        "涉及当事人数",
-        "调解成功",
-        "疑难复杂案件",
-        "协议涉及金额",
-    ] {
+    for h in ["调解案件总数", "涉及当事人数", "调解成功", "疑难复杂案件", "协议涉及金额"] {
         a.push(head(h, 1, 2));
     }
     a.push(head("不同主体调解情况（件）", 6, 1));
     a.push(head("案件来源（件）", 8, 1));
-    let mut b: Vec<Cell> = CommitteeType::ALL
-        .iter()
-        .map(|c| head(c.label().trim_end_matches("调委会"), 1, 2))
-        .collect();
+    let mut b: Vec<Cell> = CommitteeType::ALL.iter().map(|c| head(c.label().trim_end_matches("调委会"), 1, 2)).collect();
     b.push(head("主动调解", 1, 2));
     b.push(head("依申请调解", 1, 2));
     b.push(head("接受委托移送调解", 6, 1));
-    let mut c: Vec<Cell> = ["件", "人", "件", "件", "万元"]
-        .iter()
-        .map(|u| head(u, 1, 1))
-        .collect();
+    let mut c: Vec<Cell> = ["件", "人", "件", "件", "万元"].iter().map(|u| head(u, 1, 1)).collect();
     c.push(head("小计", 1, 1));
     c.extend(ReferralType::ALL.iter().map(|r| head(r.label(), 1, 1)));
-    g = g
-        .row(Row::new(a).min_height(8.0))
-        .row(Row::new(b).min_height(16.0))
-        .row(Row::new(c).min_height(12.0));
+    g = g.row(Row::new(a).min_height(8.0)).row(Row::new(b).min_height(16.0)).row(Row::new(c).min_height(12.0));
     for r in body_rows(t) {
-        let mut cells = vec![
-            Cell::value(&r.label),
-            num(r.total),
-            num(r.party_count),
-            num(r.success),
-            num(r.difficult),
-            centred(&r.amount_wan),
-        ];
-        cells.extend(
-            CommitteeType::ALL
-                .iter()
-                .map(|c| num(get(&r.by_committee_type, *c))),
-        );
+        let mut cells = vec![Cell::value(&r.label), num(r.total), num(r.party_count), num(r.success), num(r.difficult), centred(&r.amount_wan)];
+        cells.extend(CommitteeType::ALL.iter().map(|c| num(get(&r.by_committee_type, *c))));
         cells.extend([num(r.proactive), num(r.party_application), num(r.referral)]);
-        cells.extend(
-            ReferralType::ALL
-                .iter()
-                .map(|k| num(get(&r.referral_by_type, *k))),
-        );
+        cells.extend(ReferralType::ALL.iter().map(|k| num(get(&r.referral_by_type, *k))));
         g = g.row(Row::new(cells).min_height(9.0));
     }
     g
@@ -172,16 +138,9 @@ fn part_two(t: &StatisticsTable) -> Grid {
         let t = DisputeType::ALL[k];
         match t.group_label() {
             Some(group) => {
-                let members = DisputeType::ALL[k..]
-                    .iter()
-                    .take_while(|d| d.group_label() == Some(group))
-                    .count();
+                let members = DisputeType::ALL[k..].iter().take_while(|d| d.group_label() == Some(group)).count();
                 b.push(head(group, members, 1));
-                c.extend(
-                    DisputeType::ALL[k..k + members]
-                        .iter()
-                        .map(|d| head(d.label(), 1, 1)),
-                );
+                c.extend(DisputeType::ALL[k..k + members].iter().map(|d| head(d.label(), 1, 1)));
                 k += members;
             }
             None => {
@@ -190,17 +149,10 @@ fn part_two(t: &StatisticsTable) -> Grid {
             }
         }
     }
-    g = g
-        .row(Row::new(a).min_height(8.0))
-        .row(Row::new(b).min_height(10.0))
-        .row(Row::new(c).min_height(18.0));
+    g = g.row(Row::new(a).min_height(8.0)).row(Row::new(b).min_height(10.0)).row(Row::new(c).min_height(18.0));
     for r in body_rows(t) {
         let mut cells = vec![Cell::value(&r.label)];
-        cells.extend(
-            DisputeType::ALL
-                .iter()
-                .map(|d| num(get(&r.by_dispute_type, *d))),
-        );
+        cells.extend(DisputeType::ALL.iter().map(|d| num(get(&r.by_dispute_type, *d))));
         g = g.row(Row::new(cells).min_height(9.0));
     }
     g
@@ -209,41 +161,16 @@ fn part_two(t: &StatisticsTable) -> Grid {
 /// Part 3: 协议形式 and 排查预防纠纷.
 fn part_three(t: &StatisticsTable) -> Grid {
     let mut g = Grid::new(&columns(12)).size(size::WU_HAO).header_rows(3);
-    let a = vec![
-        head("单　位", 1, 3),
-        head("协议形式（件）", 2, 1),
-        head("排查预防纠纷", 10, 1),
-    ];
-    let mut b = vec![
-        head("口头协议", 1, 2),
-        head("书面协议", 1, 2),
-        head("排查纠纷（次）", 1, 2),
-        head("预防纠纷（件）", 1, 2),
-    ];
-    for h in [
-        "防止民间纠纷引起自杀",
-        "防止民间纠纷转化为刑事案件",
-        "防止群体性上访",
-        "防止群体性械斗",
-    ] {
+    let a = vec![head("单　位", 1, 3), head("协议形式（件）", 2, 1), head("排查预防纠纷", 10, 1)];
+    let mut b = vec![head("口头协议", 1, 2), head("书面协议", 1, 2), head("排查纠纷（次）", 1, 2), head("预防纠纷（件）", 1, 2)];
+    for h in ["防止民间纠纷引起自杀", "防止民间纠纷转化为刑事案件", "防止群体性上访", "防止群体性械斗"] {
         b.push(head(h, 2, 1));
     }
-    let c: Vec<Cell> = (0..4)
-        .flat_map(|_| [head("件", 1, 1), head("人", 1, 1)])
-        .collect();
-    g = g
-        .row(Row::new(a).min_height(8.0))
-        .row(Row::new(b).min_height(12.0))
-        .row(Row::new(c).min_height(8.0));
+    let c: Vec<Cell> = (0..4).flat_map(|_| [head("件", 1, 1), head("人", 1, 1)]).collect();
+    g = g.row(Row::new(a).min_height(8.0)).row(Row::new(b).min_height(12.0)).row(Row::new(c).min_height(8.0));
     for r in body_rows(t) {
         let p = &r.prevented;
-        let mut cells = vec![
-            Cell::value(&r.label),
-            num(r.oral),
-            num(r.written),
-            num(r.screening_rounds),
-            num(r.prevented_disputes),
-        ];
+        let mut cells = vec![Cell::value(&r.label), num(r.oral), num(r.written), num(r.screening_rounds), num(r.prevented_disputes)];
         for cp in [&p.suicide, &p.criminal, &p.group_petition, &p.group_fight] {
             cells.extend([num(cp.cases), num(cp.persons)]);
         }
@@ -256,19 +183,9 @@ fn part_three(t: &StatisticsTable) -> Grid {
 /// consistency checks found, and the lines for the people who sign a statistical report.
 pub fn statistics_table(t: &StatisticsTable) -> Document {
     let mut doc = Document::landscape("人民调解案件情况统计表");
-    let head_line = || {
-        Paragraph::new(format!(
-            "填报单位（盖章）：{}　　　　统计期间：{}",
-            t.office_name,
-            t.period.text()
-        ))
-        .no_indent()
-    };
+    let head_line = || Paragraph::new(format!("填报单位（盖章）：{}　　　　统计期间：{}", t.office_name, t.period.text())).no_indent();
     let parts = [
-        (
-            "表一　调解案件总体情况、不同主体调解情况、案件来源",
-            part_one(t),
-        ),
+        ("表一　调解案件总体情况、不同主体调解情况、案件来源", part_one(t)),
         ("表二　案件分类情况", part_two(t)),
         ("表三　协议形式、排查预防纠纷", part_three(t)),
     ];
@@ -281,28 +198,18 @@ pub fn statistics_table(t: &StatisticsTable) -> Document {
         doc.push(grid);
     }
     let mut notes = vec![
-        "说明：按受理日期统计；协议涉及金额为调解成功案件所达成协议涉及的金额；排查纠纷为本期排查次数，预防纠纷为本期排查发现并化解的纠纷件数。".to_string(),
+        "说明：按受理日期统计；协议涉及金额为调解成功案件所达成协议涉及的金额；排查纠纷为本期排查次数，预防纠纷为本期排查发现并化解的纠纷件数。"
+            .to_string(),
     ];
     let failed: Vec<&StatisticsCheck> = t.checks.iter().filter(|c| !c.ok).collect();
     if t.checks.is_empty() {
         // Nothing was checked (a caller without the store's checks).
     } else if failed.is_empty() {
-        notes.push(format!(
-            "数据核对：{}，均一致。",
-            t.checks
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join("；")
-        ));
+        notes.push(format!("数据核对：{}，均一致。", t.checks.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("；")));
     } else {
         notes.push(format!(
             "数据核对未通过，请核实后再报送：{}。",
-            failed
-                .iter()
-                .map(|c| format!("{}（{}）", c.name, c.detail))
-                .collect::<Vec<_>>()
-                .join("；")
+            failed.iter().map(|c| format!("{}（{}）", c.name, c.detail)).collect::<Vec<_>>().join("；")
         ));
     }
     for n in notes {

@@ -21,14 +21,7 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap() - chrono::Duration::hours(8)
 }
 
-fn person(
-    name: &str,
-    gender: Gender,
-    birth: NaiveDate,
-    occupation: &str,
-    phone: &str,
-    address: &str,
-) -> Person {
+fn person(name: &str, gender: Gender, birth: NaiveDate, occupation: &str, phone: &str, address: &str) -> Person {
     let mut p = Person {
         name: Some(name.into()),
         gender: Some(gender),
@@ -44,45 +37,18 @@ fn person(
 }
 
 fn mediator(name: &str) -> Mediator {
-    let mut m = Mediator {
-        name: Some(name.into()),
-        ..Mediator::default()
-    };
+    let mut m = Mediator { name: Some(name.into()), ..Mediator::default() };
     m.meta.id = new_id();
     m
 }
 
 pub fn fixture() -> Fixture {
-    let mut committee = Organization {
-        name: Some("城关镇东街村人民调解委员会".into()),
-        ..Organization::default()
-    };
+    let mut committee = Organization { name: Some("城关镇东街村人民调解委员会".into()), ..Organization::default() };
     committee.meta.id = new_id();
     let mediators = vec![mediator("王建国"), mediator("赵秀兰"), mediator("陈明")];
-    let zhang = person(
-        "张𠮷祥",
-        Gender::Male,
-        day(1972, 3, 15),
-        "农民",
-        "13800001234",
-        "城关镇东街村三组45号",
-    );
-    let li = person(
-        "李秀英",
-        Gender::Female,
-        day(1968, 11, 2),
-        "个体工商户",
-        "13912345678",
-        "城关镇东街村三组47号",
-    );
-    let witness = person(
-        "周德福",
-        Gender::Male,
-        day(1955, 6, 1),
-        "村民小组长",
-        "13700007777",
-        "城关镇东街村三组12号",
-    );
+    let zhang = person("张𠮷祥", Gender::Male, day(1972, 3, 15), "农民", "13800001234", "城关镇东街村三组45号");
+    let li = person("李秀英", Gender::Female, day(1968, 11, 2), "个体工商户", "13912345678", "城关镇东街村三组47号");
+    let witness = person("周德福", Gender::Male, day(1955, 6, 1), "村民小组长", "13700007777", "城关镇东街村三组12号");
 
     let party = |p: &Person, role: PartyRole, side: &str| {
         let mut cp = CaseParty {
@@ -94,16 +60,9 @@ pub fn fixture() -> Fixture {
             ..CaseParty::default()
         };
         cp.meta.id = new_id();
-        PartyEntry {
-            party: cp,
-            person: Some(p.clone()),
-            entity: None,
-        }
+        PartyEntry { party: cp, person: Some(p.clone()), entity: None }
     };
-    let parties = vec![
-        party(&zhang, PartyRole::Applicant, "甲"),
-        party(&li, PartyRole::Respondent, "乙"),
-    ];
+    let parties = vec![party(&zhang, PartyRole::Applicant, "甲"), party(&li, PartyRole::Respondent, "乙")];
 
     let case = DisputeCase {
         case_no: Some("（2024）城东调字第12号".into()),
@@ -193,20 +152,8 @@ pub fn fixture() -> Fixture {
     };
     visit.meta.id = new_id();
 
-    let file = CaseFile {
-        case,
-        parties,
-        investigations: vec![inv],
-        sessions: vec![s1],
-        agreement: Some(agreement),
-        return_visits: vec![visit],
-    };
-    Fixture {
-        file,
-        committee,
-        mediators,
-        persons: vec![witness],
-    }
+    let file = CaseFile { case, parties, investigations: vec![inv], sessions: vec![s1], agreement: Some(agreement), return_visits: vec![visit] };
+    Fixture { file, committee, mediators, persons: vec![witness] }
 }
 
 impl Fixture {
@@ -224,11 +171,7 @@ impl Fixture {
 
 /// The 司法所 that prints.
 pub fn office() -> Organization {
-    let mut o = Organization {
-        name: Some("城关镇司法所".into()),
-        org_type: Some(OrgType::JudicialOffice),
-        ..Organization::default()
-    };
+    let mut o = Organization { name: Some("城关镇司法所".into()), org_type: Some(OrgType::JudicialOffice), ..Organization::default() };
     o.meta.id = new_id();
     o
 }
@@ -236,14 +179,7 @@ pub fn office() -> Organization {
 /// A released person's file: a 一般 person released in 2024, handed over, placed, with a
 /// five-member group and two visits.
 pub fn released() -> ReleasedFile {
-    let mut p = person(
-        "黄少祥",
-        Gender::Male,
-        day(1992, 7, 24),
-        "泥水工",
-        "15023343105",
-        "城关镇岭兜村9组9号",
-    );
+    let mut p = person("黄少祥", Gender::Male, day(1992, 7, 24), "泥水工", "15023343105", "城关镇岭兜村9组9号");
     p.id_number = Some("350503199207242136".into());
     p.hukou_address = Some("城关镇岭兜村9组9号".into());
     p.education = Some(Education::HighSchool);
@@ -277,41 +213,21 @@ pub fn released() -> ReleasedFile {
         ..ReleasedPerson::default()
     };
     r.meta.id = new_id();
-    let member = |name: &str, role: HelpGroupRole, org: Option<&str>, phone: &str, leader: bool| {
-        HelpGroupMember {
-            name: Some(name.into()),
-            role: Some(role),
-            org: org.map(str::to_string),
-            phone: Some(phone.into()),
-            is_leader: leader,
-        }
+    let member = |name: &str, role: HelpGroupRole, org: Option<&str>, phone: &str, leader: bool| HelpGroupMember {
+        name: Some(name.into()),
+        role: Some(role),
+        org: org.map(str::to_string),
+        phone: Some(phone.into()),
+        is_leader: leader,
     };
     let mut group = HelpGroup {
         released_person_id: Some(r.meta.id),
         formed_on: Some(day(2024, 4, 13)),
         agreement_signed_on: Some(day(2024, 4, 13)),
         members: vec![
-            member(
-                "洪建宗",
-                HelpGroupRole::JudicialStaff,
-                Some("城关镇司法所"),
-                "13296637308",
-                false,
-            ),
-            member(
-                "李永建",
-                HelpGroupRole::VillageCadre,
-                Some("岭兜村委会"),
-                "17057960431",
-                true,
-            ),
-            member(
-                "林福旺",
-                HelpGroupRole::Police,
-                Some("城关镇派出所"),
-                "19632281022",
-                false,
-            ),
+            member("洪建宗", HelpGroupRole::JudicialStaff, Some("城关镇司法所"), "13296637308", false),
+            member("李永建", HelpGroupRole::VillageCadre, Some("岭兜村委会"), "17057960431", true),
+            member("林福旺", HelpGroupRole::Police, Some("城关镇派出所"), "19632281022", false),
             member("黄建", HelpGroupRole::Family, None, "17087695977", false),
         ],
         ..HelpGroup::default()
@@ -336,16 +252,14 @@ pub fn released() -> ReleasedFile {
         v
     };
     let help_visits = vec![
-            visit(at(2024, 4, 18, 9, 30), "帮教小组与黄少祥谈话，了解其回归后的思想和生活情况。黄少祥表示认罪悔罪，愿意遵纪守法。", Some("暂无稳定工作，家庭收入较低")),
-            visit(at(2024, 7, 16, 15, 0), "回访黄少祥，其已在镇环卫站公益性岗位工作，收入稳定，家庭和睦。", None),
-        ];
-    ReleasedFile {
-        released: r,
-        person: Some(p),
-        help_group: Some(group),
-        help_visits,
-        ..ReleasedFile::default()
-    }
+        visit(
+            at(2024, 4, 18, 9, 30),
+            "帮教小组与黄少祥谈话，了解其回归后的思想和生活情况。黄少祥表示认罪悔罪，愿意遵纪守法。",
+            Some("暂无稳定工作，家庭收入较低"),
+        ),
+        visit(at(2024, 7, 16, 15, 0), "回访黄少祥，其已在镇环卫站公益性岗位工作，收入稳定，家庭和睦。", None),
+    ];
+    ReleasedFile { released: r, person: Some(p), help_group: Some(group), help_visits, ..ReleasedFile::default() }
 }
 
 /// Two 排查 rounds of October 2024: one found two disputes, one is a 零报告.
@@ -367,12 +281,7 @@ pub fn rounds() -> Vec<RoundFile> {
         ..ScreeningRound::default()
     };
     found.meta.id = new_id();
-    let item = |on: NaiveDate,
-                place: &str,
-                parties: &str,
-                t: DisputeType,
-                summary: &str,
-                status: ItemStatus| {
+    let item = |on: NaiveDate, place: &str, parties: &str, t: DisputeType, summary: &str, status: ItemStatus| {
         let mut i = ScreeningItem {
             round_id: Some(found.meta.id),
             found_on: Some(on),
@@ -393,8 +302,22 @@ pub fn rounds() -> Vec<RoundFile> {
         i
     };
     let items = vec![
-        item(day(2024, 10, 13), "城关镇石鼓村", "王娜芳、曾坤宗", DisputeType::HousingHomestead, "王娜芳与曾坤宗系石鼓村村民，两家宅基地相邻。双方对两家宅基地之间一块约20平方米空地的使用权存在争议。", ItemStatus::Resolved),
-        item(day(2024, 10, 30), "城关镇洋坪村", "黄鹏、钟欣丽", DisputeType::ForestLand, "黄鹏与钟欣丽均为洋坪村村民，两家承包的山林相邻。双方对两块山场交界处的界址认识不一。", ItemStatus::InProgress),
+        item(
+            day(2024, 10, 13),
+            "城关镇石鼓村",
+            "王娜芳、曾坤宗",
+            DisputeType::HousingHomestead,
+            "王娜芳与曾坤宗系石鼓村村民，两家宅基地相邻。双方对两家宅基地之间一块约20平方米空地的使用权存在争议。",
+            ItemStatus::Resolved,
+        ),
+        item(
+            day(2024, 10, 30),
+            "城关镇洋坪村",
+            "黄鹏、钟欣丽",
+            DisputeType::ForestLand,
+            "黄鹏与钟欣丽均为洋坪村村民，两家承包的山林相邻。双方对两块山场交界处的界址认识不一。",
+            ItemStatus::InProgress,
+        ),
     ];
     let mut zero = ScreeningRound {
         unit_name: Some("田中央村".into()),
@@ -413,70 +336,39 @@ pub fn rounds() -> Vec<RoundFile> {
         ..ScreeningRound::default()
     };
     zero.meta.id = new_id();
-    vec![
-        RoundFile {
-            round: found,
-            items,
-        },
-        RoundFile {
-            round: zero,
-            items: vec![],
-        },
-    ]
+    vec![RoundFile { round: found, items }, RoundFile { round: zero, items: vec![] }]
 }
 
 /// A 统计表 of two committees for 2024.
 pub fn statistics() -> fengqiao_documents::catalogue::StatisticsTable {
     use fengqiao_documents::catalogue::{Period, StatisticsCheck, StatisticsRow, StatisticsTable};
-    let unit =
-        |label: &str, ct: CommitteeType, total: i64, types: &[(DisputeType, i64)]| StatisticsRow {
-            label: label.into(),
-            total,
-            party_count: total * 2 + 1,
-            success: total - 1,
-            difficult: 1,
-            amount_wan: format!("{}.50", total),
-            by_committee_type: vec![(ct, total)],
-            proactive: 1,
-            party_application: total - 2,
-            referral: 1,
-            referral_by_type: vec![(ReferralType::Police, 1)],
-            by_dispute_type: types.to_vec(),
-            oral: 2,
-            written: total - 3,
-            screening_rounds: 24,
-            prevented_disputes: 3,
-            prevented: Prevented {
-                criminal: CasesPersons {
-                    cases: 1,
-                    persons: 3,
-                },
-                ..Prevented::default()
-            },
-        };
+    let unit = |label: &str, ct: CommitteeType, total: i64, types: &[(DisputeType, i64)]| StatisticsRow {
+        label: label.into(),
+        total,
+        party_count: total * 2 + 1,
+        success: total - 1,
+        difficult: 1,
+        amount_wan: format!("{}.50", total),
+        by_committee_type: vec![(ct, total)],
+        proactive: 1,
+        party_application: total - 2,
+        referral: 1,
+        referral_by_type: vec![(ReferralType::Police, 1)],
+        by_dispute_type: types.to_vec(),
+        oral: 2,
+        written: total - 3,
+        screening_rounds: 24,
+        prevented_disputes: 3,
+        prevented: Prevented { criminal: CasesPersons { cases: 1, persons: 3 }, ..Prevented::default() },
+    };
     let a = unit(
         "城关镇东街村人民调解委员会",
         CommitteeType::Village,
         12,
-        &[
-            (DisputeType::Neighborhood, 7),
-            (DisputeType::MarriageFamily, 3),
-            (DisputeType::LaborWageArrears, 2),
-        ],
+        &[(DisputeType::Neighborhood, 7), (DisputeType::MarriageFamily, 3), (DisputeType::LaborWageArrears, 2)],
     );
-    let b = unit(
-        "城关镇人民调解委员会",
-        CommitteeType::Township,
-        9,
-        &[
-            (DisputeType::Contract, 4),
-            (DisputeType::ConsumerEcommerce, 5),
-        ],
-    );
-    let mut own = StatisticsRow {
-        label: "本级上报总计".into(),
-        ..StatisticsRow::default()
-    };
+    let b = unit("城关镇人民调解委员会", CommitteeType::Township, 9, &[(DisputeType::Contract, 4), (DisputeType::ConsumerEcommerce, 5)]);
+    let mut own = StatisticsRow { label: "本级上报总计".into(), ..StatisticsRow::default() };
     for r in [&a, &b] {
         own.total += r.total;
         own.party_count += r.party_count;
@@ -491,31 +383,17 @@ pub fn statistics() -> fengqiao_documents::catalogue::StatisticsTable {
         own.prevented_disputes += r.prevented_disputes;
         own.prevented.criminal.cases += r.prevented.criminal.cases;
         own.prevented.criminal.persons += r.prevented.criminal.persons;
-        own.by_committee_type
-            .extend(r.by_committee_type.iter().copied());
-        own.referral_by_type
-            .extend(r.referral_by_type.iter().copied());
-        own.by_dispute_type
-            .extend(r.by_dispute_type.iter().copied());
+        own.by_committee_type.extend(r.by_committee_type.iter().copied());
+        own.referral_by_type.extend(r.referral_by_type.iter().copied());
+        own.by_dispute_type.extend(r.by_dispute_type.iter().copied());
     }
     own.amount_wan = "21.00".into();
     StatisticsTable {
         office_name: "城关镇司法所".into(),
-        period: Period {
-            from: day(2024, 1, 1),
-            to: day(2024, 12, 31),
-        },
+        period: Period { from: day(2024, 1, 1), to: day(2024, 12, 31) },
         rows: vec![a, b],
-        subordinate_total: StatisticsRow {
-            label: "下级上报总计".into(),
-            amount_wan: "0.00".into(),
-            ..StatisticsRow::default()
-        },
+        subordinate_total: StatisticsRow { label: "下级上报总计".into(), amount_wan: "0.00".into(), ..StatisticsRow::default() },
         own_total: own,
-        checks: vec![StatisticsCheck {
-            name: "案件来源合计等于调解案件总数".into(),
-            ok: true,
-            detail: "一致".into(),
-        }],
+        checks: vec![StatisticsCheck { name: "案件来源合计等于调解案件总数".into(), ok: true, detail: "一致".into() }],
     }
 }

@@ -22,17 +22,8 @@ pub fn write_temp(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf 
 }
 
 pub fn pdftotext(path: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "pdftotext failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new("pdftotext").arg("-layout").arg(path).arg("-").output().unwrap();
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -48,12 +39,7 @@ pub fn pdffonts(path: &Path) -> Vec<(String, bool, bool, bool)> {
             let cols: Vec<&str> = l.split_whitespace().collect();
             let n = cols.len();
             // ... emb sub uni objectID gen
-            (
-                cols[0].to_string(),
-                cols[n - 5] == "yes",
-                cols[n - 4] == "yes",
-                cols[n - 3] == "yes",
-            )
+            (cols[0].to_string(), cols[n - 5] == "yes", cols[n - 4] == "yes", cols[n - 3] == "yes")
         })
         .collect()
 }
@@ -61,12 +47,7 @@ pub fn pdffonts(path: &Path) -> Vec<(String, bool, bool, bool)> {
 pub fn page_count(path: &Path) -> usize {
     let out = Command::new("pdfinfo").arg(path).output().unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
-    s.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap()
+    s.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
 }
 
 /// Text without the spaces pdftotext adds for layout.

@@ -15,15 +15,35 @@ pub fn write_records(conn: &mut Connection, version: i64, office: uuid::Uuid, de
     let case = uuid::Uuid::now_v7();
     let party = uuid::Uuid::now_v7();
     let t = "2025-03-01T02:00:00.000000Z";
-    let meta = |id: uuid::Uuid| format!(r#""id":"{id}","org_id":"{office}","created_at":"{t}","updated_at":"{t}","created_by":"旧版","version":1,"deleted":false,"draft":false"#);
+    let meta = |id: uuid::Uuid| {
+        format!(
+            r#""id":"{id}","org_id":"{office}","created_at":"{t}","updated_at":"{t}","created_by":"旧版","version":1,"deleted":false,"draft":false"#
+        )
+    };
     let mut rows = vec![
         ("person", person, None, format!(r#"{{{},"name":"{person_name}","gender":"1"}}"#, meta(person))),
-        ("dispute_case", case, None, format!(r#"{{{},"title":"{title}","summary":"排水沟堵塞","status":"draft","requests":[]}}"#, meta(case).replace(r#""draft":false"#, r#""draft":true"#))),
+        (
+            "dispute_case",
+            case,
+            None,
+            format!(
+                r#"{{{},"title":"{title}","summary":"排水沟堵塞","status":"draft","requests":[]}}"#,
+                meta(case).replace(r#""draft":false"#, r#""draft":true"#)
+            ),
+        ),
         ("case_party", party, Some(case), format!(r#"{{{},"case_id":"{case}","person_id":"{person}","role":"applicant"}}"#, meta(party))),
     ];
     if version == 1 {
         conn.execute("INSERT INTO settings VALUES ('device_id', ?1), ('office_id', ?2)", [device.to_string(), office.to_string()]).unwrap();
-        rows.insert(0, ("organization", office, None, format!(r#"{{{},"name":"西岭镇司法所","org_type":"judicial_office","division_code":"350502102"}}"#, meta(office))));
+        rows.insert(
+            0,
+            (
+                "organization",
+                office,
+                None,
+                format!(r#"{{{},"name":"西岭镇司法所","org_type":"judicial_office","division_code":"350502102"}}"#, meta(office)),
+            ),
+        );
     }
     let tx = conn.transaction().unwrap();
     for (table, id, parent, data) in &rows {
@@ -75,4 +95,3 @@ pub fn make_at(dir: &std::path::Path, version: i64) -> (uuid::Uuid, uuid::Uuid, 
     let second = if version > 1 { write_records(&mut conn, version, office, device, "李秀英", "李秀英与物业费纠纷") } else { first };
     (office, first, second)
 }
-

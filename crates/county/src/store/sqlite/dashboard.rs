@@ -177,11 +177,20 @@ impl DashboardStore for SqliteStore {
             )?;
             let rows = stmt
                 .query_map([office_id.to_string()], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             rows.into_iter()
-                .map(|(c, d, kind, rec, reason, at)| Ok(Rejection { change_id: uuid(&c)?, device_id: uuid(&d)?, kind, record_id: uuid(&rec)?, reason, at: time(&at)? }))
+                .map(|(c, d, kind, rec, reason, at)| {
+                    Ok(Rejection { change_id: uuid(&c)?, device_id: uuid(&d)?, kind, record_id: uuid(&rec)?, reason, at: time(&at)? })
+                })
                 .collect()
         })
         .await
