@@ -3,23 +3,26 @@
 # systemd unit, the commented settings /etc/fengqiao/county.env (a conffile), the admin
 # wrapper, and postinst/prerm/postrm (packaging/county/).
 #
-#   scripts/build-county-deb.sh [--debug] [--version V] [--out DIR]
+#   scripts/build-county-deb.sh [--debug] [--no-build] [--version V] [--out DIR]
 #
 # --debug packages target/debug (the package test reuses the test build; a release build
 # from scratch takes long on 2 cores). --version overrides the workspace version (the
-# package test builds a second, higher one to upgrade to). Output: target/packages/.
+# package test builds a second, higher one to upgrade to). --no-build packages the binary that
+is there (the package test's, built by `cargo test --workspace`). Output: target/packages/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 profile=release
+build=1
 version=""
 out=target/packages
 while (($#)); do
   case "$1" in
     --debug) profile=debug ;;
+    --no-build) build=0 ;;
     --version) version="$2"; shift ;;
     --out) out="$2"; shift ;;
-    *) echo "用法：$0 [--debug] [--version V] [--out DIR]" >&2; exit 2 ;;
+    *) echo "用法：$0 [--debug] [--no-build] [--version V] [--out DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -28,12 +31,14 @@ if [[ -z "$version" ]]; then
 fi
 arch=$(dpkg --print-architecture)
 
-if [[ $profile == release ]]; then
+bin="${CARGO_TARGET_DIR:-target}/$profile/fengqiao-county"
+if [[ $build == 0 ]]; then
+  [[ -x $bin ]] || { echo "--no-build: $bin 不存在，请先编译" >&2; exit 1; }
+elif [[ $profile == release ]]; then
   cargo build -p fengqiao-county --release --locked
 else
   cargo build -p fengqiao-county --locked
 fi
-bin="${CARGO_TARGET_DIR:-target}/$profile/fengqiao-county"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

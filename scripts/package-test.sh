@@ -12,7 +12,10 @@
 # It installs and removes system packages and creates the users `fengqiao` and `fqclerk`:
 # run it in a throwaway machine or container.
 #
-#   scripts/package-test.sh [--reuse-ui]
+#   scripts/package-test.sh [--reuse-build]
+#
+# --reuse-build: ui/dist and the debug binaries are current (test-all.sh built them with
+# `cargo test --workspace`); nothing is compiled, the packages are made from those binaries.
 #
 # Without a running systemd (a CI container), the county service is run the way its unit
 # says: the unit's ExecStart, with its EnvironmentFile, as its User — and the script says so.
@@ -21,8 +24,8 @@ cd "$(dirname "$0")/.."
 root_dir=$(pwd)
 export DEBIAN_FRONTEND=noninteractive
 
-reuse_ui=0
-[[ ${1:-} == --reuse-ui ]] && reuse_ui=1   # ui/dist is current (test-all.sh built it)
+reuse_build=0
+[[ ${1:-} == --reuse-build ]] && reuse_build=1
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "package-test: run as root (it installs packages)" >&2
@@ -78,21 +81,23 @@ if [[ -e /var/lib/fengqiao ]]; then
 fi
 : > "$out/county.log"
 
-step "build: UI, desktop .deb (tauri build --debug --bundles deb)"
+step "build: UI and binaries; desktop .deb (tauri bundle --debug --bundles deb); fengqiao-county .deb"
 [[ -d ui/node_modules ]] || npm --prefix ui install --no-audit --no-fund
-if [[ $reuse_ui == 1 && -f ui/dist/index.html ]]; then
-  echo "reusing ui/dist (--reuse-ui)"
+if [[ $reuse_build == 1 && -f ui/dist/index.html && -x "$target_dir/debug/fengqiao" ]]; then
+  echo "reusing ui/dist and the debug binaries (--reuse-build)"
 else
   npm --prefix ui run build | tail -3
+  npm --prefix ui run build:county | tail -3
+  cargo build -q -p fengqiao-desktop -p fengqiao-cli -p fengqiao-county -p fengqiao-store --bins --examples --locked
 fi
 rm -rf "$target_dir/debug/bundle/deb"
 # The bundler patches target/debug/fengqiao in place; while that binary runs (the e2e tests of
 # a shared working tree) it fails with "Text file busy": wait and try again.
 for attempt in 1 2 3 4 5 6 7 8 9 10; do
-  if (cd src-tauri && ../ui/node_modules/.bin/tauri build --debug --bundles deb --ci) 2>&1 | tee "$out/tauri-build.log"; then
+  if (cd src-tauri && ../ui/node_modules/.bin/tauri bundle --debug --bundles deb --ci) 2>&1 | tee "$out/tauri-build.log"; then
     grep -q 'Finished 1 bundle' "$out/tauri-build.log" && break
   fi
-  grep -q 'Text file busy' "$out/tauri-build.log" || fail "tauri build (see $out/tauri-build.log)"
+  grep -q 'Text file busy' "$out/tauri-build.log" || fail "tauri bundle (see $out/tauri-build.log)"
   echo "target/debug/fengqiao is running elsewhere; retrying in 30 s ($attempt/10)"
   sleep 30
 done
@@ -100,12 +105,7 @@ app_deb=$(ls "$target_dir"/debug/bundle/deb/*.deb | head -1)
 [[ -f "$app_deb" ]] || fail "no desktop .deb"
 cp "$app_deb" "$out/"
 app_deb="$out/$(basename "$app_deb")"
-
-step "build: fengqiao-county .deb; fengqiao-cli and the old-store example (to check the data)"
-county_deb=$(scripts/build-county-deb.sh --debug)
-cargo build -q -p fengqiao-cli --locked
-cargo build -q -p fengqiao-store --example old-store --locked
-cargo build -q -p fengqiao-county --example old-county --locked
+county_deb=$(scripts/build-county-deb.sh --debug --no-build)
 # Copied where the service and clerk users can run them (the checkout may be under /root).
 tools=$(mktemp -d /tmp/fengqiao-package-test.XXXXXX)
 chmod 755 "$tools"

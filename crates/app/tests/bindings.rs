@@ -1,5 +1,7 @@
-//! `cargo test -p fengqiao-app --features ts export_bindings` regenerates ui/src/generated/;
-//! with FENGQIAO_CHECK_BINDINGS=1 it only checks that the committed files are current.
+//! Checks that the committed ui/src/generated/ is what the Rust types generate (run by the
+//! workspace's tests: fengqiao-desktop's dev-dependencies turn the `ts` feature on);
+//! `FENGQIAO_WRITE_BINDINGS=1 cargo test -p fengqiao-app --features ts --test bindings`
+//! regenerates them.
 #![cfg(feature = "ts")]
 
 use std::path::PathBuf;
@@ -7,7 +9,7 @@ use std::path::PathBuf;
 #[test]
 fn export_bindings() {
     let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated");
-    if std::env::var_os("FENGQIAO_CHECK_BINDINGS").is_some() {
+    if std::env::var_os("FENGQIAO_WRITE_BINDINGS").is_none() {
         let tmp = tempfile::tempdir().unwrap();
         fengqiao_app::bindings::export(tmp.path()).unwrap();
         let mut names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -17,7 +19,7 @@ fn export_bindings() {
             let committed = std::fs::read_to_string(target.join(&name)).unwrap_or_default();
             assert!(
                 fresh == committed,
-                "ui/src/generated/{} is out of date: run `cargo test -p fengqiao-app --features ts export_bindings`",
+                "ui/src/generated/{} is out of date: run `FENGQIAO_WRITE_BINDINGS=1 cargo test -p fengqiao-app --features ts --test bindings`",
                 name.to_string_lossy()
             );
         }

@@ -1,4 +1,4 @@
-// Generated from Rust by fengqiao-app (cargo test -p fengqiao-app --features ts export_bindings). Do not edit.
+// Generated from Rust by fengqiao-app (FENGQIAO_WRITE_BINDINGS=1 cargo test -p fengqiao-app --features ts --test bindings). Do not edit.
 
 /** Every code list of the model: its Chinese title and its codes with labels, in the official order. */
 export const codes = {
