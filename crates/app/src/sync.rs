@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use fengqiao_model::{FieldIssue, Kind};
+use fengqiao_model::{labels, FieldIssue, Kind};
 use fengqiao_store::{ChangeEntry, Clock, Store};
 use fengqiao_sync::agent::{self, SyncState};
 use fengqiao_sync::{Agent, AgentConfig, ClientError, RoundReport, SharedStore, StatusSink, SyncError};
@@ -105,9 +105,24 @@ impl SyncRun {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChangedField {
     pub field: String,
+    /// The field's Chinese name (受理日期); the field itself when the model does not know it.
+    pub label: String,
     /// As saved (any JSON).
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub value: Value,
+    /// The value as a clerk reads it: a code's label, 是/否, empty for nothing, lists joined.
+    pub display: String,
+}
+
+impl ChangedField {
+    fn new(kind: Option<Kind>, field: &str, value: Value) -> ChangedField {
+        let label = kind.and_then(|k| labels::field_label(k, field)).unwrap_or(field);
+        let display = match kind {
+            Some(k) => labels::display_value(k, field, &value),
+            None => labels::display_plain(&value),
+        };
+        ChangedField { field: field.to_string(), label: label.to_string(), value, display }
+    }
 }
 
 /// A local change the county refused for good: it stays here, does not block the others, and
@@ -600,7 +615,7 @@ fn set_aside_view(entry: ChangeEntry, reason: String) -> SetAsideChange {
             .changed_fields
             .iter()
             .filter(|f| !BOOKKEEPING.contains(&f.as_str()))
-            .map(|f| ChangedField { field: f.clone(), value: entry.data.get(f).cloned().unwrap_or(Value::Null) })
+            .map(|f| ChangedField::new(kind, f, entry.data.get(f).cloned().unwrap_or(Value::Null)))
             .collect()
     };
     SetAsideChange {
@@ -795,6 +810,66 @@ mod tests {
         assert_eq!(clerk, "无法连接县级服务器（连接失败）");
         assert_eq!(detail.as_deref(), Some("error sending request: tcp connect error: Connection refused (os error 111)"));
         assert_eq!(plain("设备已被县司法局注销"), ("设备已被县司法局注销".to_string(), None));
+    }
+
+    fn entry(kind: &str, op: &str, data: Value, changed: &[&str]) -> ChangeEntry {
+        ChangeEntry {
+            seq: 1,
+            change_id: Uuid::nil(),
+            kind: kind.into(),
+            record_id: Uuid::nil(),
+            op: op.into(),
+            version: 1,
+            data,
+            changed_fields: changed.iter().map(|f| f.to_string()).collect(),
+            hlc: "001-A".into(),
+            device_id: Uuid::nil(),
+            created_at: "2026-11-20T02:00:00Z".into(),
+            acked_at: None,
+        }
+    }
+
+    #[test]
+    fn set_aside_fields_read_in_chinese() {
+        let data = serde_json::json!({
+            "title": "张伟与李娜相邻通行纠纷",
+            "dispute_type": "neighborhood",
+            "accepted_on": "2026-11-18",
+            "is_difficult": true,
+            "alternatives_told": ["litigation", "arbitration"],
+            "referral_org": null,
+            "created_by": "张三",
+            "a_field_from_a_newer_app": "x",
+        });
+        let changed =
+            ["title", "dispute_type", "accepted_on", "is_difficult", "alternatives_told", "referral_org", "created_by", "a_field_from_a_newer_app"];
+        let view = set_aside_view(entry("dispute_case", "upsert", data, &changed), "编号重复".into());
+        assert_eq!((view.kind_label.as_str(), view.title.as_deref()), ("纠纷案件", Some("张伟与李娜相邻通行纠纷")));
+        let shown: Vec<(&str, &str, &str)> = view.fields.iter().map(|f| (f.field.as_str(), f.label.as_str(), f.display.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("title", "案由/纠纷名称", "张伟与李娜相邻通行纠纷"),
+                ("dispute_type", "纠纷类型", "邻里纠纷"),
+                ("accepted_on", "受理日期", "2026-11-18"),
+                ("is_difficult", "疑难复杂", "是"),
+                ("alternatives_told", "告知的其他途径", "诉讼、仲裁"),
+                ("referral_org", "委托移送单位", ""),
+                // Unknown to this app: the raw name, and the value as it is.
+                ("a_field_from_a_newer_app", "a_field_from_a_newer_app", "x"),
+            ]
+        );
+        // The raw value stays beside what is shown.
+        assert_eq!(view.fields[1].value, "neighborhood");
+
+        // A kind this app does not know: raw names, plain values.
+        let data = serde_json::json!({ "name": "某某", "active": false });
+        let view = set_aside_view(entry("future_kind", "upsert", data, &["name", "active"]), "不支持".into());
+        let shown: Vec<(&str, &str)> = view.fields.iter().map(|f| (f.label.as_str(), f.display.as_str())).collect();
+        assert_eq!(shown, [("name", "某某"), ("active", "否")]);
+
+        let view = set_aside_view(entry("dispute_case", "delete", serde_json::json!({}), &[]), "已归档".into());
+        assert!(view.fields.is_empty() && view.op_label == "删除");
     }
 
     #[test]

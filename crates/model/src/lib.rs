@@ -9,6 +9,7 @@ pub mod meta;
 pub mod aggregate;
 pub mod case_no;
 pub mod id_number;
+pub mod labels;
 pub mod mediation;
 pub mod merge;
 pub mod released;
@@ -18,6 +19,7 @@ pub mod workflow;
 
 pub use aggregate::{parse_line, CaseFile, ExportLine, PartyEntry, ReleasedFile, RoundFile};
 pub use codes::*;
+pub use labels::{display_value, field_label};
 pub use mediation::*;
 pub use meta::{Kind, Meta, Record};
 pub use released::*;

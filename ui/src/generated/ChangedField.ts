@@ -5,6 +5,14 @@
  */
 export type ChangedField = { field: string, 
 /**
+ * The field's Chinese name (受理日期); the field itself when the model does not know it.
+ */
+label: string, 
+/**
  * As saved (any JSON).
  */
-value: unknown, };
+value: unknown, 
+/**
+ * The value as a clerk reads it: a code's label, 是/否, empty for nothing, lists joined.
+ */
+display: string, };
