@@ -10,7 +10,8 @@ use ts_rs::{Config, TS};
 
 use crate::*;
 
-const HEADER: &str = "// Generated from Rust by fengqiao-app (FENGQIAO_WRITE_BINDINGS=1 cargo test -p fengqiao-app --features ts --test bindings). Do not edit.\n";
+const HEADER: &str =
+    "// Generated from Rust by fengqiao-app (FENGQIAO_WRITE_BINDINGS=1 cargo test -p fengqiao-app --features ts --test bindings). Do not edit.\n";
 
 /// Writes every binding into `dir` (which is emptied of `.ts` files first).
 pub fn export(dir: &Path) -> Result<(), String> {
