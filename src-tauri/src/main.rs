@@ -91,6 +91,7 @@ commands! {
     shell [app_ready, open_print, about, open_logs];
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
+    join_office(input: setup::JoinInput) -> setup::AppStatus = setup::join_office;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
     dashboard_reminders() -> dashboard::DashboardReminders = dashboard::dashboard_reminders;
     list_cases(input: cases::LedgerQuery) -> cases::LedgerPage = cases::list_cases;

@@ -30,6 +30,7 @@ pub fn export(dir: &Path) -> Result<(), String> {
         AppError,
         setup::AppStatus,
         setup::FirstRunInput,
+        setup::JoinInput,
         settings::SettingsView,
         settings::StaffInput,
         settings::StaffMember,

@@ -1,5 +1,7 @@
-//! First run: the office, its 调委会 and 调解员, the first staff account and the county
-//! server address (optional: the app works offline without one).
+//! First run: either a new office — its 调委会 and 调解员, the first staff account and the
+//! county server address (optional: the app works offline without one) — or a PC joining an
+//! office already registered with the county (a second PC, a reinstalled one), with the county's
+//! address and a one-time enrollment code: its records then come from the county.
 
 use chrono::NaiveDate;
 use fengqiao_model::*;
@@ -21,6 +23,8 @@ pub struct AppStatus {
     pub today: NaiveDate,
     pub office: Option<Organization>,
     pub current_staff: Option<String>,
+    /// This computer's name, the default name of this PC in the county's device list.
+    pub device_name: String,
     /// Why the data could not be opened (e.g. made by a newer version).
     pub open_error: Option<AppError>,
 }
@@ -41,6 +45,7 @@ pub fn status(state: &AppState) -> Result<AppStatus, AppError> {
         today: state.ctx().today,
         office,
         current_staff,
+        device_name: fengqiao_sync::agent::device_name(),
         open_error: state.open_error().cloned(),
     })
 }
@@ -146,9 +151,76 @@ pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, Ap
         })();
         if made.is_err() {
             // Leave no half-made store behind: the wizard can simply be run again.
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", state.data_dir().join(DB_FILE).display()));
-            }
+            remove_store(state);
+        }
+        made
+    })?;
+    crate::sync::start(state);
+    status(state)
+}
+
+/// Removes the store's files (made by a first run that then failed).
+fn remove_store(state: &AppState) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", state.data_dir().join(DB_FILE).display()));
+    }
+}
+
+/// First run's other way: 加入已登记的司法所.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct JoinInput {
+    /// The county server's address, e.g. https://sfj.example.gov.cn.
+    pub server: String,
+    /// The one-time code the county issued for this office (`fengqiao-county office code`).
+    pub code: String,
+    /// This PC's name in the county's device list; empty = the computer's name.
+    pub device_name: String,
+    /// Who is working at this PC (the first staff account, as in a new office's first run).
+    pub staff_name: String,
+}
+
+/// The longest device name the county takes.
+const MAX_DEVICE_NAME: usize = 100;
+
+/// Joins an office already registered with the county: enrolls this PC with the one-time code,
+/// which makes the office's store in the empty data directory, keeps it as a completed first
+/// run does (this PC's staff account), and starts the sync agent, whose first pull brings the
+/// office's records — its own record among them: until it is here `status` has no `office`
+/// (the window waits for it). A refusal — a problem in an answer, a wrong address, a county
+/// that cannot be reached, a wrong or used code — is beside its field, and leaves nothing
+/// behind, so the clerk can try again.
+pub fn join_office(state: &AppState, input: JoinInput) -> Result<AppStatus, AppError> {
+    let (server, code, staff) = (input.server.trim(), input.code.trim(), input.staff_name.trim().to_string());
+    let device_name = match input.device_name.trim() {
+        "" => fengqiao_sync::agent::device_name(),
+        name => name.to_string(),
+    };
+    let mut issues = Issues::new();
+    issues.errors.extend(crate::sync::enroll_issues(server, code));
+    let staff_value = Some(staff.clone());
+    issues.required_text("staff_name", "工作人员姓名", &staff_value);
+    issues.name("staff_name", "工作人员姓名", &staff_value, false);
+    let n = device_name.chars().count();
+    if n > MAX_DEVICE_NAME {
+        issues.error("device_name", "本机名称", format!("内容过长（{n}字），最多{MAX_DEVICE_NAME}字"));
+    } else {
+        issues.line("device_name", "本机名称", &Some(device_name.clone()));
+    }
+    AppError::check(issues)?;
+    state.make_store(|| {
+        let made = (|| -> Result<Store, AppError> {
+            crate::sync::enroll_new_store(state, server, code, &device_name)?;
+            let mut store = Store::open_with_clock(state.data_dir(), state.clock())?;
+            store.set_actor(&staff);
+            let members = vec![StaffMember { name: staff.clone(), title: None }];
+            store.set_sync_setting(keys::STAFF, Some(&serde_json::to_string(&members)?))?;
+            store.set_sync_setting(keys::CURRENT_STAFF, Some(&staff))?;
+            Ok(store)
+        })();
+        if made.is_err() {
+            remove_store(state);
         }
         made
     })?;

@@ -733,6 +733,31 @@ pub fn enroll(state: &AppState, input: EnrollInput) -> Result<SettingsView, AppE
     crate::settings::settings(state)
 }
 
+/// The address and the code of an enrollment, each problem beside its field (first run's
+/// 加入已登记的司法所 checks them with its other answers).
+pub(crate) fn enroll_issues(server: &str, code: &str) -> Vec<FieldIssue> {
+    let issue = |(field, label): (&str, &str), message: String| FieldIssue { field: field.into(), label: label.into(), message };
+    let mut issues = Vec::new();
+    if server.is_empty() {
+        issues.push(issue(SERVER_FIELD, "请填写县级服务器地址".into()));
+    } else if let Err(m) = crate::settings::check_server(server) {
+        issues.push(issue(SERVER_FIELD, m));
+    }
+    if code.is_empty() {
+        issues.push(issue(CODE_FIELD, "请填写县司法局提供的注册码".into()));
+    }
+    issues
+}
+
+/// First run's 加入已登记的司法所 ([`crate::setup::join_office`]): enrolls this PC with the county
+/// and creates its store, for the office the county names, in the empty data directory. When
+/// the county says no, nothing is made; refusals read as in 设置, beside the address or the code.
+pub(crate) fn enroll_new_store(state: &AppState, server: &str, code: &str, device_name: &str) -> Result<agent::Enrolled, AppError> {
+    let rt = state.sync.runtime()?;
+    let options = lock(&state.sync.config).client;
+    rt.block_on(agent::enroll(state.data_dir(), server, code, device_name, state.clock(), options)).map_err(enroll_error)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,10 @@ export type AppStatus = { initialized: boolean, data_dir: string, version: strin
  */
 today: string, office: Organization | null, current_staff: string | null, 
 /**
+ * This computer's name, the default name of this PC in the county's device list.
+ */
+device_name: string, 
+/**
  * Why the data could not be opened (e.g. made by a newer version).
  */
 open_error: AppError | null, };

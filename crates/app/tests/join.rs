@@ -1,0 +1,217 @@
+//! First run's 加入已登记的司法所 against the real county server: a second PC of an office (or a
+//! reinstalled one) joins it with a one-time code and ends with the office's records; a wrong,
+//! used or expired code, an address where no county answers and bad answers are refused beside
+//! their fields and leave the data directory as it was, so the clerk can simply try again.
+
+mod common;
+#[path = "common/county.rs"]
+mod county;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+use county::County;
+use fengqiao_app::cases::{self, IntakeInput, LedgerQuery, PartyInput};
+use fengqiao_app::setup::{self, JoinInput};
+use fengqiao_app::sync::{self, EnrollInput, SyncPhase};
+use fengqiao_app::{settings, AppState};
+use fengqiao_model::*;
+use fengqiao_sync::{AgentConfig, ClientOptions};
+use uuid::Uuid;
+
+/// Short waits, so that the test does not sit through the office's real backoff.
+fn quick() -> AgentConfig {
+    AgentConfig {
+        interval: Duration::from_secs(120),
+        backoff_min: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(400),
+        probe_every: Duration::from_millis(100),
+        client: ClientOptions { connect_timeout: Duration::from_secs(3), request_timeout: Duration::from_secs(10) },
+        ..AgentConfig::default()
+    }
+}
+
+fn wait_until(what: &str, ok: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !ok() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn synced(state: &AppState) -> bool {
+    let shown = sync::sync_status(state).unwrap();
+    shown.phase == SyncPhase::Synced && shown.pending == 0
+}
+
+fn new_case(state: &AppState, title: &str, seq: u32) -> Uuid {
+    let s = settings::settings(state).unwrap();
+    let (committee, mediator) = (s.committees[0].committee.meta.id, s.committees[0].mediators[0].meta.id);
+    let input = IntakeInput {
+        case: DisputeCase {
+            committee_id: Some(committee),
+            source: Some(CaseSource::PartyApplication),
+            dispute_type: Some(DisputeType::Neighborhood),
+            title: Some(title.into()),
+            summary: Some("两家因共用通道堆放柴草发生争执。".into()),
+            lead_mediator_id: Some(mediator),
+            accepted_on: Some(date(2026, 11, 2)),
+            ..Default::default()
+        },
+        parties: ["张伟", "李娜"]
+            .into_iter()
+            .enumerate()
+            .map(|(n, name)| PartyInput {
+                party: CaseParty { rights_notice_given_on: Some(date(2026, 11, 2)), ..Default::default() },
+                person: Some(person(name, Some(id_number("19800101", &format!("{:03}", seq + n as u32))))),
+                entity: None,
+            })
+            .collect(),
+    };
+    cases::create_case(state, input).unwrap().view.file.case.meta.id
+}
+
+fn titles(state: &AppState) -> Vec<String> {
+    let mut t: Vec<String> =
+        cases::list_cases(state, LedgerQuery::default()).unwrap().rows.into_iter().map(|r| r.title.unwrap_or_default()).collect();
+    t.sort();
+    t
+}
+
+fn is_empty(dir: &Path) -> bool {
+    std::fs::read_dir(dir).unwrap().next().is_none()
+}
+
+fn join(server: &str, code: &str) -> JoinInput {
+    JoinInput { server: server.into(), code: code.into(), device_name: "东山所二号机".into(), staff_name: "周芳".into() }
+}
+
+/// An office made on a first PC, enrolled with the county, with a case the county holds.
+fn first_pc(county: &County, code: String) -> (App, Uuid) {
+    let first = ready();
+    sync::set_config(&first.state, quick());
+    sync::enroll(&first.state, EnrollInput { server: county.url(), code }).unwrap();
+    let case = new_case(&first.state, "张伟与李娜相邻通行纠纷", 11);
+    wait_until("the first PC synced its case", || synced(&first.state));
+    (first, case)
+}
+
+#[test]
+fn a_second_pc_joins_the_office_and_gets_its_records() {
+    let county = County::start();
+    let (office, code) = county.add_office();
+    let (first, case) = first_pc(&county, code);
+    assert!(county.record_ids(&office).contains(&case));
+
+    // The county issues another code for the office (`office code`); the second PC joins with it.
+    let second = empty();
+    sync::set_config(&second.state, quick());
+    let code = county.new_code(&office, chrono::Duration::days(1));
+    let status = setup::join_office(&second.state, join(&format!("{}/", county.url()), &format!(" {code} "))).unwrap();
+    assert!(status.initialized);
+    assert_eq!(status.current_staff.as_deref(), Some("周芳"));
+
+    // The agent's first pull brings the office's records: the office itself, its 调委会 and
+    // 调解员, the case with its parties.
+    wait_until("the second PC pulled the office", || synced(&second.state) && setup::status(&second.state).unwrap().office.is_some());
+    let (mine, theirs) = (settings::settings(&second.state).unwrap(), settings::settings(&first.state).unwrap());
+    assert_eq!(mine.office.meta.id, theirs.office.meta.id);
+    assert_eq!(mine.office.name.as_deref(), Some("东山镇司法所"));
+    assert_eq!(mine.committees.len(), 1);
+    assert_eq!(mine.committees[0].committee.meta.id, theirs.committees[0].committee.meta.id);
+    assert_eq!(mine.committees[0].mediators[0].name.as_deref(), Some("王秀英"));
+    assert!(mine.enrolled);
+    assert_eq!(mine.county_server.as_deref(), Some(county.url().as_str()), "the address as the agent reads it");
+    assert_eq!(mine.staff.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["周芳"]);
+    let view = cases::get_case(&second.state, case).unwrap();
+    assert_eq!(view.file.case.title.as_deref(), Some("张伟与李娜相邻通行纠纷"));
+    assert_eq!(view.file.parties.len(), 2);
+    assert_eq!(titles(&second.state), titles(&first.state));
+    assert!(county.device_names(&office).contains(&"东山所二号机".to_string()), "{:?}", county.device_names(&office));
+
+    // The second PC works like the first: its case, saved by 周芳, reaches the first PC.
+    let theirs_now = new_case(&second.state, "王强与赵敏宅基地纠纷", 21);
+    wait_until("the second PC pushed its case", || county.record_ids(&office).contains(&theirs_now) && synced(&second.state));
+    sync::sync_now(&first.state).unwrap();
+    wait_until("the first PC pulled it", || cases::get_case(&first.state, theirs_now).is_ok());
+    assert_eq!(cases::get_case(&first.state, theirs_now).unwrap().file.case.meta.created_by, "周芳");
+    assert_eq!(titles(&second.state), titles(&first.state));
+
+    // Joined once: a second join is refused, and the store stays as it is.
+    let again = setup::join_office(&second.state, join(&county.url(), &code)).unwrap_err();
+    assert_eq!(again.code, "already_initialized");
+    // Restarted: the same office, the same staff, the agent starts again.
+    let dir = second.dir;
+    drop(second.state);
+    let reopened = AppState::open(dir.path(), clock());
+    let status = setup::status(&reopened).unwrap();
+    assert_eq!(status.office.map(|o| o.meta.id), Some(theirs.office.meta.id));
+    assert_eq!(status.current_staff.as_deref(), Some("周芳"));
+}
+
+#[test]
+fn a_refused_join_leaves_the_data_directory_empty() {
+    let county = County::start();
+    let (office, _) = county.add_office();
+    let app = empty();
+    sync::set_config(&app.state, quick());
+    let nothing_made = |app: &App| {
+        assert!(is_empty(app.dir.path()), "left behind: {:?}", std::fs::read_dir(app.dir.path()).unwrap().collect::<Vec<_>>());
+        assert!(!setup::status(&app.state).unwrap().initialized);
+        assert_eq!(settings::settings(&app.state).unwrap_err().code, "not_initialized");
+    };
+
+    // Every answer checked at once, each problem beside its field; the county is not asked.
+    let bad = JoinInput { server: "sfj.example.gov.cn".into(), code: " ".into(), device_name: "二号机\u{7}".into(), staff_name: String::new() };
+    let e = setup::join_office(&app.state, bad).unwrap_err();
+    assert_eq!(e.code, "invalid");
+    let fields: Vec<&str> = e.issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["county_server", "enrollment_code", "staff_name", "device_name"]);
+    assert!(e.issues[0].message.contains("http://"), "{}", e.issues[0].message);
+    nothing_made(&app);
+
+    // A wrong code: on the code's field.
+    let e = setup::join_office(&app.state, join(&county.url(), "WRONG-CODE")).unwrap_err();
+    assert_eq!((e.code.as_str(), e.issues[0].field.as_str()), ("wrong_code", "enrollment_code"));
+    assert!(e.message.contains("注册码无效"), "{}", e.message);
+    nothing_made(&app);
+
+    // An expired code: the same.
+    let expired = county.new_code(&office, chrono::Duration::hours(-1));
+    let e = setup::join_office(&app.state, join(&county.url(), &expired)).unwrap_err();
+    assert_eq!((e.code.as_str(), e.issues[0].field.as_str()), ("wrong_code", "enrollment_code"));
+    nothing_made(&app);
+
+    // No county at the address: on the address's field.
+    let nobody = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let code = county.new_code(&office, chrono::Duration::days(1));
+    let e = setup::join_office(&app.state, join(&format!("http://{nobody}"), &code)).unwrap_err();
+    assert_eq!((e.code.as_str(), e.issues[0].field.as_str()), ("unreachable", "county_server"));
+    assert!(e.message.starts_with("无法连接县级服务器"), "{}", e.message);
+    nothing_made(&app);
+
+    // Corrected, the same code works (it was not used by the refusals) — and only once.
+    setup::join_office(&app.state, join(&county.url(), &code)).unwrap();
+    assert!(app.dir.path().join(fengqiao_store::DB_FILE).exists());
+    let other = empty();
+    sync::set_config(&other.state, quick());
+    let e = setup::join_office(&other.state, join(&county.url(), &code)).unwrap_err();
+    assert_eq!((e.code.as_str(), e.issues[0].field.as_str()), ("wrong_code", "enrollment_code"));
+    nothing_made(&other);
+}
+
+#[test]
+fn a_pc_with_an_office_cannot_join_another() {
+    let county = County::start();
+    let (office, _) = county.add_office();
+    let app = ready();
+    let code = county.new_code(&office, chrono::Duration::days(1));
+    let e = setup::join_office(&app.state, join(&county.url(), &code)).unwrap_err();
+    assert_eq!(e.code, "already_initialized");
+    assert!(e.message.contains("已完成首次设置"), "{}", e.message);
+    // The code was not spent on the refusal.
+    let other = empty();
+    sync::set_config(&other.state, quick());
+    setup::join_office(&other.state, join(&county.url(), &code)).unwrap();
+}
