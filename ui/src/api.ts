@@ -5,6 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type { AppError } from "./generated/AppError";
 import type { AppStatus } from "./generated/AppStatus";
 import type { FirstRunInput } from "./generated/FirstRunInput";
+import type { JoinInput } from "./generated/JoinInput";
 import type { Dashboard } from "./generated/Dashboard";
 import type { DashboardReminders } from "./generated/DashboardReminders";
 import type { About } from "./generated/About";
@@ -96,6 +97,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const api = {
   appStatus: () => call<AppStatus>("app_status"),
   firstRun: (input: FirstRunInput) => call<AppStatus>("first_run", { input }),
+  /** 加入已登记的司法所: enrolls with the county's one-time code; the records come with the sync. */
+  joinOffice: (input: JoinInput) => call<AppStatus>("join_office", { input }),
   dashboard: () => call<Dashboard>("dashboard"),
   dashboardReminders: () => call<DashboardReminders>("dashboard_reminders"),
   about: () => call<About>("about"),

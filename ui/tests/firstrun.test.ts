@@ -1,0 +1,190 @@
+import { describe, it, expect, vi, beforeEach } from "vitest";
+import { mount, flushPromises } from "@vue/test-utils";
+import ElementPlus from "element-plus";
+import zhCn from "element-plus/es/locale/lang/zh-cn";
+import type { AppStatus } from "@/generated/AppStatus";
+import type { SyncIndicator } from "@/generated/SyncIndicator";
+
+const { api } = vi.hoisted(() => ({
+  api: {
+    appStatus: vi.fn(),
+    firstRun: vi.fn(),
+    joinOffice: vi.fn(),
+    syncStatus: vi.fn(),
+    syncNow: vi.fn(),
+    validate: vi.fn(),
+    checkIdNumber: vi.fn(),
+  },
+}));
+vi.mock("@/api", () => ({
+  api,
+  isAppError: (e: any) => e && typeof e === "object" && "code" in e,
+  messageOf: (e: any) => String(e?.message ?? e),
+}));
+
+import FirstRun from "@/views/FirstRun.vue";
+import { session } from "@/lib/session";
+
+const global = { plugins: [[ElementPlus, { locale: zhCn }]] as any };
+
+function status(over: Partial<AppStatus> = {}): AppStatus {
+  return {
+    initialized: false,
+    data_dir: "/home/clerk/.local/share/fengqiao",
+    version: "0.1.0",
+    today: "2026-11-20",
+    office: null,
+    current_staff: null,
+    device_name: "DONGSHAN-PC2",
+    open_error: null,
+    ...over,
+  };
+}
+const office = { name: "东山镇司法所", division_code: "350502101" } as AppStatus["office"];
+
+function indicator(phase: SyncIndicator["phase"], over: Partial<SyncIndicator> = {}): SyncIndicator {
+  return { phase, label: "", detail: "", pending: 0, set_aside: 0, offline_since: null, stopped: false, ...over };
+}
+
+const serverMessage = "应为以 http:// 或 https:// 开头的地址，如 https://sfj.example.gov.cn";
+const codeMessage = "注册码无效、已使用或已过期，请向县司法局申请新的注册码";
+
+function find(w: ReturnType<typeof mount>, test: string) {
+  return w.find(`[data-test="${test}"]`);
+}
+/** The messages beside fields are `expected` (Element Plus shows them after a transition:
+ * waited for, not slept on). */
+async function expectErrors(w: ReturnType<typeof mount>, expected: string[]) {
+  await vi.waitFor(() => expect(w.findAll(".el-form-item__error").map((e) => e.text())).toEqual(expected), { timeout: 3000, interval: 20 });
+}
+async function chooseJoin(w: ReturnType<typeof mount>) {
+  await find(w, "mode-join").find("input").setValue(true);
+  await flushPromises();
+}
+async function fill(w: ReturnType<typeof mount>, server: string, code: string, staff: string) {
+  await find(w, "join-server").setValue(server);
+  await find(w, "join-code").setValue(code);
+  await find(w, "join-staff-name").setValue(staff);
+}
+
+beforeEach(() => {
+  for (const f of Object.values(api)) f.mockReset();
+  api.validate.mockResolvedValue({ errors: [], warnings: [] });
+  localStorage.clear();
+  session.status = status();
+});
+
+describe("首次运行: 新建 or 加入", () => {
+  it("opens on the new-office wizard; 加入已登记的司法所 asks for the address, the code, the clerk and this PC's name", async () => {
+    const w = mount(FirstRun, { props: { pollMs: 10 }, global });
+    await flushPromises();
+    expect(find(w, "step-office").exists()).toBe(true);
+    expect(find(w, "join-form").exists()).toBe(false);
+
+    await chooseJoin(w);
+    expect(find(w, "step-office").exists()).toBe(false);
+    expect(find(w, "join-form").exists()).toBe(true);
+    const labels = w.findAll('[data-test="join-form"] .el-form-item__label').map((l) => l.text());
+    expect(labels).toEqual(["县级服务器地址", "注册码", "您的姓名（本机工作人员）", "本机名称（县司法局的设备名单上显示）"]);
+    expect((find(w, "join-device-name").element as HTMLInputElement).value).toBe("DONGSHAN-PC2");
+
+    // And back: the wizard is where it was.
+    await find(w, "mode-new").find("input").setValue(true);
+    await flushPromises();
+    expect(find(w, "step-office").exists()).toBe(true);
+  });
+
+  it("Enter submits; each refusal is said beside its field, the earlier ones cleared", async () => {
+    const w = mount(FirstRun, { props: { pollMs: 10 }, global, attachTo: document.body });
+    await chooseJoin(w);
+    await fill(w, "sfj.example", "ABCD-EFGH", "");
+    api.joinOffice.mockRejectedValueOnce({
+      code: "invalid",
+      message: "有2处需要更正",
+      issues: [
+        { field: "county_server", label: "县级服务器地址", message: serverMessage },
+        { field: "staff_name", label: "工作人员姓名", message: "必须填写" },
+      ],
+      reasons: [],
+    });
+    await find(w, "join-code").trigger("keydown", { key: "Enter" });
+    await flushPromises();
+    expect(api.joinOffice).toHaveBeenCalledWith({ server: "sfj.example", code: "ABCD-EFGH", staff_name: "", device_name: "DONGSHAN-PC2" });
+    await expectErrors(w, [serverMessage, "必须填写"]);
+    // The first field to correct has the focus.
+    await vi.waitFor(() => expect(document.activeElement).toBe(find(w, "join-server").element), { timeout: 3000, interval: 20 });
+
+    // A wrong code: on the code's field only.
+    await fill(w, "http://10.0.0.5:8443", "WRONG-CODE", "周芳");
+    api.joinOffice.mockRejectedValueOnce({
+      code: "wrong_code",
+      message: codeMessage,
+      issues: [{ field: "enrollment_code", label: "注册码", message: codeMessage }],
+      reasons: [],
+    });
+    await find(w, "join-submit").trigger("click");
+    await expectErrors(w, [codeMessage]);
+
+    // No county at the address: on the address's field.
+    const unreachable = "无法连接县级服务器（连接失败），请核对地址，并检查本机网络";
+    api.joinOffice.mockRejectedValueOnce({
+      code: "unreachable",
+      message: unreachable,
+      issues: [{ field: "county_server", label: "县级服务器地址", message: unreachable }],
+      reasons: [],
+    });
+    await find(w, "join-staff-name").trigger("keydown", { key: "Enter" });
+    await expectErrors(w, [unreachable]);
+    expect(api.joinOffice).toHaveBeenCalledTimes(3);
+    expect(w.emitted("done")).toBeUndefined();
+    w.unmount();
+  });
+
+  it("says 正在登记…, then 正在从县司法局取回本所记录… until the records are here, then opens the 工作台", async () => {
+    let joined!: (s: AppStatus) => void;
+    api.joinOffice.mockReturnValue(new Promise<AppStatus>((r) => (joined = r)));
+    let arrived = false;
+    api.appStatus.mockImplementation(async () => status({ initialized: true, current_staff: "周芳", office: arrived ? office : null }));
+    api.syncStatus.mockImplementation(async () => (arrived ? indicator("synced") : indicator("syncing")));
+
+    const w = mount(FirstRun, { props: { pollMs: 10 }, global });
+    await chooseJoin(w);
+    await fill(w, "http://10.0.0.5:8443", "ABCD-EFGH", "周芳");
+    await find(w, "join-submit").trigger("click");
+    await flushPromises();
+    expect(find(w, "join-enrolling").text()).toBe("正在登记…");
+    expect(find(w, "mode-new").classes()).toContain("is-disabled");
+    expect((find(w, "join-code").element as HTMLInputElement).disabled).toBe(true);
+    // A second Enter while it works sends nothing more.
+    await find(w, "join-code").trigger("keydown", { key: "Enter" });
+    expect(api.joinOffice).toHaveBeenCalledTimes(1);
+
+    joined(status({ initialized: true, current_staff: "周芳" }));
+    await vi.waitFor(() => expect(find(w, "join-progress-text").text()).toContain("正在从县司法局取回本所记录…"), { timeout: 3000, interval: 20 });
+    await vi.waitFor(() => expect(api.syncStatus.mock.calls.length).toBeGreaterThan(2), { timeout: 3000, interval: 20 });
+    expect(w.emitted("done")).toBeUndefined();
+
+    arrived = true;
+    await vi.waitFor(() => expect(w.emitted("done")).toHaveLength(1), { timeout: 3000, interval: 20 });
+    w.unmount();
+  });
+
+  it("reopened before the records came, it goes on waiting; offline it says so and 立即重试 asks for a round", async () => {
+    session.status = status({ initialized: true, current_staff: "周芳" });
+    api.appStatus.mockResolvedValue(status({ initialized: true, current_staff: "周芳" }));
+    api.syncStatus.mockResolvedValue(indicator("offline", { offline_since: "2026-11-20T01:30:00Z" }));
+    api.syncNow.mockResolvedValue(indicator("syncing"));
+
+    const w = mount(FirstRun, { props: { pollMs: 10 }, global });
+    expect(find(w, "join-form").exists()).toBe(false);
+    await vi.waitFor(() => expect(find(w, "join-progress-text").text()).toContain("暂时连不上县级服务器"), { timeout: 3000, interval: 20 });
+    await find(w, "join-retry").trigger("click");
+    expect(api.syncNow).toHaveBeenCalledTimes(1);
+
+    // The county has no record of the office yet (no PC of it ever synced): said so.
+    api.syncStatus.mockResolvedValue(indicator("synced"));
+    await vi.waitFor(() => expect(find(w, "join-progress-text").text()).toContain("县司法局还没有本所的记录"), { timeout: 3000, interval: 20 });
+    expect(w.emitted("done")).toBeUndefined();
+    w.unmount();
+  });
+});
