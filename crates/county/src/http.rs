@@ -358,13 +358,21 @@ async fn push(State(s): State<AppState>, Device(d): Device, JsonBody(req): JsonB
 struct PullQuery {
     since: Option<i64>,
     limit: Option<usize>,
+    /// The version of the county's settings the device holds.
+    settings: Option<String>,
 }
 
 async fn pull(State(s): State<AppState>, Device(d): Device, query: Result<Query<PullQuery>, QueryRejection>) -> Result<Json<PullResponse>, ApiError> {
     let Query(q) = query.map_err(|_| ApiError::bad_request(format!("查询参数不正确：since应为整数游标，limit应为1到{MAX_BATCH}的整数")))?;
     let since = q.since.unwrap_or(0).max(0);
     let limit = q.limit.unwrap_or(MAX_BATCH);
-    Ok(Json(s.store.pull(d.office_id, d.id, since, limit, Utc::now()).await?))
+    let mut page = s.store.pull(d.office_id, d.id, since, limit, Utc::now()).await?;
+    // The county's settings ride on the last page, when the device does not hold them yet.
+    if !page.more {
+        let held = q.settings.as_deref().map(str::trim).filter(|v| !v.is_empty());
+        page.settings = s.dashboard.policy().await?.filter(|p| held != Some(p.version.as_str()));
+    }
+    Ok(Json(page))
 }
 
 /// TLS material for `serve`.

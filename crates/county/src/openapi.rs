@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document served at `/api/v1/openapi.json`, written by hand beside the
 //! protocol types; `tests/http.rs` checks its schemas against what the types serialize.
 
-use fengqiao_sync::protocol::{MAX_BATCH, MAX_BODY_BYTES, OLDEST_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION};
+use fengqiao_sync::protocol::{MAX_BATCH, MAX_BODY_BYTES, OLDEST_PROTOCOL_VERSION, PROTOCOL_HEADER, PROTOCOL_VERSION, SETTINGS_PARAM};
 use serde_json::{json, Value};
 
 fn error_response(description: &str) -> Value {
@@ -44,7 +44,8 @@ pub fn document() -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": format!(
                 "司法所设备与县司法局之间的同步协议，版本{PROTOCOL_VERSION}。设备先用一次性注册码注册，取得设备令牌，\
-                 之后以 Authorization: Bearer 令牌 推送本所的变更、拉取本所其他设备和县司法局写入的变更。\
+                 之后以 Authorization: Bearer 令牌 推送本所的变更、拉取本所其他设备和县司法局写入的变更，\
+                 以及县司法局保存后统一下发的提醒周期和工作目标（拉取的settings，可选字段）。\
                  每批最多{MAX_BATCH}条变更；请求体解压后最多{MAX_BODY_BYTES}字节。所有错误返回ErrorBody（中文说明）。\
                  推送中不属于本所的记录（org_id不是设备所在司法所）逐条拒收（rejected，原因含“不属于本所”），\
                  不影响同批其他变更；拉取只返回设备所在司法所的变更。"
@@ -108,12 +109,14 @@ pub fn document() -> Value {
             "/api/v1/pull": {
                 "get": {
                     "operationId": "pull",
-                    "summary": "拉取本所其他设备和县司法局在游标之后写入的变更",
+                    "summary": "拉取本所其他设备和县司法局在游标之后写入的变更，以及县司法局统一设置的提醒周期和工作目标",
+                    "description": "最后一页（more为false）在县司法局保存过设置、且设备没有用settings参数说明已有当前版本时附带settings；县司法局从未保存设置时不附带，各司法所沿用本所的提醒设置和默认目标。司法所收到后按其计算提醒和目标，本所不能再修改提醒设置。",
                     "security": [{ "device": [] }],
                     "parameters": [
                         protocol_param,
                         { "name": "since", "in": "query", "required": false, "description": "上次返回的next_cursor；首次为0（负数按0处理）", "schema": { "type": "integer", "format": "int64", "default": 0 } },
-                        { "name": "limit", "in": "query", "required": false, "description": format!("每页最多条数，超出范围时取1到{MAX_BATCH}之间最接近的值"), "schema": { "type": "integer", "default": MAX_BATCH } }
+                        { "name": "limit", "in": "query", "required": false, "description": format!("每页最多条数，超出范围时取1到{MAX_BATCH}之间最接近的值"), "schema": { "type": "integer", "default": MAX_BATCH } },
+                        { "name": SETTINGS_PARAM, "in": "query", "required": false, "description": "本机已有的县司法局设置的版本（上次收到的settings.version）；与县司法局当前设置的版本相同时最后一页不再附带settings，缺少时只要县司法局保存过设置就附带", "schema": { "type": "string", "maxLength": 64 } }
                     ],
                     "responses": {
                         "200": ok_response("一页变更，按服务器序号排列", "PullResponse"),
@@ -190,7 +193,8 @@ pub fn document() -> Value {
                     "properties": {
                         "changes": { "type": "array", "items": { "$ref": "#/components/schemas/Change" } },
                         "next_cursor": { "type": "integer", "format": "int64", "description": "下次作为since传入" },
-                        "more": { "type": "boolean", "description": "之后还有变更" }
+                        "more": { "type": "boolean", "description": "之后还有变更" },
+                        "settings": { "$ref": "#/components/schemas/CountyPolicy" }
                     }
                 },
                 "Health": {
@@ -213,6 +217,99 @@ pub fn document() -> Value {
             }
         }
     });
+    if let (Some(schemas), Value::Object(more)) = (doc["components"]["schemas"].as_object_mut(), settings_schemas()) {
+        schemas.extend(more);
+    }
     crate::dashboard::openapi::extend(&mut doc);
     doc
+}
+
+/// The schemas of the county's settings a pull may carry (`PullResponse.settings`).
+fn settings_schemas() -> Value {
+    let days = |d: &str| json!({ "type": "integer", "minimum": 0, "maximum": 3660, "description": d });
+    let period = |d: &str| json!({ "type": "string", "enum": ["weekly", "ten_days", "half_month", "monthly", "quarterly"], "description": d });
+    let rate = |d: &str| json!({ "type": "number", "minimum": 0, "maximum": 1, "nullable": true, "description": d });
+    json!({
+        "CountyPolicy": {
+            "type": "object",
+            "description": "县司法局为各司法所统一设置的提醒周期和工作目标（只在最后一页、版本与设备已有的不同时附带）",
+            "required": ["version", "county_name", "reminders", "targets"],
+            "properties": {
+                "version": { "type": "string", "description": "内容的哈希（16位十六进制），内容改变时才改变；下次拉取时作为settings参数传回" },
+                "county_name": { "type": "string", "description": "县司法局名称，如“东山县司法局”" },
+                "reminders": { "$ref": "#/components/schemas/ReminderSettings" },
+                "targets": { "$ref": "#/components/schemas/Targets" }
+            }
+        },
+        "ReminderSettings": {
+            "type": "object",
+            "description": "各项提醒的周期和提前天数（domain.md §3.2、§3.5、§3.6）；读取时缺少的字段取默认值、未知字段忽略",
+            "required": [
+                "mediation_warn_days", "mediation_days", "jc_warn_from_day", "performance_warn_days", "return_visit_days",
+                "immediate_return_visit_days", "return_visit_warn_days", "help_visit_key_months", "help_visit_general_months",
+                "help_visit_warn_days", "help_period_warn_days", "handover_notify_days", "handover_collect_days",
+                "handover_first_visit_days", "handover_file_days", "handover_hukou_days", "handover_warn_days",
+                "screening_village_period", "screening_township_period", "screening_deadline_days", "screening_warn_days",
+                "screening_lookback_days", "reports", "report_warn_days", "report_overdue_days"
+            ],
+            "properties": {
+                "mediation_warn_days": days("受理后第几天提醒调解期限（默认25）"),
+                "mediation_days": days("调解期限，天（默认30）"),
+                "jc_warn_from_day": days("协议生效后第几天提醒申请司法确认（默认20）"),
+                "performance_warn_days": days("履行期限提前提醒，天"),
+                "return_visit_days": days("履行期限后多少天内回访"),
+                "immediate_return_visit_days": days("即时履行后多少天内回访"),
+                "return_visit_warn_days": days("回访提前提醒，天"),
+                "help_visit_key_months": { "type": "integer", "minimum": 1, "maximum": 24, "description": "重点帮教人员走访间隔，月（默认1）" },
+                "help_visit_general_months": { "type": "integer", "minimum": 1, "maximum": 24, "description": "一般帮教人员走访间隔，月（默认3）" },
+                "help_visit_warn_days": days("帮教走访提前提醒，天"),
+                "help_period_warn_days": days("帮教期满提前提醒，天"),
+                "handover_notify_days": days("收到通知书后多少天内通知村(居)和家属"),
+                "handover_collect_days": days("释放后多少天内衔接接回"),
+                "handover_first_visit_days": days("回归后多少天内首次走访"),
+                "handover_file_days": days("回归后多少天内建档和签帮教协议"),
+                "handover_hukou_days": days("释放后多少天内户籍登记"),
+                "handover_warn_days": days("衔接各环节提前提醒，天"),
+                "screening_village_period": period("村(居)排查频次（默认每半月）"),
+                "screening_township_period": period("乡镇(街道)排查频次（默认每月）"),
+                "screening_deadline_days": days("排查周期结束后多少天内报送"),
+                "screening_warn_days": days("排查报送提前提醒，天"),
+                "screening_lookback_days": days("查找漏报排查的范围，天"),
+                "reports": { "type": "array", "items": { "$ref": "#/components/schemas/ReportDeadline" }, "description": "县司法局报表日历" },
+                "report_warn_days": days("报表报送提前提醒，天"),
+                "report_overdue_days": days("报表逾期后继续提醒，天")
+            }
+        },
+        "ReportDeadline": {
+            "type": "object",
+            "required": ["code", "name", "month", "day", "covers"],
+            "properties": {
+                "code": { "type": "string", "description": "报表代码，提醒编号的一部分" },
+                "name": { "type": "string", "description": "如“安置帮教工作半年报告”" },
+                "month": { "type": "integer", "minimum": 1, "maximum": 12 },
+                "day": { "type": "integer", "minimum": 1, "maximum": 31 },
+                "covers": { "type": "string", "enum": ["first_half", "previous_year"], "description": "当年上半年或上一年度" }
+            }
+        },
+        "Targets": {
+            "type": "object",
+            "description": "工作指标的目标（0到1的比例，null为不设目标）；司法所的统计报表和工作台按其显示是否达标",
+            "required": [
+                "mediation_success", "performance", "screening_handled", "screening_success", "screening_success_base",
+                "handover", "must_escort", "resettlement", "help", "reoffense_below"
+            ],
+            "properties": {
+                "mediation_success": rate("调解成功率不低于"),
+                "performance": rate("协议履行率不低于"),
+                "screening_handled": rate("排查调处率不低于"),
+                "screening_success": rate("排查成功率不低于"),
+                "screening_success_base": { "type": "string", "enum": ["found", "handled"], "description": "排查成功率的分母：排查数（found）或调处数（handled）" },
+                "handover": rate("衔接率不低于"),
+                "must_escort": rate("必接必送率不低于"),
+                "resettlement": rate("安置率不低于"),
+                "help": rate("帮教率不低于"),
+                "reoffense_below": rate("重新犯罪率低于")
+            }
+        }
+    })
 }

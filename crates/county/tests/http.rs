@@ -181,6 +181,7 @@ async fn health_and_openapi() {
         device_id: id,
         created_at: "2026-01-01T00:00:00Z".into(),
     };
+    let policy = CountyPolicy::new("东山县司法局", Default::default(), Default::default());
     let samples: Vec<(&str, Value, &[&str])> = vec![
         (
             "EnrollRequest",
@@ -201,7 +202,15 @@ async fn health_and_openapi() {
             &["reason"],
         ),
         ("PushResponse", serde_json::to_value(PushResponse { results: vec![] }).unwrap(), &[]),
-        ("PullResponse", serde_json::to_value(PullResponse { changes: vec![], next_cursor: 0, more: false }).unwrap(), &[]),
+        (
+            "PullResponse",
+            serde_json::to_value(PullResponse { settings: Some(policy.clone()), ..PullResponse::page(vec![], 0, false) }).unwrap(),
+            &["settings"],
+        ),
+        ("CountyPolicy", serde_json::to_value(&policy).unwrap(), &[]),
+        ("ReminderSettings", serde_json::to_value(&policy.reminders).unwrap(), &[]),
+        ("ReportDeadline", serde_json::to_value(&policy.reminders.reports[0]).unwrap(), &[]),
+        ("Targets", serde_json::to_value(&policy.targets).unwrap(), &[]),
         ("Health", serde_json::to_value(Health { status: "ok".into(), protocol: 1, version: "v".into() }).unwrap(), &[]),
         ("ErrorBody", serde_json::to_value(ErrorBody { code: "c".into(), message: "m".into() }).unwrap(), &[]),
     ];
@@ -257,6 +266,7 @@ async fn a_sync_round_trip_over_http() {
     let page: PullResponse = r.json_body().await;
     assert_eq!(page.changes, vec![change.clone()]);
     assert!(!page.more);
+    assert_eq!(page.settings, None, "no county settings before an administrator saved any");
     let page: PullResponse = proto(c.get(s.url("/api/v1/pull"))).bearer_auth(&ta).send().await.unwrap().json_body().await;
     assert!(page.changes.is_empty());
     // Responses are compressed for clients that ask.

@@ -3,8 +3,10 @@
 //!
 //! What is stored is only what people said about a reminder: acknowledged (hidden until the
 //! underlying due date changes) or snoozed until a date, each with a reason and audited.
-//! The periods and lead times are a [`ReminderSettings`] kept in the `settings` table, so the
-//! county can set them (and later send them down through sync).
+//! The periods and lead times are a [`ReminderSettings`] kept in the `settings` table. The
+//! county sets them for all its offices: its [`CountyPolicy`] (the periods and the metrics'
+//! targets) arrives through sync and, once applied ([`Store::apply_county_settings`]), is in
+//! force instead of the office's own settings, which can then no longer be changed here.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -16,10 +18,15 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::records::{ts, Mode};
+use crate::stats::Targets;
 use crate::{Result, Store, StoreError};
 
 /// The `settings` key holding the [`ReminderSettings`] as JSON.
 pub const SETTINGS_KEY: &str = "reminder_settings";
+
+/// The `settings` key holding the county's [`CountyPolicy`] in force (a [`CountyPolicyInForce`]
+/// as JSON); absent until the county first sends one.
+pub const COUNTY_POLICY_KEY: &str = "county_policy";
 
 /// A report the county expects on a fixed day each year (domain.md §3.6, Guangdong example).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,6 +209,93 @@ impl ReminderSettings {
         } else {
             Err(StoreError::Rule(format!("提醒设置有误：{}", bad.join("；"))))
         }
+    }
+}
+
+/// What the county (县司法局) sets for all its offices and sends down through sync: the
+/// reminder periods (排查 frequency per level, 帮教 visits per risk class …) and the metrics'
+/// targets, with the county's name. It travels as the optional `settings` of a pull answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountyPolicy {
+    /// Names the content: [`CountyPolicy::new`] makes it a hash of the rest, so it changes
+    /// exactly when the content does. The office sends back the version it has, and the county
+    /// sends the policy again only when its own differs.
+    pub version: String,
+    /// e.g. "东山县司法局".
+    pub county_name: String,
+    pub reminders: ReminderSettings,
+    pub targets: Targets,
+}
+
+impl CountyPolicy {
+    /// A policy whose version is the hash of its content.
+    pub fn new(county_name: impl Into<String>, reminders: ReminderSettings, targets: Targets) -> CountyPolicy {
+        let county_name = county_name.into();
+        let version = Self::content_version(&county_name, &reminders, &targets);
+        CountyPolicy { version, county_name, reminders, targets }
+    }
+
+    /// 16 hex digits of a 64-bit FNV-1a hash of the content's JSON (fields in declaration
+    /// order, so the same content always gives the same version). Not a security measure: it
+    /// only tells an office whether what it holds is current.
+    pub fn content_version(county_name: &str, reminders: &ReminderSettings, targets: &Targets) -> String {
+        let json = serde_json::to_vec(&(county_name, reminders, targets)).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
+    /// Refuses what no rule can work with (a county of another release may check less), in
+    /// Chinese.
+    pub fn check(&self) -> Result<()> {
+        if self.version.trim().is_empty() || self.version.chars().count() > 64 {
+            return Err(StoreError::Rule("县司法局下发的设置没有有效的版本号".into()));
+        }
+        self.reminders.check().map_err(|e| StoreError::Rule(format!("县司法局下发的{e}")))?;
+        let t = &self.targets;
+        for v in [
+            t.mediation_success,
+            t.performance,
+            t.screening_handled,
+            t.screening_success,
+            t.handover,
+            t.must_escort,
+            t.resettlement,
+            t.help,
+            t.reoffense_below,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !(0.0..=1.0).contains(&v) {
+                return Err(StoreError::Rule("县司法局下发的工作指标目标应在0%到100%之间".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The county's policy as this office holds it: what arrived, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountyPolicyInForce {
+    #[serde(flatten)]
+    pub policy: CountyPolicy,
+    pub received_at: DateTime<Utc>,
+}
+
+impl CountyPolicyInForce {
+    /// The office's date it arrived on (UTC+8).
+    pub fn received_on(&self) -> NaiveDate {
+        local_date(self.received_at)
+    }
+
+    /// “提醒周期由东山县司法局统一设置（2026年11月20日下发）”.
+    pub fn note(&self) -> String {
+        let who = Some(self.policy.county_name.trim()).filter(|n| !n.is_empty()).unwrap_or("县司法局");
+        format!("提醒周期由{who}统一设置（{}下发）", cn_date(self.received_on()))
     }
 }
 
@@ -762,8 +856,12 @@ fn screening_rules(out: &mut Vec<Reminder>, units: &BTreeMap<String, Unit>, s: &
 // Reading the facts
 
 impl Store {
-    /// The reminder settings in force (the defaults until set).
+    /// The reminder settings in force: the county's when it has sent them, else the office's
+    /// own (the defaults until set).
     pub fn reminder_settings(&self) -> Result<ReminderSettings> {
+        if let Some(p) = self.county_policy()? {
+            return Ok(p.policy.reminders);
+        }
         let v: Option<String> = self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| r.get(0)).optional()?;
         match v {
             None => Ok(ReminderSettings::default()),
@@ -771,8 +869,12 @@ impl Store {
         }
     }
 
-    /// Replaces the reminder settings (checked, and audited).
+    /// Replaces the office's own reminder settings (checked, and audited). Refused while the
+    /// county's are in force.
     pub fn set_reminder_settings(&mut self, settings: &ReminderSettings) -> Result<()> {
+        if let Some(p) = self.county_policy()? {
+            return Err(StoreError::Rule(format!("{}，本所不能修改；如需调整请联系县司法局", p.note())));
+        }
         settings.check()?;
         let json = serde_json::to_string(settings)?;
         self.write(Mode::Edit, |w| {
@@ -782,6 +884,40 @@ impl Store {
             )?;
             audit_plain(w, "reminder_settings", None, None, "修改提醒设置", Some(json.clone()))
         })
+    }
+
+    /// The county's policy in force on this office, if it has sent one.
+    pub fn county_policy(&self) -> Result<Option<CountyPolicyInForce>> {
+        let v: Option<String> = self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [COUNTY_POLICY_KEY], |r| r.get(0)).optional()?;
+        v.map(|v| serde_json::from_str(&v).map_err(|e| StoreError::Corrupt(format!("县司法局下发的设置无法解析：{e}")))).transpose()
+    }
+
+    /// The metrics' targets in force: the county's when it has sent them, else the defaults
+    /// of domain.md §3.4.
+    pub fn targets(&self) -> Result<Targets> {
+        Ok(self.county_policy()?.map(|p| p.policy.targets).unwrap_or_default())
+    }
+
+    /// Puts the county's policy in force (the reminder periods, the targets, the county's name
+    /// and the version, with when it arrived), with one audit entry, in one transaction; from
+    /// then on the reminders follow it. False (and nothing written) when this version is
+    /// already in force.
+    pub fn apply_county_settings(&mut self, policy: &CountyPolicy) -> Result<bool> {
+        policy.check()?;
+        if self.county_policy()?.is_some_and(|p| p.policy.version == policy.version) {
+            return Ok(false);
+        }
+        let held = CountyPolicyInForce { policy: policy.clone(), received_at: self.now() };
+        let json = serde_json::to_string(&held)?;
+        let summary = format!("县司法局下发提醒周期和目标（版本{}）", policy.version);
+        self.write(Mode::Edit, |w| {
+            w.tx.execute(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![COUNTY_POLICY_KEY, json],
+            )?;
+            audit_plain(w, "county_settings", None, None, &summary, Some(json.clone()))
+        })?;
+        Ok(true)
     }
 
     /// Every reminder due today, acknowledged and snoozed ones included (marked hidden).

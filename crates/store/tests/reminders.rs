@@ -9,7 +9,8 @@ use std::sync::Arc;
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::{date, id_number, person};
 use fengqiao_model::*;
-use fengqiao_store::reminders::{ReminderSettings, Rule, Severity};
+use fengqiao_store::reminders::{CountyPolicy, ReminderSettings, Rule, Severity};
+use fengqiao_store::stats::Targets;
 use fengqiao_store::{Store, StoreError};
 use uuid::Uuid;
 
@@ -587,6 +588,65 @@ fn settings_are_stored_checked_and_audited() {
     assert_eq!(e.store.reminder_settings().unwrap(), ReminderSettings::default());
     let n: i64 = e.store.connection().query_row("SELECT count(*) FROM audit_log WHERE action = 'reminder_settings'", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 2);
+}
+
+#[test]
+fn the_countys_policy_replaces_the_offices_settings_and_targets() {
+    let mut e = env();
+    let key = e.released(
+        "陈刚",
+        "011",
+        ReleasedPerson {
+            released_on: Some(d(3, 1)),
+            assessment_type: Some(AssessmentType::Key),
+            handover_status: Some(HandoverStatus::Done),
+            handover_on: Some(d(3, 1)),
+            handover_method: Some(HandoverMethod::JudicialOfficeCollected),
+            ..Default::default()
+        },
+    );
+    e.help_visit(key.meta.id, d(9, 10));
+    // The office's own settings: 重点 monthly, overdue on 10-11.
+    assert_eq!(e.only(d(10, 11), Rule::HelpVisit)[0].severity, Severity::Overdue);
+    assert!(e.store.county_policy().unwrap().is_none());
+    assert_eq!(e.store.targets().unwrap(), Targets::default());
+
+    // The county: 重点 every 2 months, a 衔接率 target of 95 %.
+    let reminders = ReminderSettings { help_visit_key_months: 2, reports: vec![], ..Default::default() };
+    let targets = Targets { handover: Some(0.95), ..Default::default() };
+    let policy = CountyPolicy::new("东山县司法局", reminders.clone(), targets.clone());
+    assert_eq!(policy.version, CountyPolicy::new("东山县司法局", reminders.clone(), targets.clone()).version, "the same content, the same version");
+    assert_ne!(policy.version, CountyPolicy::new("东山县司法局", ReminderSettings::default(), targets.clone()).version);
+    assert_eq!(policy.version.len(), 16);
+    e.at(d(10, 11));
+    assert!(e.store.apply_county_settings(&policy).unwrap());
+    // The reminders follow at once (the memo is not stale): due on 11-10 now.
+    assert!(e.only(d(10, 11), Rule::HelpVisit).is_empty());
+    assert_eq!(e.only(d(11, 11), Rule::HelpVisit)[0].due_on, d(11, 10));
+    assert_eq!(e.store.reminder_settings().unwrap(), reminders);
+    assert_eq!(e.store.targets().unwrap(), targets);
+    let held = e.store.county_policy().unwrap().unwrap();
+    assert_eq!(held.policy, policy);
+    assert_eq!(held.received_on(), d(10, 11));
+    assert_eq!(held.note(), "提醒周期由东山县司法局统一设置（2026年10月11日下发）");
+    // The same version again writes nothing.
+    assert!(!e.store.apply_county_settings(&policy).unwrap());
+    let audit: Vec<String> = {
+        let c = e.store.connection();
+        let mut st = c.prepare("SELECT summary FROM audit_log WHERE action = 'county_settings'").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    };
+    assert_eq!(audit, vec![format!("县司法局下发提醒周期和目标（版本{}）", policy.version)]);
+    // The office can no longer change them itself.
+    let err = e.store.set_reminder_settings(&ReminderSettings::default()).unwrap_err();
+    assert!(matches!(&err, StoreError::Rule(m) if m.contains("提醒周期由东山县司法局统一设置")), "{err}");
+    assert_eq!(e.store.reminder_settings().unwrap(), reminders);
+    // What no rule can work with is refused, and the policy in force stays.
+    let mut bad = CountyPolicy::new("东山县司法局", ReminderSettings { help_visit_key_months: 0, ..Default::default() }, Targets::default());
+    assert!(matches!(e.store.apply_county_settings(&bad), Err(StoreError::Rule(m)) if m.contains("县司法局下发的")));
+    bad = CountyPolicy::new("东山县司法局", reminders.clone(), Targets { help: Some(1.5), ..Default::default() });
+    assert!(e.store.apply_county_settings(&bad).is_err());
+    assert_eq!(e.store.county_policy().unwrap().unwrap().policy, policy);
 }
 
 #[test]

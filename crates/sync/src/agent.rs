@@ -5,7 +5,9 @@
 //! batches and marks entries acknowledged only after the county's reply (applied or duplicate;
 //! a change rejected for good is set aside with its reason and the rest go on), then pulls
 //! pages since the stored cursor, merging each page before saving the cursor after it — a
-//! crash between the two re-applies a page, which `apply_remote` makes a no-op. Failures back
+//! crash between the two re-applies a page, which `apply_remote` makes a no-op. Each pull names
+//! the version of the county's settings the store holds; when the last page brings other ones
+//! they are put in force (`Store::apply_county_settings`, one transaction). Failures back
 //! off with jitter up to a cap and are retried for ever, except a credential the county no
 //! longer accepts (401), which stops the agent with a message for the clerk.
 //!
@@ -208,6 +210,9 @@ pub struct RoundReport {
     pub refused: Vec<(Uuid, String)>,
     pub pull_pages: usize,
     pub cursor: i64,
+    /// The version of the county's settings put in force by this round, if new ones came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
 }
 
 impl RoundReport {
@@ -221,6 +226,9 @@ impl RoundReport {
         self.refused.extend(other.refused);
         self.pull_pages += other.pull_pages;
         self.cursor = other.cursor;
+        if other.settings.is_some() {
+            self.settings = other.settings;
+        }
     }
 }
 
@@ -444,10 +452,16 @@ impl Agent {
     async fn pull_all(&self) -> Result<RoundReport, SyncError> {
         let mut report = RoundReport::default();
         let limit = self.config.batch;
-        let mut cursor = self.with_store(|s| Ok(s.sync_setting(keys::CURSOR)?.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0))).await?;
+        let (mut cursor, held) = self
+            .with_store(|s| {
+                let cursor = s.sync_setting(keys::CURSOR)?.and_then(|c| c.parse::<i64>().ok()).unwrap_or(0);
+                Ok((cursor, s.county_policy()?.map(|p| p.policy.version)))
+            })
+            .await?;
+        let held: Option<Arc<str>> = held.map(Into::into);
         let fetch = |since: i64| {
-            let client = self.client.clone();
-            tokio::spawn(async move { client.pull(since, limit).await })
+            let (client, held) = (self.client.clone(), held.clone());
+            tokio::spawn(async move { client.pull_with_settings(since, limit, held.as_deref()).await })
         };
         let mut coming = fetch(cursor);
         loop {
@@ -474,17 +488,26 @@ impl Agent {
     }
 
     /// Merges a pulled page, then moves the cursor past it: a crash between the two
-    /// re-applies the page, which is a no-op.
+    /// re-applies the page, which is a no-op. The county's settings the last page may carry
+    /// are put in force after it (a crash before that fetches them again next round).
     async fn merge_page(&self, page: PullResponse, report: &mut RoundReport) -> Result<(), SyncError> {
         let next = page.next_cursor;
+        let settings = page.settings;
         let entries: Vec<ChangeEntry> = page.changes.into_iter().map(from_wire).collect();
-        let applied = self
+        let (applied, new_settings) = self
             .with_store(move |s| {
                 let r = s.apply_remote(&entries)?;
                 s.set_sync_setting(keys::CURSOR, Some(&next.to_string()))?;
-                Ok(r)
+                let new_settings = match settings {
+                    Some(p) if s.apply_county_settings(&p)? => Some(p.version),
+                    _ => None,
+                };
+                Ok((r, new_settings))
             })
             .await?;
+        if new_settings.is_some() {
+            report.settings = new_settings;
+        }
         report.pulled += applied.applied;
         report.pull_duplicates += applied.duplicates;
         report.refused.extend(applied.refused);

@@ -140,10 +140,23 @@ impl Client {
         self.send(req).await
     }
 
-    /// `GET /api/v1/pull?since=…&limit=…`.
+    /// `GET /api/v1/pull?since=…&limit=…`, naming no version of the county's settings (the
+    /// last page carries them whenever the county has some).
     pub async fn pull(&self, since: i64, limit: usize) -> Result<PullResponse, ClientError> {
+        self.pull_with_settings(since, limit, None).await
+    }
+
+    /// `GET /api/v1/pull?since=…&limit=…&settings=…`: `settings` is the version of the county's
+    /// settings this office holds, so that the county sends them only when they changed.
+    pub async fn pull_with_settings(&self, since: i64, limit: usize, settings: Option<&str>) -> Result<PullResponse, ClientError> {
         let mut url = self.url("api/v1/pull");
-        url.query_pairs_mut().append_pair("since", &since.to_string()).append_pair("limit", &limit.to_string());
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("since", &since.to_string()).append_pair("limit", &limit.to_string());
+            if let Some(v) = settings.filter(|v| !v.is_empty()) {
+                q.append_pair(SETTINGS_PARAM, v);
+            }
+        }
         let req = self.authorized(self.http.get(url))?;
         self.send(req).await
     }

@@ -7,9 +7,16 @@
 //!   merging field by field (`fengqiao_model::merge`), in one transaction with its
 //!   bookkeeping; a change it can never accept comes back `rejected` with a reason and does not
 //!   block the others.
-//! - `GET /api/v1/pull?since=CURSOR&limit=N` — [`PullResponse`]: every change the county holds
-//!   for this office after `CURSOR` (its own sequence) that did not come from the asking device:
-//!   other PCs of the office, and the county's own (e.g. a 刑满释放人员通知书).
+//! - `GET /api/v1/pull?since=CURSOR&limit=N[&settings=VERSION]` — [`PullResponse`]: every
+//!   change the county holds for this office after `CURSOR` (its own sequence) that did not
+//!   come from the asking device: other PCs of the office, and the county's own (e.g. a
+//!   刑满释放人员通知书). The last page (`more` false) also carries the county's settings for
+//!   its offices ([`CountyPolicy`]: reminder periods, targets, the county's name) when their
+//!   `version` differs from the `VERSION` the device says it holds, or it names none (a client
+//!   that does not know the parameter gets them every time and ignores the field). A county
+//!   whose administrators never saved settings sends none: each office keeps its own
+//!   reminder settings and the default targets until it does. Once applied, the county's
+//!   settings are in force on the office and cannot be changed there.
 //! - `GET /api/v1/health` — [`Health`].
 //!
 //! Version negotiation: a request to enroll, push or pull carries the header
@@ -47,6 +54,7 @@
 //! `record_id`, a malformed `hlc` or `created_at`, a `changed_fields` entry missing from
 //! `data`, a NUL character in the data.
 
+pub use fengqiao_store::reminders::CountyPolicy;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -188,6 +196,9 @@ pub struct PushResponse {
     pub results: Vec<PushResult>,
 }
 
+/// The query parameter of pull naming the version of the county's settings the device holds.
+pub const SETTINGS_PARAM: &str = "settings";
+
 /// `limit` is clamped to `1..=MAX_BATCH` (default `MAX_BATCH`); a missing or negative `since`
 /// is 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,6 +209,18 @@ pub struct PullResponse {
     pub next_cursor: i64,
     /// More changes wait after this page.
     pub more: bool,
+    /// The county's settings for its offices, on the last page only, when the device's
+    /// [`SETTINGS_PARAM`] did not name their current version (absent from the JSON otherwise:
+    /// an optional field, so peers that do not know it are unaffected).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<CountyPolicy>,
+}
+
+impl PullResponse {
+    /// A page of changes without settings.
+    pub fn page(changes: Vec<Change>, next_cursor: i64, more: bool) -> PullResponse {
+        PullResponse { changes, next_cursor, more, settings: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -236,5 +259,28 @@ mod tests {
         assert!(Unsupported::ClientTooOld { newest_offered: 1 }.message(2, 3).contains("请升级本机"));
         assert!(Unsupported::ClientTooNew { oldest_offered: 2 }.message(1, 1).contains("升级县服务器"));
         assert_eq!(offered_versions(), (OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).rev().map(|v| v.to_string()).collect::<Vec<_>>().join(", "));
+    }
+
+    #[test]
+    fn the_settings_of_a_pull_are_an_optional_field() {
+        // A county that does not send settings (or an older one) answers what a v1 client
+        // reads, and its answer reads here.
+        let page = PullResponse::page(vec![], 7, false);
+        assert_eq!(serde_json::to_value(&page).unwrap(), serde_json::json!({"changes": [], "next_cursor": 7, "more": false}));
+        let back: PullResponse = serde_json::from_str(r#"{"changes": [], "next_cursor": 7, "more": false}"#).unwrap();
+        assert_eq!(back, page);
+        // With settings, a client that knows only the three fields still reads the page.
+        let policy = CountyPolicy::new("东山县司法局", Default::default(), Default::default());
+        let with = PullResponse { settings: Some(policy.clone()), ..page };
+        let json = serde_json::to_string(&with).unwrap();
+        #[derive(Deserialize)]
+        struct V1 {
+            changes: Vec<Change>,
+            next_cursor: i64,
+            more: bool,
+        }
+        let v1: V1 = serde_json::from_str(&json).unwrap();
+        assert_eq!((v1.changes.len(), v1.next_cursor, v1.more), (0, 7, false));
+        assert_eq!(serde_json::from_str::<PullResponse>(&json).unwrap().settings, Some(policy));
     }
 }

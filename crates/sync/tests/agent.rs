@@ -102,7 +102,7 @@ async fn pull(State(s): State<S>, Query(q): Query<PullQuery>) -> Response {
     let log = s.pull_log.lock().unwrap();
     let start = (q.since.max(0) as usize).min(log.len());
     let end = (start + q.limit).min(log.len());
-    Json(PullResponse { changes: log[start..end].to_vec(), next_cursor: end as i64, more: end < log.len() }).into_response()
+    Json(PullResponse::page(log[start..end].to_vec(), end as i64, end < log.len())).into_response()
 }
 
 async fn health() -> Json<Health> {

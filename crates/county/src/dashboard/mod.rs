@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use fengqiao_model::*;
-use fengqiao_store::reminders::{period_containing, ReminderSettings, Rule, Severity};
+use fengqiao_store::reminders::{period_containing, CountyPolicy, ReminderSettings, Rule, Severity};
 use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, StatRow, Targets};
 use fengqiao_store::{DisputeFilter, Store, MAX_PAGE_SIZE};
 use fengqiao_sync::protocol::MAX_BATCH;
@@ -34,7 +34,9 @@ pub const SETTINGS_KEY: &str = "dashboard";
 
 /// What the county configures: when an office counts as not heard from, the reminder periods
 /// (排查 frequency per level, 帮教 visit frequency per risk class, the report calendar) and the
-/// metrics' targets.
+/// metrics' targets. Once an administrator has saved them, the offices receive all but
+/// `offline_days` through sync ([`CountySettings::policy`], the `settings` of a pull answer)
+/// and their reminders and targets follow them; before that each office keeps its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CountySettings {
@@ -53,6 +55,12 @@ impl Default for CountySettings {
 }
 
 impl CountySettings {
+    /// What the offices receive through sync (its version a hash of the content, so it
+    /// changes exactly when something the offices see does).
+    pub fn policy(&self) -> CountyPolicy {
+        CountyPolicy::new(self.county_name.trim(), self.reminders.clone(), self.targets.clone())
+    }
+
     /// Refuses what no rule can work with, in Chinese.
     pub fn check(&self) -> Result<()> {
         if self.county_name.trim().is_empty() || self.county_name.chars().count() > 60 {
@@ -134,6 +142,15 @@ impl Dashboard {
         match self.store.setting(SETTINGS_KEY).await? {
             Some(v) => Ok(serde_json::from_value(v)?),
             None => Ok(CountySettings::default()),
+        }
+    }
+
+    /// What the offices receive through sync: the settings an administrator saved, none
+    /// before any were saved (the offices keep their own until then).
+    pub async fn policy(&self) -> Result<Option<CountyPolicy>> {
+        match self.store.setting(SETTINGS_KEY).await? {
+            Some(v) => Ok(Some(serde_json::from_value::<CountySettings>(v)?.policy())),
+            None => Ok(None),
         }
     }
 

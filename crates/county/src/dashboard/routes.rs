@@ -281,17 +281,26 @@ async fn calendar(State(s): State<AppState>, _: Session) -> Result<Json<Vec<supe
 #[derive(Serialize)]
 struct SettingsView {
     settings: CountySettings,
-    /// Whether the offices receive them through sync (protocol v1 carries records only).
+    /// Whether the offices receive them through sync: once an administrator saved them (until
+    /// then every office keeps its own reminder settings).
     delivered_to_offices: bool,
+    /// The version the offices receive (they hold it after their next sync), when delivered.
+    version: Option<String>,
 }
 
 async fn settings(State(s): State<AppState>, _: Session) -> Result<Json<SettingsView>, ApiError> {
-    Ok(Json(SettingsView { settings: s.dashboard.settings().await.map_err(county)?, delivered_to_offices: false }))
+    let policy = s.dashboard.policy().await.map_err(county)?;
+    Ok(Json(SettingsView {
+        settings: s.dashboard.settings().await.map_err(county)?,
+        delivered_to_offices: policy.is_some(),
+        version: policy.map(|p| p.version),
+    }))
 }
 
 async fn put_settings(State(s): State<AppState>, _: Admin, JsonBody(new): JsonBody<CountySettings>) -> Result<Json<SettingsView>, ApiError> {
     s.dashboard.set_settings(&new).await.map_err(county)?;
-    Ok(Json(SettingsView { settings: new, delivered_to_offices: false }))
+    let version = Some(new.policy().version);
+    Ok(Json(SettingsView { settings: new, delivered_to_offices: true, version }))
 }
 
 #[derive(Debug, Deserialize)]

@@ -458,7 +458,7 @@ impl CountyStore for PgStore {
                 .await?;
             client.execute(&stmt, &[&device_id, &now, &next_cursor]).await?;
         }
-        Ok(PullResponse { changes, next_cursor, more })
+        Ok(PullResponse { changes, next_cursor, more, settings: None })
     }
 
     async fn records(&self, office_id: Uuid) -> Result<Vec<StoredRecord>> {

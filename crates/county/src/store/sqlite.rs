@@ -469,7 +469,7 @@ impl CountyStore for SqliteStore {
                 c.prepare_cached("UPDATE sync_status SET last_pull_at = ?2, pull_cursor = max(pull_cursor, ?3) WHERE device_id = ?1")?
                     .execute(params![dev, ts(now), next_cursor])?;
             }
-            Ok(PullResponse { changes, next_cursor, more })
+            Ok(PullResponse { changes, next_cursor, more, settings: None })
         })
         .await
     }
