@@ -3,7 +3,6 @@
 use chrono::{Datelike, NaiveDate};
 use fengqiao_model::{CaseSource, CaseStatus};
 use fengqiao_store::reminders::{Reminder, Severity};
-use fengqiao_store::stats::Targets;
 use fengqiao_store::DisputeFilter;
 use serde::Serialize;
 
@@ -27,6 +26,7 @@ pub struct MonthFigures {
     pub by_type: Vec<CountItem>,
     /// Cases by 案件来源.
     pub by_source: Vec<CountItem>,
+    /// 调解成功率 and 衔接率 against the targets in force (the county's once they arrived).
     pub mediation_success: RateView,
     pub handover: RateView,
     /// 排查 rounds held this month.
@@ -82,7 +82,7 @@ pub fn dashboard(state: &AppState) -> Result<Dashboard, AppError> {
         let from = today.with_day(1).unwrap_or(today);
         let to = today;
         let table = s.case_statistics(from, to)?;
-        let metrics = s.metrics(from, to, &Targets::default())?;
+        let metrics = s.metrics(from, to, &s.targets()?)?;
         let total = &table.own_total;
         let by_source = [
             (CaseSource::PartyApplication, total.sources.party_application),

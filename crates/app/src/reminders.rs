@@ -1,11 +1,12 @@
 //! Reminders where the work is: on the record they concern, acknowledged (知道了) or snoozed
-//! (暂缓) with a reason — the store audits both; the periods of the rules (设置 → 提醒设置);
-//! and the once-a-day desktop notification, decided here so the shell only shows it.
+//! (暂缓) with a reason — the store audits both; the periods of the rules (设置 → 提醒设置),
+//! read-only while the county's arrive through sync; and the once-a-day desktop notification,
+//! decided here so the shell only shows it.
 
 use chrono::NaiveDate;
 use fengqiao_model::validate::cn_date;
 use fengqiao_model::{FieldIssue, PeriodType};
-use fengqiao_store::reminders::{ReminderSettings, Severity};
+use fengqiao_store::reminders::{CountyPolicyInForce, ReminderSettings, Severity};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -217,16 +218,55 @@ pub struct ReminderSettingsView {
     pub report_overdue_days: i64,
 }
 
+/// The county's settings in force on this office (they arrived through sync).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CountySettingsNote {
+    pub county_name: String,
+    pub version: String,
+    /// The office's date they arrived on.
+    pub received_on: NaiveDate,
+    /// “提醒周期由东山县司法局统一设置（2026年11月20日下发）”.
+    pub note: String,
+}
+
+impl CountySettingsNote {
+    pub fn of(p: &CountyPolicyInForce) -> CountySettingsNote {
+        CountySettingsNote {
+            county_name: p.policy.county_name.clone(),
+            version: p.policy.version.clone(),
+            received_on: p.received_on(),
+            note: p.note(),
+        }
+    }
+}
+
 /// The reminder settings with the defaults beside them (for 恢复默认值).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReminderSettingsPage {
     pub settings: ReminderSettingsView,
     pub defaults: ReminderSettingsView,
+    /// Set while the county's settings are in force: the page shows them read-only and
+    /// saving is refused.
+    pub county: Option<CountySettingsNote>,
+}
+
+fn settings_page(s: &fengqiao_store::Store) -> Result<ReminderSettingsPage, AppError> {
+    Ok(ReminderSettingsPage {
+        settings: mirror(&s.reminder_settings()?)?,
+        defaults: mirror(&ReminderSettings::default())?,
+        county: s.county_policy()?.as_ref().map(CountySettingsNote::of),
+    })
 }
 
 pub fn reminder_settings(state: &AppState) -> Result<ReminderSettingsPage, AppError> {
-    state.with(|s| Ok(ReminderSettingsPage { settings: mirror(&s.reminder_settings()?)?, defaults: mirror(&ReminderSettings::default())? }))
+    state.with(|s| settings_page(s))
+}
+
+/// The refusal of a local edit while the county's settings are in force.
+fn county_refusal(p: &CountyPolicyInForce) -> AppError {
+    AppError::new("county_settings", format!("{}，本所不能修改；如需调整请联系县司法局", p.note()))
 }
 
 /// Each period's field, its label in 设置, and its allowed range.
@@ -254,8 +294,11 @@ const DAY_FIELDS: &[(&str, &str, i64, i64)] = &[
 ];
 
 /// Checks every period, each problem on its field, then saves (the store checks again and
-/// audits the change).
+/// audits the change). Refused while the county's settings are in force.
 pub fn save_reminder_settings(state: &AppState, input: ReminderSettingsView) -> Result<ReminderSettingsPage, AppError> {
+    if let Some(p) = state.with(|s| Ok(s.county_policy()?))? {
+        return Err(county_refusal(&p));
+    }
     let json = serde_json::to_value(&input)?;
     let mut issues = Vec::new();
     for (field, label, min, max) in DAY_FIELDS {
@@ -303,8 +346,12 @@ pub fn save_reminder_settings(state: &AppState, input: ReminderSettingsView) -> 
     }
     let settings: ReminderSettings = mirror(&input)?;
     state.with(|s| {
+        // The county's may have arrived since the check above.
+        if let Some(p) = s.county_policy()? {
+            return Err(county_refusal(&p));
+        }
         s.set_reminder_settings(&settings)?;
-        Ok(ReminderSettingsPage { settings: mirror(&s.reminder_settings()?)?, defaults: mirror(&ReminderSettings::default())? })
+        settings_page(s)
     })
 }
 

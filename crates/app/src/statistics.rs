@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use fengqiao_model::{CommitteeType, Prevented};
-use fengqiao_store::stats::Targets;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -106,7 +105,21 @@ pub struct MetricsView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatisticsView {
     pub table: CaseTableView,
+    /// Against the county's targets once they arrived through sync, else the defaults.
     pub metrics: MetricsView,
+    /// Where the targets come from, e.g. “目标由东山县司法局统一设置（2026年11月20日下发）”.
+    pub targets_note: String,
+}
+
+/// Where the metrics' targets come from, in a line for the page.
+pub(crate) fn targets_note(s: &fengqiao_store::Store) -> Result<String, AppError> {
+    Ok(match s.county_policy()? {
+        Some(p) => {
+            let who = Some(p.policy.county_name.trim()).filter(|n| !n.is_empty()).unwrap_or("县司法局").to_string();
+            format!("目标由{who}统一设置（{}下发）", fengqiao_model::validate::cn_date(p.received_on()))
+        }
+        None => "目标为默认值（县司法局尚未统一下发）".into(),
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,7 +132,7 @@ pub struct PeriodInput {
 pub fn statistics(state: &AppState, period: PeriodInput) -> Result<StatisticsView, AppError> {
     state.with(|s| {
         let table = s.case_statistics(period.from, period.to)?;
-        let metrics = s.metrics(period.from, period.to, &Targets::default())?;
-        Ok(StatisticsView { table: mirror(&table)?, metrics: mirror(&metrics)? })
+        let metrics = s.metrics(period.from, period.to, &s.targets()?)?;
+        Ok(StatisticsView { table: mirror(&table)?, metrics: mirror(&metrics)?, targets_note: targets_note(s)? })
     })
 }

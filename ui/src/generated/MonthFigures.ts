@@ -21,7 +21,11 @@ by_type: Array<CountItem>,
 /**
  * Cases by 案件来源.
  */
-by_source: Array<CountItem>, mediation_success: RateView, handover: RateView, 
+by_source: Array<CountItem>, 
+/**
+ * 调解成功率 and 衔接率 against the targets in force (the county's once they arrived).
+ */
+mediation_success: RateView, handover: RateView, 
 /**
  * 排查 rounds held this month.
  */

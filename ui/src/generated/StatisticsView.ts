@@ -2,4 +2,12 @@
 import type { CaseTableView } from "./CaseTableView";
 import type { MetricsView } from "./MetricsView";
 
-export type StatisticsView = { table: CaseTableView, metrics: MetricsView, };
+export type StatisticsView = { table: CaseTableView, 
+/**
+ * Against the county's targets once they arrived through sync, else the defaults.
+ */
+metrics: MetricsView, 
+/**
+ * Where the targets come from, e.g. “目标由东山县司法局统一设置（2026年11月20日下发）”.
+ */
+targets_note: string, };

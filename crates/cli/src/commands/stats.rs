@@ -1,7 +1,7 @@
 //! `stats`: the 人民调解案件情况统计表 and the metrics of domain.md §3.3–3.4.
 
 use chrono::NaiveDate;
-use fengqiao_store::stats::{Better, CaseStatistics, Count, Metrics, Rate, StatRow, Targets};
+use fengqiao_store::stats::{Better, CaseStatistics, Count, Metrics, Rate, StatRow};
 use serde_json::json;
 
 use crate::table::Table;
@@ -13,7 +13,7 @@ pub fn stats(env: &Env, from: NaiveDate, to: NaiveDate) -> Result<(), CliError> 
     }
     let store = super::open(env)?;
     let statistics = store.case_statistics(from, to)?;
-    let metrics = store.metrics(from, to, &Targets::default())?;
+    let metrics = store.metrics(from, to, &store.targets()?)?;
     if env.json {
         crate::out(&format!("{}\n", json!({ "ok": true, "statistics": statistics, "metrics": metrics })));
     } else {
