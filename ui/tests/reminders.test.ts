@@ -236,7 +236,53 @@ describe("导入Excel", () => {
   });
 });
 
+const rsSettings = {
+  mediation_warn_days: 25, mediation_days: 30, jc_warn_from_day: 20, performance_warn_days: 3, return_visit_days: 30,
+  immediate_return_visit_days: 30, return_visit_warn_days: 7, help_visit_key_months: 1, help_visit_general_months: 3,
+  help_visit_warn_days: 7, help_period_warn_days: 30, handover_notify_days: 3, handover_collect_days: 7,
+  handover_first_visit_days: 7, handover_file_days: 5, handover_hukou_days: 20, handover_warn_days: 2,
+  screening_village_period: "half_month", screening_township_period: "monthly", screening_deadline_days: 0,
+  screening_warn_days: 3, screening_lookback_days: 92,
+  reports: [{ code: "help_half_year", name: "安置帮教工作半年报告", month: 7, day: 2, covers: "first_half" }],
+  report_warn_days: 14, report_overdue_days: 30,
+} as ReminderSettingsView;
+
 describe("提醒设置", () => {
+  it("while the county's settings are in force they are shown read-only, with who set them and when", async () => {
+    const county = { ...rsSettings, help_visit_key_months: 2, screening_village_period: "monthly" } as ReminderSettingsView;
+    const note = "提醒周期由东山县司法局统一设置（2026年11月20日下发）";
+    api.reminderSettings.mockResolvedValue({
+      settings: county,
+      defaults: rsSettings,
+      county: { county_name: "东山县司法局", version: "0123456789abcdef", received_on: "2026-11-20", note },
+    });
+    const w = mount(ReminderSettingsForm, { global: inPlace });
+    await vi.waitFor(() => expect(w.find('[data-test="county-settings-note"]').exists()).toBe(true), { timeout: 3000, interval: 20 });
+    const alert = w.find('[data-test="county-settings-note"]');
+    expect(alert.text()).toContain(note);
+    expect(alert.text()).toContain("本所不能修改；如需调整请联系东山县司法局");
+    // The county's values, in boxes that cannot be changed; no way to save or restore.
+    const key = w.find('[data-test="rs-help_visit_key_months"]');
+    expect(key.find("input").element.value).toBe("2");
+    expect(key.classes()).toContain("is-disabled");
+    expect(w.findAll(".el-input-number").every((n) => n.classes().includes("is-disabled"))).toBe(true);
+    expect(w.find('[data-test="save-reminder-settings"]').exists()).toBe(false);
+    expect(w.text()).not.toContain("恢复默认值");
+    expect(w.text()).not.toContain("添加报表");
+    expect(api.saveReminderSettings).not.toHaveBeenCalled();
+  });
+
+  it("without the county's settings the page is the office's own and can be saved", async () => {
+    api.reminderSettings.mockResolvedValue({ settings: rsSettings, defaults: rsSettings, county: null });
+    api.saveReminderSettings.mockResolvedValue({ settings: rsSettings, defaults: rsSettings, county: null });
+    const w = mount(ReminderSettingsForm, { global: inPlace });
+    await vi.waitFor(() => expect(w.find('[data-test="save-reminder-settings"]').exists()).toBe(true), { timeout: 3000, interval: 20 });
+    expect(w.find('[data-test="county-settings-note"]').exists()).toBe(false);
+    expect(w.find('[data-test="rs-help_visit_key_months"]').classes()).not.toContain("is-disabled");
+    await button(w, "save-reminder-settings").trigger("click");
+    await vi.waitFor(() => expect(api.saveReminderSettings).toHaveBeenCalledTimes(1), { timeout: 3000, interval: 20 });
+  });
+
   it("the server's problems show beside their fields; an emptied box is caught here", async () => {
     const settings = {
       mediation_warn_days: 25, mediation_days: 30, jc_warn_from_day: 20, performance_warn_days: 3, return_visit_days: 30,
@@ -248,7 +294,7 @@ describe("提醒设置", () => {
       reports: [{ code: "help_half_year", name: "安置帮教工作半年报告", month: 7, day: 2, covers: "first_half" }],
       report_warn_days: 14, report_overdue_days: 30,
     } as ReminderSettingsView;
-    api.reminderSettings.mockResolvedValue({ settings, defaults: settings });
+    api.reminderSettings.mockResolvedValue({ settings, defaults: settings, county: null });
     api.saveReminderSettings.mockRejectedValue({
       code: "invalid", message: "受理后第几天提醒调解期限：不能晚于调解期限（30天）",
       issues: [{ field: "mediation_warn_days", label: "受理后第几天提醒调解期限", message: "不能晚于调解期限（30天）" }], reasons: [],

@@ -36,6 +36,13 @@ export function percent(v: number | null | undefined): string {
   return v == null ? "—" : `${(v * 100).toFixed(1)}%`;
 }
 
+/** A rate's target as shown beside it: "目标 ≥ 95%", "目标 < 2%" (lower is better), or "" without one. */
+export function targetOf(r: { target: number | null; better: string }): string {
+  if (r.target == null) return "";
+  const pct = `${Number((r.target * 100).toFixed(1))}%`;
+  return `目标 ${r.better === "lower" ? "<" : "≥"} ${pct}`;
+}
+
 /** Today's date at the office (UTC+8) as YYYY-MM-DD. */
 export function officeToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
