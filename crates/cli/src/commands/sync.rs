@@ -121,6 +121,9 @@ fn summary(r: &RoundReport) -> String {
             text.push_str(&format!("\n  {id}：{reason}"));
         }
     }
+    if let Some(v) = &r.settings {
+        text.push_str(&format!("\n已启用县司法局下发的提醒周期和工作目标（版本{v}）"));
+    }
     text
 }
 
