@@ -17,11 +17,12 @@ pub fn format(ms: i64, counter: i64, device: Uuid) -> String {
 
 /// The next stamp: after both the wall clock and every stamp this store has issued or seen.
 pub fn next(tx: &Transaction, now_ms: i64, device: Uuid) -> Result<String> {
-    let last: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = 'hlc_last'", [], |r| r.get(0)).optional()?;
+    let last: Option<String> = tx.prepare_cached("SELECT value FROM settings WHERE key = 'hlc_last'")?.query_row([], |r| r.get(0)).optional()?;
     let (last_ms, last_counter) = last.as_deref().and_then(parse).unwrap_or((0, 0));
     let (ms, counter) = if now_ms > last_ms { (now_ms, 0) } else { (last_ms, last_counter + 1) };
     let stamp = format(ms, counter, device);
-    tx.execute("INSERT INTO settings(key, value) VALUES ('hlc_last', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [&stamp])?;
+    tx.prepare_cached("INSERT INTO settings(key, value) VALUES ('hlc_last', ?1) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+        .execute([&stamp])?;
     Ok(stamp)
 }
 
@@ -39,7 +40,7 @@ mod tests {
 /// Takes a stamp seen from another device into account: the next local stamp sorts after it.
 pub fn observe(tx: &Transaction, stamp: &str) -> Result<()> {
     let Some((ms, counter)) = parse(stamp) else { return Ok(()) };
-    let last: Option<String> = tx.query_row("SELECT value FROM settings WHERE key = 'hlc_last'", [], |r| r.get(0)).optional()?;
+    let last: Option<String> = tx.prepare_cached("SELECT value FROM settings WHERE key = 'hlc_last'")?.query_row([], |r| r.get(0)).optional()?;
     let newer = last.as_deref().and_then(parse).is_none_or(|l| (ms, counter) > l);
     if newer {
         // Keep our own device in the stamp: only the time and counter are taken over.

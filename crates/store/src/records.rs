@@ -323,11 +323,17 @@ impl Store {
 
     /// Change-log entries not yet acknowledged by the county, oldest first.
     pub fn pending_changes(&self, limit: usize) -> Result<Vec<ChangeEntry>> {
-        let mut stmt = self.conn.prepare(
+        self.pending_changes_after(0, limit)
+    }
+
+    /// The first `limit` pending changes after change-log position `after_seq` (the sync agent
+    /// reads the next batch while the one before is still travelling).
+    pub fn pending_changes_after(&self, after_seq: i64, limit: usize) -> Result<Vec<ChangeEntry>> {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT seq, change_id, kind, record_id, op, version, data, changed_fields, hlc, device_id, created_at, acked_at \
-             FROM change_log WHERE acked_at IS NULL AND set_aside_reason IS NULL ORDER BY seq LIMIT ?1",
+             FROM change_log WHERE acked_at IS NULL AND set_aside_reason IS NULL AND seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map([limit as i64], change_from_row)?;
+        let rows = stmt.query_map([after_seq, limit as i64], change_from_row)?;
         rows.map(|r| Ok(r??)).collect()
     }
 

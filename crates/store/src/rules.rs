@@ -13,18 +13,20 @@ use crate::{Result, StoreError};
 
 fn live(w: &Writer, kind: Kind, id: Uuid) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} WHERE id = ?1 AND deleted = 0", kind.code());
-    Ok(w.tx.query_row(&sql, [id.to_string()], |_| Ok(())).optional()?.is_some())
+    Ok(w.tx.prepare_cached(&sql)?.query_row([id.to_string()], |_| Ok(())).optional()?.is_some())
 }
 
 fn case_status(w: &Writer, case_id: Uuid) -> Result<Option<CaseStatus>> {
     let status: Option<String> =
-        w.tx.query_row("SELECT status FROM dispute_case WHERE id = ?1 AND deleted = 0", [case_id.to_string()], |r| r.get(0)).optional()?;
+        w.tx.prepare_cached("SELECT status FROM dispute_case WHERE id = ?1 AND deleted = 0")?
+            .query_row([case_id.to_string()], |r| r.get(0))
+            .optional()?;
     Ok(status.and_then(|s| CaseStatus::from_code(&s)))
 }
 
 fn count_children(w: &Writer, kind: Kind, parent: Uuid) -> Result<i64> {
     let sql = format!("SELECT count(*) FROM {} WHERE parent_id = ?1 AND deleted = 0", kind.code());
-    Ok(w.tx.query_row(&sql, [parent.to_string()], |r| r.get(0))?)
+    Ok(w.tx.prepare_cached(&sql)?.query_row([parent.to_string()], |r| r.get(0))?)
 }
 
 /// A reference that must point at a live record; reported on the field.

@@ -153,25 +153,28 @@ fn grams(names: &[String]) -> BTreeSet<String> {
     out
 }
 
-/// Rebuilds one document of the index (or drops it when the record is gone).
+/// Rebuilds one document of the index (or drops it when the record is gone). Runs for every
+/// case a save or a sync batch touched: its statements are prepared once per connection.
 pub fn reindex(tx: &Transaction, kind: Kind, id: Uuid) -> Result<()> {
-    let rowid: Option<i64> = tx.query_row("SELECT rowid FROM search_doc WHERE root_id = ?1", [id.to_string()], |r| r.get(0)).optional()?;
+    let run = |sql: &str, params: &[&dyn rusqlite::ToSql]| -> Result<usize> { Ok(tx.prepare_cached(sql)?.execute(params)?) };
+    let key = id.to_string();
+    let rowid: Option<i64> = tx.prepare_cached("SELECT rowid FROM search_doc WHERE root_id = ?1")?.query_row([&key], |r| r.get(0)).optional()?;
     if let Some(rowid) = rowid {
-        tx.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
-        tx.execute("DELETE FROM search_gram WHERE doc = ?1", [rowid])?;
+        run("DELETE FROM search_fts WHERE rowid = ?1", &[&rowid])?;
+        run("DELETE FROM search_gram WHERE doc = ?1", &[&rowid])?;
     }
     let Some(doc) = build(tx, kind, id)? else {
-        tx.execute("DELETE FROM search_doc WHERE root_id = ?1", [id.to_string()])?;
+        run("DELETE FROM search_doc WHERE root_id = ?1", &[&key])?;
         return Ok(());
     };
     let rowid = match rowid {
         Some(r) => r,
         None => {
-            tx.execute("INSERT INTO search_doc (root_kind, root_id) VALUES (?1, ?2)", [kind.code(), &id.to_string()])?;
+            run("INSERT INTO search_doc (root_kind, root_id) VALUES (?1, ?2)", &[&kind.code(), &key])?;
             tx.last_insert_rowid()
         }
     };
-    tx.execute("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)", params![rowid, doc.text.join("\n")])?;
+    run("INSERT INTO search_fts (rowid, body) VALUES (?1, ?2)", &[&rowid, &doc.text.join("\n")])?;
     let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO search_gram (gram, doc) VALUES (?1, ?2)")?;
     for g in grams(&doc.names) {
         stmt.execute(params![g, rowid])?;

@@ -141,6 +141,9 @@ impl Store {
     pub fn apply_remote(&mut self, changes: &[ChangeEntry]) -> Result<ApplyReport> {
         let mut report = ApplyReport::default();
         self.write(Mode::Import, |w| {
+            // The newest remote stamp is remembered once for the batch (local changes made
+            // after it sort after it), not once a change.
+            let mut newest: Option<&str> = None;
             for c in changes {
                 let seen: Option<i64> =
                     w.tx.prepare_cached("SELECT seq FROM change_log WHERE change_id = ?1")?
@@ -151,10 +154,18 @@ impl Store {
                     continue;
                 }
                 match apply_one(w, c) {
-                    Ok(()) => report.applied += 1,
+                    Ok(()) => {
+                        report.applied += 1;
+                        if newest.is_none_or(|n| hlc::parse(&c.hlc) > hlc::parse(n)) {
+                            newest = Some(&c.hlc);
+                        }
+                    }
                     Err(StoreError::Rule(reason)) => report.refused.push((c.change_id, reason)),
                     Err(e) => return Err(e),
                 }
+            }
+            if let Some(stamp) = newest {
+                hlc::observe(w.tx, stamp)?;
             }
             Ok(())
         })?;
@@ -256,8 +267,6 @@ fn apply_one(w: &Writer, c: &ChangeEntry) -> Result<()> {
     if !matches!(c.op.as_str(), "upsert" | "delete") {
         return Err(StoreError::Rule(format!("未知的变更类型“{}”", c.op)));
     }
-    // Remember the remote stamp, so local changes made after it sort after it.
-    hlc::observe(w.tx, &c.hlc)?;
     let id = c.record_id.to_string();
     let current: Option<Value> =
         w.tx.prepare_cached(&format!("SELECT data FROM {} WHERE id = ?1", kind.code()))?

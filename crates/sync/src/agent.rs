@@ -279,10 +279,10 @@ struct Prepared {
     last_seq: i64,
 }
 
-/// The next `limit` pending changes after `after_seq`; `skip` pending ones at or before it may
-/// still be in flight (read past them).
-fn prepare(s: &Store, after_seq: i64, skip: usize, limit: usize) -> Result<Prepared, StoreError> {
-    let entries: Vec<ChangeEntry> = s.pending_changes(limit + skip)?.into_iter().filter(|e| e.seq > after_seq).take(limit).collect();
+/// The next `limit` pending changes after `after_seq` (those at or before it may still be in
+/// flight).
+fn prepare(s: &Store, after_seq: i64, limit: usize) -> Result<Prepared, StoreError> {
+    let entries: Vec<ChangeEntry> = s.pending_changes_after(after_seq, limit)?;
     let ids = entries.iter().map(|e| e.change_id).collect();
     let first_seq = entries.first().map_or(after_seq + 1, |e| e.seq);
     let last_seq = entries.last().map_or(after_seq, |e| e.seq);
@@ -399,7 +399,7 @@ impl Agent {
     async fn push_all(&self) -> Result<RoundReport, SyncError> {
         let mut report = RoundReport::default();
         let mut limit = self.config.batch;
-        let mut batch = self.with_store(move |s| prepare(s, 0, 0, limit)).await?;
+        let mut batch = self.with_store(move |s| prepare(s, 0, limit)).await?;
         // The county's answer to the batch before, not yet written to the store.
         let mut answered: Option<Outcome> = None;
         loop {
@@ -411,14 +411,14 @@ impl Agent {
             }
             // One batch at a time, in change-log order. While it travels, the answer to the
             // one before is written and the next one is read from the change log.
-            let (after, in_flight) = (batch.last_seq, batch.ids.len());
+            let after = batch.last_seq;
             let previous = answered.take();
             let send = self.client.push_encoded(std::mem::take(&mut batch.body));
             let work = self.with_store(move |s| {
                 if let Some(o) = previous {
                     o.record(s)?;
                 }
-                prepare(s, after, in_flight, limit)
+                prepare(s, after, limit)
             });
             let (sent, next) = tokio::join!(send, work);
             let next = next?;
@@ -429,7 +429,7 @@ impl Agent {
                     // Too large as a batch: the same changes again, in smaller ones.
                     limit = (batch.ids.len() / 2).max(1);
                     let from = batch.first_seq - 1;
-                    batch = self.with_store(move |s| prepare(s, from, 0, limit)).await?;
+                    batch = self.with_store(move |s| prepare(s, from, limit)).await?;
                     continue;
                 }
                 Err(ClientError::Refused { status: 413, message, .. }) => {
@@ -438,7 +438,7 @@ impl Agent {
                     report.set_aside.push((batch.ids[0], reason.clone()));
                     let o = Outcome { ack: Vec::new(), aside: vec![(batch.ids[0], reason)] };
                     limit = self.config.batch;
-                    batch = self.with_store(move |s| o.record(s).and_then(|_| prepare(s, 0, 0, limit))).await?;
+                    batch = self.with_store(move |s| o.record(s).and_then(|_| prepare(s, 0, limit))).await?;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
