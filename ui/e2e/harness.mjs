@@ -124,7 +124,24 @@ export async function type(b, name, text) {
 export async function click(b, name) {
   const el = await b.$(sel(name));
   await el.waitForClickable({ timeout: 10000 });
+  await waitStill(b, el);
   await el.click();
+}
+
+/** Waits until an element stops moving: a button in a drawer or dialog that is still sliding
+ * in is "clickable", but a click at its position of the moment lands beside it (seen under
+ * load: the click on 登记矛盾纠纷 as the round's drawer opened was lost). */
+async function waitStill(b, el) {
+  let last = "";
+  await b.waitUntil(
+    async () => {
+      const r = await b.execute((e) => JSON.stringify(e.getBoundingClientRect()), el);
+      const still = r === last;
+      last = r;
+      return still;
+    },
+    { timeout: 10000, interval: 120 },
+  );
 }
 
 /** Picks `text` in the el-select `name`. */
