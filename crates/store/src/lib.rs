@@ -34,8 +34,6 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The file name of the store inside a data directory.
 pub const DB_FILE: &str = "fengqiao.db";
-/// The most memory one store connection's page cache takes, in KiB (it grows as pages are used).
-pub const CACHE_KIB: i64 = 32 * 1024;
 
 /// Where the clock comes from: the system, or a fixed time in tests.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -184,13 +182,9 @@ fn open_connection(path: &Path, create: bool) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    // SQLite's default page cache (2 MB) is a few hundred pages: a sync pull or an import
-    // that touches records all over a 100 MB file re-reads the same pages from the OS for every
-    // change (a third of a pull's time was the kernel copying pages). The cache grows only as
-    // pages are used.
-    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
     // Checkpoint the WAL into the file every ~16 MB of commits instead of every 4 MB: fewer
-    // rewrites of the same hot pages during long writes; readers are unaffected.
+    // rewrites of the same hot pages during long writes (a sync pull, an import). A bigger
+    // page cache (cache_size) was tried as well and made the sync benchmark slower.
     conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
     // rusqlite keeps 16 prepared statements by default; a sync batch cycles through more
     // (one upsert per record kind, the change log, clocks, audit, search), and each eviction
