@@ -56,6 +56,10 @@ pub enum Command {
         /// TLS私钥（PEM）
         #[arg(long, value_name = "PATH", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// 统计看板为各司法所保存数据副本的目录，重启后只需补取新变更（默认：--data 目录下的
+        /// mirrors；使用 PostgreSQL 且未指定时放在临时目录，每次启动重新建立）
+        #[arg(long, value_name = "DIR")]
+        mirrors: Option<PathBuf>,
     },
     /// 司法所与设备管理
     Office {
@@ -229,10 +233,11 @@ async fn issue_code(store: &dyn CountyStore, office: &Office, valid_days: u32, a
 
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Serve { listen, store, tls_cert, tls_key } => {
+        Command::Serve { listen, store, tls_cert, tls_key, mirrors } => {
+            let mirrors = mirrors.or_else(|| store.data.as_ref().map(|d| d.join("mirrors")));
             let s = store.open().await?;
             let tls = tls_cert.zip(tls_key).map(|(cert, key)| http::Tls { cert, key });
-            http::serve(s, &listen, tls, |addr, tls| {
+            http::serve(s, &listen, tls, mirrors.as_deref(), |addr, tls| {
                 let scheme = if tls { "https" } else { "http" };
                 let _ = out(&format!("fengqiao-county listening on {scheme}://{addr}\n"));
             })

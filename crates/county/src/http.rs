@@ -98,9 +98,15 @@ pub fn router(store: Arc<dyn CountyStore>) -> Router {
     router_with(store, false)
 }
 
-/// The router, its dashboard's session cookies marked `Secure` when served over TLS.
+/// The router, its dashboard's session cookies marked `Secure` when served over TLS; the
+/// dashboard's per-office mirrors in a temporary directory (built again at each start).
 pub fn router_with(store: Arc<dyn CountyStore>, secure_cookies: bool) -> Router {
-    let mut dashboard = crate::dashboard::Dashboard::new(store.clone()).expect("a temporary directory for the dashboard");
+    let dashboard = crate::dashboard::Dashboard::new(store.clone()).expect("a temporary directory for the dashboard");
+    router_for(store, dashboard, secure_cookies)
+}
+
+/// The router over a dashboard made by the caller (e.g. with its mirrors kept on disk).
+pub fn router_for(store: Arc<dyn CountyStore>, mut dashboard: crate::dashboard::Dashboard, secure_cookies: bool) -> Router {
     dashboard.secure_cookies = secure_cookies;
     Router::new()
         .merge(crate::dashboard::routes::router())
@@ -384,11 +390,23 @@ pub struct Tls {
 
 /// Serves until SIGINT or SIGTERM, then finishes the requests in flight (10 s at most).
 /// `ready` is told the bound address (useful with port 0).
-pub async fn serve(store: Arc<dyn CountyStore>, listen: &str, tls: Option<Tls>, ready: impl FnOnce(SocketAddr, bool)) -> crate::Result<()> {
+/// Serves until SIGINT/SIGTERM. `mirrors`: where the dashboard keeps each office's mirror
+/// between runs (none: a temporary directory, rebuilt at every start).
+pub async fn serve(
+    store: Arc<dyn CountyStore>,
+    listen: &str,
+    tls: Option<Tls>,
+    mirrors: Option<&std::path::Path>,
+    ready: impl FnOnce(SocketAddr, bool),
+) -> crate::Result<()> {
     let listener = std::net::TcpListener::bind(listen).map_err(|e| CountyError::Invalid(format!("无法监听{listen}：{e}")))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let app = router_with(store, tls.is_some());
+    let dashboard = match mirrors {
+        Some(dir) => crate::dashboard::Dashboard::kept_in(store.clone(), dir)?,
+        None => crate::dashboard::Dashboard::new(store.clone())?,
+    };
+    let app = router_for(store, dashboard, tls.is_some());
     let handle = axum_server::Handle::new();
     tokio::spawn({
         let handle = handle.clone();

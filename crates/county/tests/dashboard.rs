@@ -409,3 +409,52 @@ macro_rules! both {
 }
 
 both!(figures_match_the_offices, compliance_matrix_by_hand);
+
+/// The dashboard's mirrors kept on disk (`serve --data DIR` keeps them in DIR/mirrors): after a
+/// restart an office's mirror is the same file, brought up to date with only what arrived
+/// since; a mirror that cannot be opened is built again, and the figures stay right.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mirrors_are_kept_between_runs() {
+    use fengqiao_county::dashboard::Dashboard;
+    use std::os::unix::fs::MetadataExt;
+
+    let f = crate::common::sqlite().await;
+    let county = f.store.clone();
+    let office_dir = tempfile::tempdir().unwrap();
+    let (office, mut store) = synced_office(&*county, office_dir.path(), "东山镇司法所", "350502101", 21).await;
+    let mirrors = tempfile::tempdir().unwrap();
+    let mirror_file = mirrors.path().join(office.id.to_string()).join(fengqiao_store::DB_FILE);
+    let (from, to) = (NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2028, 12, 31).unwrap());
+    let own_cases = |s: &Store| s.case_statistics(from, to).unwrap().own_total.total;
+
+    let first = Dashboard::kept_in(county.clone(), mirrors.path()).unwrap();
+    assert_eq!(first.figures(from, to, Some(office.id)).await.unwrap().cases, own_cases(&store));
+    let inode = std::fs::metadata(&mirror_file).unwrap().ino();
+    drop(first);
+
+    // The office goes on working and syncs; the county restarts.
+    generate(&mut store, &DemoOptions { disputes: 7, released: 1, screenings: 1, seed: 22 }, |_| {}).unwrap();
+    let (dev, _) = device(&*county, &office).await;
+    let changes: Vec<_> = store.pending_changes(1_000_000).unwrap().iter().map(to_wire).collect();
+    for batch in changes.chunks(MAX_BATCH) {
+        county.push(office.id, dev.id, batch.to_vec(), Utc::now()).await.unwrap();
+    }
+    let second = Dashboard::kept_in(county.clone(), mirrors.path()).unwrap();
+    assert_eq!(second.figures(from, to, Some(office.id)).await.unwrap().cases, own_cases(&store));
+    assert_eq!(std::fs::metadata(&mirror_file).unwrap().ino(), inode, "the mirror was built again instead of kept");
+    drop(second);
+    // It remembers how far it has pulled: the county's last change for the office.
+    let kept = Store::open(mirror_file.parent().unwrap()).unwrap();
+    let cursor: i64 = kept.sync_setting(fengqiao_store::sync::keys::CURSOR).unwrap().unwrap().parse().unwrap();
+    let last = county.pull(office.id, Uuid::nil(), cursor, 1, Utc::now()).await.unwrap();
+    assert!(cursor > 0 && last.changes.is_empty() && !last.more, "cursor {cursor}: {} more changes", last.changes.len());
+    drop(kept);
+
+    // A damaged mirror is set aside and built again from the county's records.
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", mirror_file.display()));
+    }
+    std::fs::write(&mirror_file, b"not a database").unwrap();
+    let third = Dashboard::kept_in(county.clone(), mirrors.path()).unwrap();
+    assert_eq!(third.figures(from, to, Some(office.id)).await.unwrap().cases, own_cases(&store));
+}
