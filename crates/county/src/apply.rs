@@ -186,7 +186,7 @@ fn short(s: &str) -> String {
 }
 
 /// The records a batch needs from the store: those of its valid changes not seen before.
-pub fn needed_keys(changes: &[Change], checks: &[Result<Kind, String>], known: &HashMap<Uuid, Uuid>) -> Vec<RecordKey> {
+pub fn needed_keys(changes: &[Change], checks: &[Result<Kind, String>], known: &HashMap<Uuid, Known>) -> Vec<RecordKey> {
     let mut seen = HashSet::new();
     changes
         .iter()
@@ -208,30 +208,54 @@ pub struct Plan {
     pub records: HashMap<RecordKey, Current>,
 }
 
+/// A change id the county already holds: whose it is, and whether the change sent again is
+/// the same change (same record, operation, stamp and data) or another one under a reused id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    pub office: Uuid,
+    pub same: bool,
+}
+
+impl Known {
+    /// `stored` is what the county holds under the id: (kind, record_id, op, hlc, data).
+    pub fn of(office: Uuid, sent: &Change, stored: (&str, Uuid, &str, &str, &Value)) -> Known {
+        let (kind, record_id, op, hlc, data) = stored;
+        Known { office, same: sent.kind == kind && sent.record_id == record_id && sent.op == op && sent.hlc == hlc && &sent.data == data }
+    }
+}
+
+/// The reason a change is refused when its id was used before for different content: the
+/// office's change log no longer says what it sent (a damaged or restored store, or a bug).
+pub const REUSED_ID: &str = "变更编号（change_id）已收到过，但这次的内容不同：本机的修改记录可能已损坏或被恢复过，请联系县司法局信息技术人员";
+
 /// Applies a batch in memory. `office_id` is the county's key of the office; `known` maps
-/// change ids already held by the county to their office; `current` holds the stored records
-/// of [`needed_keys`].
+/// change ids already held by the county to what [`Known`] says; `current` holds the stored
+/// records of [`needed_keys`].
 pub fn plan(
     office_id: Uuid,
     changes: &[Change],
     checks: &[Result<Kind, String>],
-    known: &HashMap<Uuid, Uuid>,
+    known: &HashMap<Uuid, Known>,
     mut current: HashMap<RecordKey, Current>,
 ) -> Plan {
     let mut out = Plan::default();
-    let mut seen = HashSet::new();
+    let mut seen: HashMap<Uuid, usize> = HashMap::new();
     for (i, (c, check)) in changes.iter().zip(checks).enumerate() {
         let result = |status, reason: Option<String>| PushResult { change_id: c.change_id, status, reason };
-        if let Some(owner) = known.get(&c.change_id) {
-            out.results.push(if *owner == office_id {
+        if let Some(k) = known.get(&c.change_id) {
+            out.results.push(if k.office != office_id {
+                result(PushStatus::Rejected, Some("变更编号（change_id）已被其他司法所使用".into()))
+            } else if k.same {
                 result(PushStatus::Duplicate, None)
             } else {
-                result(PushStatus::Rejected, Some("变更编号（change_id）已被其他司法所使用".into()))
+                result(PushStatus::Rejected, Some(REUSED_ID.into()))
             });
             continue;
         }
-        if seen.contains(&c.change_id) {
-            out.results.push(result(PushStatus::Duplicate, None));
+        if let Some(&first) = seen.get(&c.change_id) {
+            let f: &Change = &changes[first];
+            let same = Known::of(office_id, c, (&f.kind, f.record_id, &f.op, &f.hlc, &f.data)).same;
+            out.results.push(if same { result(PushStatus::Duplicate, None) } else { result(PushStatus::Rejected, Some(REUSED_ID.into())) });
             continue;
         }
         let kind = match check {
@@ -257,7 +281,7 @@ pub fn plan(
         }
         current.remove(&key);
         out.records.insert(key, Current { data: merged, clocks });
-        seen.insert(c.change_id);
+        seen.insert(c.change_id, i);
         out.applied.push(i);
         out.results.push(result(PushStatus::Applied, None));
     }
@@ -319,8 +343,20 @@ mod tests {
         let p = plan(office, &changes, &checks, &HashMap::new(), HashMap::new());
         assert_eq!(p.applied, vec![0]);
         assert_eq!(p.results[1].status, PushStatus::Duplicate);
-        let known = HashMap::from([(a.change_id, office)]);
+        let known = HashMap::from([(a.change_id, Known { office, same: true })]);
         let p = plan(office, &changes[..1], &checks[..1], &known, HashMap::new());
         assert!(p.applied.is_empty() && p.results[0].status == PushStatus::Duplicate);
+        // The same id again with other content: refused, not taken for a duplicate.
+        let known = HashMap::from([(a.change_id, Known { office, same: false })]);
+        let p = plan(office, &changes[..1], &checks[..1], &known, HashMap::new());
+        assert!(p.applied.is_empty() && p.results[0].status == PushStatus::Rejected);
+        assert_eq!(p.results[0].reason.as_deref(), Some(REUSED_ID));
+        let mut other = a.clone();
+        other.data["name"] = json!("李四");
+        let twice = vec![a.clone(), other];
+        let checks: Vec<_> = twice.iter().map(|c| check(c, Some(office))).collect();
+        let p = plan(office, &twice, &checks, &HashMap::new(), HashMap::new());
+        assert_eq!(p.applied, vec![0]);
+        assert_eq!((p.results[1].status, p.results[1].reason.as_deref()), (PushStatus::Rejected, Some(REUSED_ID)));
     }
 }

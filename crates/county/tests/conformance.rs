@@ -45,6 +45,28 @@ async fn idempotent_push(s: &dyn CountyStore) {
     assert_eq!(summary.iter().find(|x| x.office.id == o.id).unwrap().changes, 2);
 }
 
+/// A change id sent again with other content (an office's change log damaged or restored
+/// from an older copy) is refused with the reason, never taken for a duplicate; the record
+/// keeps what was applied under that id, and the rest of the batch goes on.
+async fn reused_change_id_with_other_content_is_refused(s: &dyn CountyStore) {
+    let o = office(s, "城关镇司法所").await;
+    let (a, _) = device(s, &o).await;
+    let id = Uuid::now_v7();
+    let create = person_created(o.id, a.id, id, 1_000);
+    assert_eq!(statuses(&s.push(o.id, a.id, vec![create.clone()], Utc::now()).await.unwrap()), [PushStatus::Applied]);
+    let mut altered = create.clone();
+    altered.data["name"] = json!("改过的名字");
+    let edit = person_change(o.id, a.id, id, 2, 2_000, json!({"phone": "13900000000"}), &["phone"]);
+    let r = s.push(o.id, a.id, vec![altered, edit], Utc::now()).await.unwrap();
+    assert_eq!(statuses(&r), [PushStatus::Rejected, PushStatus::Applied]);
+    assert!(r[0].reason.as_deref().unwrap().contains("内容不同"), "{:?}", r[0].reason);
+    let stored = s.record(o.id, "person", id).await.unwrap().unwrap();
+    assert_eq!(stored.data["name"], create.data["name"]);
+    assert_eq!(stored.data["phone"], "13900000000");
+    // The untouched original is still a plain duplicate.
+    assert_eq!(statuses(&s.push(o.id, a.id, vec![create], Utc::now()).await.unwrap()), [PushStatus::Duplicate]);
+}
+
 /// Two devices edit one record offline; whichever pushes first, the county ends identical.
 async fn merge_converges_in_either_order(s: &dyn CountyStore) {
     let x = office(s, "甲所").await;
@@ -522,6 +544,7 @@ macro_rules! conformance {
 
 conformance!(
     idempotent_push,
+    reused_change_id_with_other_content_is_refused,
     merge_converges_in_either_order,
     pull_excludes_own_changes_and_pages,
     tenant_isolation,

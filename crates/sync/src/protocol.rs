@@ -52,7 +52,9 @@
 //! containing “不属于本所”, like any other invalid change; it never fails the whole request.
 //! Other reasons: unknown `kind` or `op`, `data` not of the kind's record type, `data.id` not
 //! `record_id`, a malformed `hlc` or `created_at`, a `changed_fields` entry missing from
-//! `data`, a NUL character in the data.
+//! `data`, a NUL character in the data, and a `change_id` the county already holds with other
+//! content (kind, record, op, stamp or data differ: the office's change log is not what it
+//! sent) — only the very same change again is a `duplicate`.
 
 pub use fengqiao_store::reminders::CountyPolicy;
 use serde::{Deserialize, Serialize};

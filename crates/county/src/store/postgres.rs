@@ -339,11 +339,17 @@ impl CountyStore for PgStore {
             return Err(CountyError::NotFound(format!("司法所{office_id}不存在")));
         }
         let ids: Vec<Uuid> = changes.iter().map(|c| c.change_id).collect();
-        let known: HashMap<Uuid, Uuid> = tx
-            .query("SELECT change_id, office_id FROM changes WHERE change_id = ANY($1)", &[&ids])
+        let sent: HashMap<Uuid, &Change> = changes.iter().map(|c| (c.change_id, c)).collect();
+        let known: HashMap<Uuid, apply::Known> = tx
+            .query("SELECT change_id, office_id, kind, record_id, op, hlc, data FROM changes WHERE change_id = ANY($1)", &[&ids])
             .await?
             .iter()
-            .map(|r| (r.get(0), r.get(1)))
+            .map(|r| {
+                let id: Uuid = r.get(0);
+                let (kind, op, hlc): (String, String, String) = (r.get(2), r.get(4), r.get(5));
+                let data: Value = r.get(6);
+                (id, apply::Known::of(r.get(1), sent[&id], (&kind, r.get(3), &op, &hlc, &data)))
+            })
             .collect();
         let keys = apply::needed_keys(&changes, &checks, &known);
         let mut current = HashMap::new();

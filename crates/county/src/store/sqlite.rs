@@ -525,10 +525,23 @@ fn push_sync(
     let office = office_id.to_string();
     let mut known = HashMap::new();
     {
-        let mut stmt = tx.prepare_cached("SELECT office_id FROM changes WHERE change_id = ?1")?;
+        let mut stmt = tx.prepare_cached("SELECT office_id, kind, record_id, op, hlc, data FROM changes WHERE change_id = ?1")?;
         for c in changes {
-            if let Some(owner) = stmt.query_row([c.change_id.to_string()], |r| r.get::<_, String>(0)).optional()? {
-                known.insert(c.change_id, uuid(&owner)?);
+            let row = stmt
+                .query_row([c.change_id.to_string()], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .optional()?;
+            if let Some((owner, kind, record_id, op, hlc, data)) = row {
+                let data: Value = serde_json::from_str(&data)?;
+                known.insert(c.change_id, apply::Known::of(uuid(&owner)?, c, (&kind, uuid(&record_id)?, &op, &hlc, &data)));
             }
         }
     }
