@@ -52,7 +52,8 @@ impl AppState {
         if let Some(s) = opened {
             let _ = store.set(Arc::new(Mutex::new(s)));
         }
-        AppState { data_dir, store, making: Mutex::new(()), sync: crate::sync::SyncHub::new(clock.clone()), clock, open_error }
+        let sync = crate::sync::SyncHub::new(clock.clone(), &data_dir);
+        AppState { data_dir, store, making: Mutex::new(()), sync, clock, open_error }
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -10,6 +10,7 @@
 //! shell's listener (a Tauri event), so the window never has to ask.
 
 use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
@@ -66,7 +67,7 @@ pub struct SyncIndicator {
 }
 
 /// One sync round (or several alike in a row), for the 同步 page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncRun {
     /// When it ended (the last of them when several are folded into this entry).
@@ -166,10 +167,10 @@ pub struct SyncOverview {
     pub last_error: Option<String>,
     /// The transport's own words about the last error, for IT staff.
     pub last_error_detail: Option<String>,
-    /// The last round that sent changes, and how many (since the app started).
+    /// The last round that sent changes, and how many (of the kept history).
     pub last_push_at: Option<DateTime<Utc>>,
     pub last_push_count: u64,
-    /// The last round that brought changes, and how many (since the app started).
+    /// The last round that brought changes, and how many (of the kept history).
     pub last_pull_at: Option<DateTime<Utc>>,
     pub last_pull_count: u64,
     /// Newest first.
@@ -204,6 +205,30 @@ struct Shared {
     clock: Clock,
     shown: Mutex<Shown>,
     listener: Mutex<Option<Listener>>,
+    /// Where the history is kept between runs of the app (none in unit tests).
+    history_file: Option<PathBuf>,
+}
+
+/// The 同步 page's history, kept in the data directory so that it survives a restart: what
+/// was sent and received and why rounds failed — counts and messages, no records.
+pub const HISTORY_FILE: &str = "sync-history.json";
+
+/// The history kept by an earlier run; an unreadable file is an empty history.
+fn load_history(file: &Path) -> VecDeque<SyncRun> {
+    let mut runs: VecDeque<SyncRun> = std::fs::read(file).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    runs.truncate(HISTORY_LIMIT);
+    runs
+}
+
+/// Writes the history beside a temporary file and renames it over the old one, so a power cut
+/// leaves the old history or the new one, never half of one. Failing to write it only costs
+/// the history, never a round.
+fn save_history(file: &Path, runs: &VecDeque<SyncRun>) {
+    let tmp = file.with_extension("json.tmp");
+    let written = serde_json::to_vec(runs).ok().is_some_and(|bytes| std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, file).is_ok());
+    if !written {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// The running agent's handles; dropping it stops the agent.
@@ -426,15 +451,24 @@ impl StatusSink for Sink {
                     s.history.truncate(HISTORY_LIMIT);
                 }
             }
+            if let Some(file) = &self.shared.history_file {
+                save_history(file, &s.history);
+            }
         });
     }
 }
 
 impl SyncHub {
-    pub(crate) fn new(clock: Clock) -> SyncHub {
-        let shown = Shown { generation: 0, indicator: not_connected(None, 0, 0), history: VecDeque::new(), last_push: None, last_pull: None };
+    /// The hub of the app whose data directory is `data_dir`: the history of earlier runs is
+    /// read from it and kept in it.
+    pub(crate) fn new(clock: Clock, data_dir: &Path) -> SyncHub {
+        let history_file = data_dir.join(HISTORY_FILE);
+        let history = load_history(&history_file);
+        let last_push = history.iter().find(|r| r.pushed > 0).map(|r| (r.at, r.pushed));
+        let last_pull = history.iter().find(|r| r.pulled > 0).map(|r| (r.at, r.pulled));
+        let shown = Shown { generation: 0, indicator: not_connected(None, 0, 0), history, last_push, last_pull };
         SyncHub {
-            shared: Arc::new(Shared { clock, shown: Mutex::new(shown), listener: Mutex::new(None) }),
+            shared: Arc::new(Shared { clock, shown: Mutex::new(shown), listener: Mutex::new(None), history_file: Some(history_file) }),
             runtime: OnceLock::new(),
             running: Mutex::new(None),
             config: Mutex::new(AgentConfig::default()),
@@ -801,6 +835,7 @@ mod tests {
                 last_pull: None,
             }),
             listener: Mutex::new(None),
+            history_file: None,
         });
         let sink = Sink { shared: shared.clone(), generation: 1 };
         let busy = RoundReport { pushed: 2, pulled: 1, ..Default::default() };
@@ -825,6 +860,26 @@ mod tests {
         let stale = Sink { shared: shared.clone(), generation: 0 };
         stale.report(&SyncState::Pending { count: 9 });
         assert_ne!(lock(&shared.shown).indicator.pending, 9);
+    }
+
+    #[test]
+    fn the_history_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock: Clock = Arc::new(|| at("2026-11-20T02:00:00Z"));
+        let hub = SyncHub::new(clock.clone(), dir.path());
+        let sink = Sink { shared: hub.shared.clone(), generation: 0 };
+        sink.round_done(Ok(&RoundReport { pushed: 3, pulled: 2, ..Default::default() }), Duration::from_millis(7));
+        sink.round_done(Err(&SyncError::Client(ClientError::Network("连接失败：refused".into()))), Duration::from_millis(5));
+        let before: Vec<SyncRun> = lock(&hub.shared.shown).history.iter().cloned().collect();
+        drop(hub);
+        let again = SyncHub::new(clock.clone(), dir.path());
+        let after: Vec<SyncRun> = lock(&again.shared.shown).history.iter().cloned().collect();
+        assert_eq!(after, before);
+        assert_eq!((after[1].pushed, after[1].pulled, after[0].ok), (3, 2, false));
+        assert_eq!(lock(&again.shared.shown).last_push, Some((after[1].at, 3)));
+        // A damaged file is an empty history, not a failure to start.
+        std::fs::write(dir.path().join(HISTORY_FILE), b"{not json").unwrap();
+        assert!(lock(&SyncHub::new(clock, dir.path()).shared.shown).history.is_empty());
     }
 
     #[test]

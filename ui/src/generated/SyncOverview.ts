@@ -20,11 +20,11 @@ last_sync_at: string | null, last_error: string | null,
  */
 last_error_detail: string | null, 
 /**
- * The last round that sent changes, and how many (since the app started).
+ * The last round that sent changes, and how many (of the kept history).
  */
 last_push_at: string | null, last_push_count: number, 
 /**
- * The last round that brought changes, and how many (since the app started).
+ * The last round that brought changes, and how many (of the kept history).
  */
 last_pull_at: string | null, last_pull_count: number, 
 /**
