@@ -1,5 +1,6 @@
 //! The command line: `serve`, `office add|code|list|devices|revoke`, `export`, `notice add`,
-//! `user add|list`.
+//! `user add|list`, `audit list`. Administrative subcommands and exports are written to the
+//! county's audit log, with the operating-system account as the actor.
 //! Every subcommand takes `--data DIR` (embedded SQLite) or `--database postgres://…`.
 
 use std::io::Write;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 
 use crate::error::{CountyError, Result};
 use crate::store::{self, CountyStore, Office};
-use crate::{auth, export, http, notice};
+use crate::{audit, auth, export, http, notice};
 
 mod user;
 
@@ -86,6 +87,25 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: user::UserCommand,
+    },
+    /// 县局审计日志（登录、导出、管理操作）
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// 列出最近的审计日志（最新在前）
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// 最多列出的条数
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -211,6 +231,9 @@ async fn issue_code(store: &dyn CountyStore, office: &Office, valid_days: u32, a
     let code = auth::new_enrollment_code();
     let expires_at = now + Duration::days(valid_days as i64);
     store.add_enrollment_code(office.id, &auth::hash_code(&code), expires_at, now).await?;
+    let (action, target) = (if created { audit::OFFICE_ADD } else { audit::OFFICE_CODE }, format!("{}（{}）", office.name, office.division_code));
+    let detail = format!("司法所编号{}，注册码有效{valid_days}天", office.id);
+    audit::record(store, &audit::cli_actor(), action, Some(target), Some(detail), None).await;
     if as_json {
         #[derive(serde::Serialize)]
         struct Issued<'a> {
@@ -245,10 +268,35 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Office { command } => office(command).await,
         Command::User { command } => user::run(command).await,
+        Command::Audit { command: AuditCommand::List { store, limit, json: as_json } } => {
+            let s = store.open().await?;
+            let lines = s.audit_log(limit as usize).await?;
+            if as_json {
+                return out(&format!("{}\n", serde_json::to_string_pretty(&lines)?));
+            }
+            if lines.is_empty() {
+                return out("审计日志为空\n");
+            }
+            let mut text = String::from("时间（北京时间）\t操作人\t操作\t对象\t详情\t客户端地址\n");
+            for l in &lines {
+                text.push_str(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\n",
+                    (l.at + Duration::hours(8)).format("%Y-%m-%d %H:%M:%S"),
+                    l.actor,
+                    audit::label(&l.action),
+                    l.target.as_deref().unwrap_or(""),
+                    l.detail.as_deref().unwrap_or(""),
+                    l.client.as_deref().unwrap_or("")
+                ));
+            }
+            out(&text)
+        }
         Command::Export { store, office, out: path } => {
             let s = store.open().await?;
             let o = office_by_key(&*s, &office).await?;
             let lines = export::export_lines(o.org_id.unwrap_or(o.id), s.records(o.id).await?)?;
+            let detail = format!("{}行，输出到{}", lines.len(), path.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "标准输出".into()));
+            audit::record(&*s, &audit::cli_actor(), audit::EXPORT_OFFICE, Some(o.name.clone()), Some(detail), None).await;
             match path {
                 None => {
                     let mut buf = Vec::new();
@@ -289,6 +337,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             let o = office_by_key(&*s, &office).await?;
             let input = notice::NoticeInput { name, id_number, released_on, prison, crime, assessment, sentence_term, hukou_address };
             let done = notice::issue(&*s, &o, input, Utc::now()).await?;
+            let detail = format!("安置帮教档案{}", done.released_person_id);
+            audit::record(&*s, &audit::cli_actor(), audit::NOTICE_ADD, Some(o.name.clone()), Some(detail), None).await;
             if as_json {
                 out(&format!("{}\n", serde_json::to_string(&done)?))
             } else {
@@ -390,11 +440,14 @@ async fn office(command: OfficeCommand) -> Result<()> {
                 if !s.revoke_device(d, now).await? {
                     return Err(CountyError::NotFound(format!("没有编号为{d}的设备（office devices 可查看）")));
                 }
+                audit::record(&*s, &audit::cli_actor(), audit::DEVICE_REVOKE, Some(d.to_string()), None, None).await;
                 out(&format!("已停用设备{d}，其下一次请求即被拒绝\n"))?;
             }
             if let Some(key) = office {
                 let o = office_by_key(&*s, &key).await?;
                 let n = s.revoke_office(o.id, now).await?;
+                let target = format!("{}（{}）", o.name, o.division_code);
+                audit::record(&*s, &audit::cli_actor(), audit::OFFICE_REVOKE, Some(target), Some(format!("停用{n}台设备")), None).await;
                 out(&format!("已停用{}的{}台设备\n", o.name, n))?;
             }
             Ok(())

@@ -4,12 +4,14 @@
 
 pub mod accounts;
 pub mod apply;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod http;
+pub mod limits;
 pub mod notice;
 pub mod openapi;
 pub mod store;

@@ -506,6 +506,34 @@ async fn accounts_sessions_and_settings(s: &dyn CountyStore) {
     assert_eq!(backlog.undelivered, 0);
 }
 
+/// The county's audit log: lines kept with every field, read newest first up to a limit.
+async fn audit_log_keeps_lines_newest_first(s: &dyn CountyStore) {
+    use chrono::{DurationRound, TimeDelta};
+    use fengqiao_county::store::AuditEntry;
+    assert!(s.audit_log(10).await.unwrap().is_empty());
+    let now = Utc::now().duration_trunc(TimeDelta::microseconds(1)).unwrap();
+    let line = |i: i64, action: &str| AuditEntry {
+        id: 0,
+        at: now + Duration::seconds(i),
+        actor: "张科长".into(),
+        action: action.into(),
+        target: (i % 2 == 0).then(|| format!("对象{i}")),
+        detail: Some(format!("详情{i}")),
+        client: (i != 1).then(|| "192.0.2.7".into()),
+    };
+    for (i, action) in ["sign_in_failed", "sign_in", "export_rollup_xlsx", "office_add"].iter().enumerate() {
+        s.add_audit(&line(i as i64, action)).await.unwrap();
+    }
+    let all = s.audit_log(100).await.unwrap();
+    assert_eq!(all.iter().map(|l| l.action.as_str()).collect::<Vec<_>>(), ["office_add", "export_rollup_xlsx", "sign_in", "sign_in_failed"]);
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "ids grow");
+    let first = all.last().unwrap();
+    assert_eq!(AuditEntry { id: 0, ..first.clone() }, line(0, "sign_in_failed"));
+    assert_eq!(all[2].client, None);
+    assert_eq!(all[2].target, None);
+    assert_eq!(s.audit_log(2).await.unwrap(), all[..2].to_vec());
+}
+
 trait Rounded {
     fn with_rounded_time(self) -> Self;
 }
@@ -556,4 +584,5 @@ conformance!(
     records_come_back_as_stored,
     notice_reaches_the_office,
     accounts_sessions_and_settings,
+    audit_log_keeps_lines_newest_first,
 );

@@ -64,6 +64,8 @@ pub async fn run(command: UserCommand) -> Result<()> {
             if !s.create_user(&user, &hash).await? {
                 return Err(CountyError::Invalid(format!("账号“{name}”已存在")));
             }
+            let audit = crate::audit::cli_actor();
+            crate::audit::record(&*s, &audit, crate::audit::USER_ADD, Some(name.clone()), Some(role.label().into()), None).await;
             out(&format!("已添加账号：{name}（{}）\n", role.label()))
         }
         UserCommand::List { store, json } => {

@@ -109,6 +109,8 @@ pub struct Dashboard {
     pub store: Arc<dyn CountyStore>,
     /// Session cookies marked `Secure` (served over TLS).
     pub secure_cookies: bool,
+    /// Failed sign-ins counted per account name and client address (in memory).
+    pub sign_in_limits: Arc<crate::limits::SignInLimiter>,
     dir: PathBuf,
     _temp: Option<tempfile::TempDir>,
     mirrors: Mutex<HashMap<Uuid, Arc<Mirror>>>,
@@ -147,7 +149,14 @@ impl Dashboard {
     /// A dashboard whose mirrors live in a temporary directory, removed when it is dropped.
     pub fn new(store: Arc<dyn CountyStore>) -> Result<Dashboard> {
         let temp = tempfile::Builder::new().prefix("fengqiao-county-dashboard-").tempdir()?;
-        Ok(Dashboard { store, secure_cookies: false, dir: temp.path().to_path_buf(), _temp: Some(temp), mirrors: Mutex::new(HashMap::new()) })
+        Ok(Dashboard {
+            store,
+            secure_cookies: false,
+            sign_in_limits: Default::default(),
+            dir: temp.path().to_path_buf(),
+            _temp: Some(temp),
+            mirrors: Mutex::new(HashMap::new()),
+        })
     }
 
     /// A dashboard whose mirrors are kept in `dir` between runs: after a restart each office's
@@ -155,7 +164,14 @@ impl Dashboard {
     /// the better part of an hour at 10,000 cases each).
     pub fn kept_in(store: Arc<dyn CountyStore>, dir: &Path) -> Result<Dashboard> {
         std::fs::create_dir_all(dir).map_err(|e| CountyError::DataDir { path: dir.to_path_buf(), reason: e.to_string() })?;
-        Ok(Dashboard { store, secure_cookies: false, dir: dir.to_path_buf(), _temp: None, mirrors: Mutex::new(HashMap::new()) })
+        Ok(Dashboard {
+            store,
+            secure_cookies: false,
+            sign_in_limits: Default::default(),
+            dir: dir.to_path_buf(),
+            _temp: None,
+            mirrors: Mutex::new(HashMap::new()),
+        })
     }
 
     pub async fn settings(&self) -> Result<CountySettings> {

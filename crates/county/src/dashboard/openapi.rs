@@ -75,6 +75,14 @@ const PATHS: &[Operation] = &[
     ("/api/v1/dashboard/settings", "get", "settings", "县局设置：失联天数、排查频次、帮教走访频次、报表日历、工作目标", false, &[]),
     ("/api/v1/dashboard/settings", "put", "putSettings", "保存县局设置", true, &[]),
     ("/api/v1/dashboard/notices", "post", "addNotice", "下发刑满释放人员通知书（即 notice add）", true, &[]),
+    (
+        "/api/v1/dashboard/audit",
+        "get",
+        "auditLog",
+        "县局审计日志（最新在前）：登录、登录失败与锁定、退出、导出、登记司法所、下发通知书、修改设置等，含操作人和客户端地址",
+        true,
+        &["limit"],
+    ),
 ];
 
 fn param(name: &str) -> Value {
@@ -82,6 +90,7 @@ fn param(name: &str) -> Value {
         "from" => ("开始日期（含），默认今年1月1日", json!({ "type": "string", "format": "date" })),
         "to" => ("结束日期（含），默认今天", json!({ "type": "string", "format": "date" })),
         "office" => ("司法所编号；不给为全县", json!({ "type": "string", "format": "uuid" })),
+        "limit" => ("最多返回的条数，1到1000，默认100", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })),
         _ => ("统计项，默认cases", json!({ "type": "string" })),
     };
     json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": schema })
@@ -94,6 +103,9 @@ pub fn extend(doc: &mut Value) {
         let mut responses = json!({ "200": { "description": "成功" }, "400": err("参数不正确"), "401": err("未登录或登录已过期") });
         if *admin {
             responses["403"] = err("查看账号无权进行此操作");
+        }
+        if *id == "signIn" {
+            responses["429"] = err("该账号或地址15分钟内登录失败次数过多，暂时锁定");
         }
         if *id == "signOut" {
             responses["204"] = json!({ "description": "已退出" });

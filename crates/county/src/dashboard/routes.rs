@@ -16,9 +16,11 @@ use uuid::Uuid;
 
 use super::{today, CountySettings};
 use crate::accounts;
+use crate::audit;
 use crate::auth::hash_token;
 use crate::error::CountyError;
-use crate::http::{ApiError, AppState, JsonBody};
+use crate::http::{ApiError, AppState, ClientAddr, JsonBody};
+use crate::limits;
 use crate::notice;
 use crate::store::{Role, User};
 
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/dashboard/calendar", get(calendar))
         .route("/api/v1/dashboard/settings", get(settings).put(put_settings))
         .route("/api/v1/dashboard/notices", post(add_notice))
+        .route("/api/v1/dashboard/audit", get(audit_log))
         .route("/", get(super::ui::index))
         .route("/assets/{*path}", get(super::ui::asset))
 }
@@ -103,9 +106,17 @@ fn me_of(u: &User) -> Me {
     Me { name: u.name.clone(), role: u.role, role_label: u.role.label() }
 }
 
-async fn sign_in(State(s): State<AppState>, JsonBody(req): JsonBody<SignIn>) -> Result<Response, ApiError> {
+/// Signs in, within the limits of `crate::limits`: a locked name or address is refused with 429
+/// before its password is checked (the right one included). Every checked attempt is audited.
+async fn sign_in(State(s): State<AppState>, client: ClientAddr, JsonBody(req): JsonBody<SignIn>) -> Result<Response, ApiError> {
     if req.name.trim().is_empty() || req.password.is_empty() {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid", "请输入账号和密码"));
+    }
+    // The name as audited and counted: at most 50 characters (the longest account name).
+    let name: String = req.name.trim().chars().take(50).collect();
+    let limiter = s.dashboard.sign_in_limits.clone();
+    if limiter.check(&name, client.0).is_err() {
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", limits::LOCKED_MESSAGE));
     }
     let found = s.store.user_by_name(req.name.trim()).await?;
     let password = req.password.clone();
@@ -121,12 +132,24 @@ async fn sign_in(State(s): State<AppState>, JsonBody(req): JsonBody<SignIn>) -> 
     })
     .await
     .map_err(CountyError::from)?;
+    let known = user.is_some();
     let Some(user) = user.filter(|_| ok) else {
+        let failure = limiter.failed(&name, client.0);
+        let detail = if known { "密码不正确" } else { "没有这个账号" };
+        audit::record(&*s.store, &name, audit::SIGN_IN_FAILED, Some(name.clone()), Some(detail.into()), client.text()).await;
+        for (locked, what) in [(failure.locked_name, "该账号"), (failure.locked_address, "该地址")] {
+            if locked {
+                let detail = format!("{what}15分钟内登录失败次数过多，锁定15分钟");
+                audit::record(&*s.store, &name, audit::SIGN_IN_LOCKED, Some(name.clone()), Some(detail), client.text()).await;
+            }
+        }
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "账号或密码不正确"));
     };
+    limiter.succeeded(&name);
     let token = crate::auth::new_token();
     let now = Utc::now();
     s.store.create_session(&hash_token(&token), user.id, now, now + accounts::session_lifetime()).await?;
+    audit::record(&*s.store, &user.name, audit::SIGN_IN, Some(user.name.clone()), Some(user.role.label().into()), client.text()).await;
     let mut resp = Json(me_of(&user)).into_response();
     let cookie = accounts::session_cookie(&token, s.dashboard.secure_cookies);
     resp.headers_mut().insert(
@@ -140,9 +163,15 @@ async fn me(Session(u): Session) -> Json<Me> {
     Json(me_of(&u))
 }
 
-async fn sign_out(State(s): State<AppState>, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
+async fn sign_out(State(s): State<AppState>, client: ClientAddr, headers: axum::http::HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = headers.get_all(COOKIE).iter().filter_map(|h| h.to_str().ok()).find_map(accounts::token_from_cookie_header) {
-        s.store.delete_session(&hash_token(token), Utc::now()).await?;
+        let now = Utc::now();
+        let who = s.store.session(&hash_token(token), now).await?;
+        if s.store.delete_session(&hash_token(token), now).await? {
+            if let Some(u) = who {
+                audit::record(&*s.store, &u.name, audit::SIGN_OUT, Some(u.name.clone()), None, client.text()).await;
+            }
+        }
     }
     let mut resp = StatusCode::NO_CONTENT.into_response();
     resp.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&accounts::clear_cookie(s.dashboard.secure_cookies)).expect("ascii cookie"));
@@ -257,10 +286,11 @@ fn download(bytes: Vec<u8>, mime: &'static str, name: String) -> Response {
     resp
 }
 
-async fn rollup_xlsx(State(s): State<AppState>, _: Session, q: Q) -> Result<Response, ApiError> {
+async fn rollup_xlsx(State(s): State<AppState>, Session(u): Session, client: ClientAddr, q: Q) -> Result<Response, ApiError> {
     let (from, to) = period_query(q)?.period()?;
     let table = s.dashboard.rollup(from, to).await.map_err(county)?;
     let bytes = tokio::task::spawn_blocking(move || super::xlsx::rollup_xlsx(&table)).await.map_err(CountyError::from)?.map_err(county)?;
+    audit::record(&*s.store, &u.name, audit::EXPORT_ROLLUP_XLSX, Some(format!("{from}至{to}")), None, client.text()).await;
     Ok(download(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -268,9 +298,10 @@ async fn rollup_xlsx(State(s): State<AppState>, _: Session, q: Q) -> Result<Resp
     ))
 }
 
-async fn rollup_pdf(State(s): State<AppState>, _: Session, q: Q) -> Result<Response, ApiError> {
+async fn rollup_pdf(State(s): State<AppState>, Session(u): Session, client: ClientAddr, q: Q) -> Result<Response, ApiError> {
     let (from, to) = period_query(q)?.period()?;
     let bytes = s.dashboard.rollup_pdf(from, to).await.map_err(county)?;
+    audit::record(&*s.store, &u.name, audit::EXPORT_ROLLUP_PDF, Some(format!("{from}至{to}")), None, client.text()).await;
     Ok(download(bytes, "application/pdf", format!("人民调解案件情况统计表（汇总）{from}至{to}.pdf")))
 }
 
@@ -297,9 +328,15 @@ async fn settings(State(s): State<AppState>, _: Session) -> Result<Json<Settings
     }))
 }
 
-async fn put_settings(State(s): State<AppState>, _: Admin, JsonBody(new): JsonBody<CountySettings>) -> Result<Json<SettingsView>, ApiError> {
+async fn put_settings(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    client: ClientAddr,
+    JsonBody(new): JsonBody<CountySettings>,
+) -> Result<Json<SettingsView>, ApiError> {
     s.dashboard.set_settings(&new).await.map_err(county)?;
     let version = Some(new.policy().version);
+    audit::record(&*s.store, &u.name, audit::SETTINGS_CHANGE, None, version.clone().map(|v| format!("版本{v}")), client.text()).await;
     Ok(Json(SettingsView { settings: new, delivered_to_offices: true, version }))
 }
 
@@ -316,7 +353,12 @@ struct NoticeForm {
     hukou_address: Option<String>,
 }
 
-async fn add_notice(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<NoticeForm>) -> Result<Json<notice::NoticeOutcome>, ApiError> {
+async fn add_notice(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    client: ClientAddr,
+    JsonBody(f): JsonBody<NoticeForm>,
+) -> Result<Json<notice::NoticeOutcome>, ApiError> {
     for (label, v) in [("姓名", &f.name), ("服刑场所", &f.prison), ("原罪名", &f.crime)] {
         if v.trim().is_empty() {
             return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid", format!("{label}不能为空")));
@@ -334,7 +376,11 @@ async fn add_notice(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<N
         sentence_term: blank(f.sentence_term),
         hukou_address: blank(f.hukou_address),
     };
-    Ok(Json(notice::issue(&*s.store, &office, input, Utc::now()).await.map_err(county)?))
+    let done = notice::issue(&*s.store, &office, input, Utc::now()).await.map_err(county)?;
+    // The released person's record id, not their name or ID number: the log names no one.
+    let detail = format!("安置帮教档案{}", done.released_person_id);
+    audit::record(&*s.store, &u.name, audit::NOTICE_ADD, Some(office.name.clone()), Some(detail), client.text()).await;
+    Ok(Json(done))
 }
 
 #[derive(Debug, Deserialize)]
@@ -351,7 +397,12 @@ struct OfficeAdded {
 }
 
 /// `office add` as a form: the office and its one-time enrollment code (valid 14 days).
-async fn add_office(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<OfficeForm>) -> Result<Json<OfficeAdded>, ApiError> {
+async fn add_office(
+    State(s): State<AppState>,
+    Admin(u): Admin,
+    client: ClientAddr,
+    JsonBody(f): JsonBody<OfficeForm>,
+) -> Result<Json<OfficeAdded>, ApiError> {
     let (name, division_code) = (f.name.trim().to_string(), f.division_code.trim().to_string());
     let mut issues = fengqiao_model::Issues::new();
     issues.name("name", "司法所名称", &Some(name.clone()), true);
@@ -375,5 +426,34 @@ async fn add_office(State(s): State<AppState>, _: Admin, JsonBody(f): JsonBody<O
     let code = crate::auth::new_enrollment_code();
     let expires_at = now + chrono::Duration::days(14);
     s.store.add_enrollment_code(office.id, &crate::auth::hash_code(&code), expires_at, now).await?;
+    let target = format!("{}（{}）", office.name, office.division_code);
+    audit::record(&*s.store, &u.name, audit::OFFICE_ADD, Some(target), Some(format!("司法所编号{}", office.id)), client.text()).await;
     Ok(Json(OfficeAdded { office_id: office.id, enrollment_code: code, expires_at }))
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditQuery {
+    limit: Option<usize>,
+}
+
+/// Most lines `GET /api/v1/dashboard/audit` returns at once.
+const AUDIT_MAX: usize = 1000;
+
+#[derive(Serialize)]
+struct AuditLine {
+    #[serde(flatten)]
+    entry: crate::store::AuditEntry,
+    action_label: &'static str,
+}
+
+/// The county's audit log, newest first (admins only).
+async fn audit_log(
+    State(s): State<AppState>,
+    _: Admin,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<AuditLine>>, ApiError> {
+    let Query(q) = q.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid", format!("limit应为1到{AUDIT_MAX}的整数")))?;
+    let limit = q.limit.unwrap_or(100).clamp(1, AUDIT_MAX);
+    let lines = s.store.audit_log(limit).await?;
+    Ok(Json(lines.into_iter().map(|entry| AuditLine { action_label: audit::label(&entry.action), entry }).collect()))
 }

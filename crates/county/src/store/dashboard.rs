@@ -1,7 +1,8 @@
 //! What the county dashboard keeps besides the offices' records: county accounts and their
 //! sessions, the county's settings, and the changes the county refused (which the office
 //! sets aside). Part of every store (`CountyStore: DashboardStore`), in schema version 2,
-//! and of the conformance suite.
+//! and of the conformance suite. Schema version 3 adds the county's own audit log (sign-ins,
+//! exports, administrative actions).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -71,6 +72,24 @@ pub struct OfficeBacklog {
     pub rejected: i64,
 }
 
+/// One line of the county's own audit log: who did what to what, from where. Not the offices'
+/// audit logs (those travel with their records); see `crate::audit` for the actions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// Its place in the log (assigned by the store; ignored when adding).
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The account name, or `命令行（user）` for the command line.
+    pub actor: String,
+    /// One of `crate::audit`'s action codes, e.g. `sign_in_failed`.
+    pub action: String,
+    /// What was acted on: an account name, an office, a period.
+    pub target: Option<String>,
+    pub detail: Option<String>,
+    /// The client's IP address (HTTP); none on the command line.
+    pub client: Option<String>,
+}
+
 #[async_trait]
 pub trait DashboardStore: Send + Sync + 'static {
     /// Adds an account; false when the name is taken.
@@ -94,4 +113,8 @@ pub trait DashboardStore: Send + Sync + 'static {
     async fn rejections(&self, office_id: Uuid) -> Result<Vec<Rejection>>;
     /// Per office id: undelivered and refused changes (offices with neither may be absent).
     async fn backlogs(&self) -> Result<Vec<(Uuid, OfficeBacklog)>>;
+    /// Appends a line to the county's audit log.
+    async fn add_audit(&self, entry: &AuditEntry) -> Result<()>;
+    /// The latest `limit` lines of the audit log, newest first.
+    async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;
 }

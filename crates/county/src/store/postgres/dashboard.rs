@@ -1,4 +1,4 @@
-//! The dashboard's tables on PostgreSQL (schema version 2).
+//! The dashboard's tables on PostgreSQL (schema version 2) and the county's audit log (version 3).
 
 use super::*;
 use crate::store::dashboard::*;
@@ -32,6 +32,20 @@ CREATE TABLE rejected_changes (
     at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX rejected_changes_office ON rejected_changes(office_id, at);
+";
+
+/// The county's own audit log: sign-ins, exports, administrative actions.
+pub(super) const SCHEMA_V3: &str = "
+CREATE TABLE county_audit (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at TIMESTAMPTZ NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT,
+    client TEXT
+);
+CREATE INDEX county_audit_action ON county_audit(action, id);
 ";
 
 fn user(r: &Row) -> Result<User> {
@@ -161,5 +175,35 @@ impl DashboardStore for PgStore {
             out.entry(r.get(0)).or_default().rejected = r.get(1);
         }
         Ok(out.into_iter().collect())
+    }
+
+    async fn add_audit(&self, e: &AuditEntry) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO county_audit (at, actor, action, target, detail, client) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&e.at, &e.actor, &e.action, &e.target, &e.detail, &e.client],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let client = self.pool.get().await?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let rows =
+            client.query("SELECT id, at, actor, action, target, detail, client FROM county_audit ORDER BY id DESC LIMIT $1", &[&limit]).await?;
+        Ok(rows
+            .iter()
+            .map(|r| AuditEntry {
+                id: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                action: r.get(3),
+                target: r.get(4),
+                detail: r.get(5),
+                client: r.get(6),
+            })
+            .collect())
     }
 }

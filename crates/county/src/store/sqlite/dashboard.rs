@@ -1,4 +1,4 @@
-//! The dashboard's tables on SQLite (schema version 2).
+//! The dashboard's tables on SQLite (schema version 2) and the county's audit log (version 3).
 
 use std::collections::HashMap;
 
@@ -36,6 +36,20 @@ CREATE TABLE rejected_changes (
     at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX rejected_changes_office ON rejected_changes(office_id, at);
+";
+
+/// The county's own audit log: sign-ins, exports, administrative actions.
+pub(super) const SCHEMA_V3: &str = "
+CREATE TABLE county_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT,
+    client TEXT
+) STRICT;
+CREATE INDEX county_audit_action ON county_audit(action, id);
 ";
 
 fn user_from(r: &rusqlite::Row) -> rusqlite::Result<(String, String, String, String)> {
@@ -216,6 +230,40 @@ impl DashboardStore for SqliteStore {
                 }
             }
             out.into_iter().map(|(o, b)| Ok((uuid(&o)?, b))).collect()
+        })
+        .await
+    }
+
+    async fn add_audit(&self, e: &AuditEntry) -> Result<()> {
+        let e = e.clone();
+        self.run(move |c| {
+            c.prepare_cached("INSERT INTO county_audit (at, actor, action, target, detail, client) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+                .execute(params![ts(e.at), e.actor, e.action, e.target, e.detail, e.client])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let limit = limit.min(i64::MAX as usize) as i64;
+        self.run(move |c| {
+            let mut stmt = c.prepare("SELECT id, at, actor, action, target, detail, client FROM county_audit ORDER BY id DESC LIMIT ?1")?;
+            let rows = stmt
+                .query_map([limit], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(id, at, actor, action, target, detail, client)| Ok(AuditEntry { id, at: time(&at)?, actor, action, target, detail, client }))
+                .collect()
         })
         .await
     }
