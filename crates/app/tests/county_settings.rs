@@ -7,44 +7,16 @@ mod common;
 #[path = "common/county.rs"]
 mod county;
 
-use std::time::{Duration, Instant};
-
 use common::*;
-use county::County;
+use county::*;
+use fengqiao_app::dashboard;
 use fengqiao_app::reminders::{reminder_settings, save_reminder_settings};
 use fengqiao_app::statistics::{statistics, PeriodInput};
-use fengqiao_app::sync::{self, EnrollInput, SyncPhase};
-use fengqiao_app::{dashboard, AppState};
+use fengqiao_app::sync::{self, EnrollInput};
 use fengqiao_county::dashboard::{CountySettings, Dashboard};
 use fengqiao_model::PeriodType;
 use fengqiao_store::reminders::ReminderSettings;
 use fengqiao_store::stats::Targets;
-use fengqiao_sync::{AgentConfig, ClientOptions};
-
-/// Short waits, so that the test does not sit through the office's real backoff.
-fn quick() -> AgentConfig {
-    AgentConfig {
-        interval: Duration::from_secs(120),
-        backoff_min: Duration::from_millis(50),
-        backoff_max: Duration::from_millis(400),
-        probe_every: Duration::from_millis(100),
-        client: ClientOptions { connect_timeout: Duration::from_secs(3), request_timeout: Duration::from_secs(10) },
-        ..AgentConfig::default()
-    }
-}
-
-fn wait_until(what: &str, ok: impl Fn() -> bool) {
-    let started = Instant::now();
-    while !ok() {
-        assert!(started.elapsed() < Duration::from_secs(60), "never: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn synced(state: &AppState) -> bool {
-    let shown = sync::sync_status(state).unwrap();
-    shown.phase == SyncPhase::Synced && shown.pending == 0
-}
 
 #[test]
 fn the_countys_settings_are_read_only_in_the_app_and_its_targets_measure_the_rates() {

@@ -8,69 +8,14 @@ mod common;
 mod county;
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use common::*;
-use county::County;
-use fengqiao_app::cases::{self, IntakeInput, LedgerQuery, PartyInput};
+use county::*;
+use fengqiao_app::cases::{self, LedgerQuery};
 use fengqiao_app::setup::{self, JoinInput};
-use fengqiao_app::sync::{self, EnrollInput, SyncPhase};
+use fengqiao_app::sync::{self, EnrollInput};
 use fengqiao_app::{settings, AppState};
-use fengqiao_model::*;
-use fengqiao_sync::{AgentConfig, ClientOptions};
 use uuid::Uuid;
-
-/// Short waits, so that the test does not sit through the office's real backoff.
-fn quick() -> AgentConfig {
-    AgentConfig {
-        interval: Duration::from_secs(120),
-        backoff_min: Duration::from_millis(50),
-        backoff_max: Duration::from_millis(400),
-        probe_every: Duration::from_millis(100),
-        client: ClientOptions { connect_timeout: Duration::from_secs(3), request_timeout: Duration::from_secs(10) },
-        ..AgentConfig::default()
-    }
-}
-
-fn wait_until(what: &str, ok: impl Fn() -> bool) {
-    let started = Instant::now();
-    while !ok() {
-        assert!(started.elapsed() < Duration::from_secs(60), "never: {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn synced(state: &AppState) -> bool {
-    let shown = sync::sync_status(state).unwrap();
-    shown.phase == SyncPhase::Synced && shown.pending == 0
-}
-
-fn new_case(state: &AppState, title: &str, seq: u32) -> Uuid {
-    let s = settings::settings(state).unwrap();
-    let (committee, mediator) = (s.committees[0].committee.meta.id, s.committees[0].mediators[0].meta.id);
-    let input = IntakeInput {
-        case: DisputeCase {
-            committee_id: Some(committee),
-            source: Some(CaseSource::PartyApplication),
-            dispute_type: Some(DisputeType::Neighborhood),
-            title: Some(title.into()),
-            summary: Some("两家因共用通道堆放柴草发生争执。".into()),
-            lead_mediator_id: Some(mediator),
-            accepted_on: Some(date(2026, 11, 2)),
-            ..Default::default()
-        },
-        parties: ["张伟", "李娜"]
-            .into_iter()
-            .enumerate()
-            .map(|(n, name)| PartyInput {
-                party: CaseParty { rights_notice_given_on: Some(date(2026, 11, 2)), ..Default::default() },
-                person: Some(person(name, Some(id_number("19800101", &format!("{:03}", seq + n as u32))))),
-                entity: None,
-            })
-            .collect(),
-    };
-    cases::create_case(state, input).unwrap().view.file.case.meta.id
-}
 
 fn titles(state: &AppState) -> Vec<String> {
     let mut t: Vec<String> =

@@ -1,19 +1,28 @@
 //! The real county server for the app's tests: its SQLite store and router served on loopback
-//! in this process, on a runtime of its own. Included by the tests that need it
-//! (`#[path = "common/county.rs"] mod county;`), so the others do not link the county.
+//! in this process, on a runtime of its own (so that stopping it cuts every connection at once,
+//! as a server that went away), and the waits of tests that sync with it. Included by the tests
+//! that need it (`#[path = "common/county.rs"] mod county;`), so the others do not link the
+//! county.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use fengqiao_app::cases::{self, IntakeInput, PartyInput};
+use fengqiao_app::sync::{self, SyncPhase};
+use fengqiao_app::{settings, AppState};
 use fengqiao_county::store::Office;
 use fengqiao_county::{auth, CountyStore, SqliteStore};
+use fengqiao_model::*;
+use fengqiao_sync::{AgentConfig, ClientOptions};
 use uuid::Uuid;
 
+use crate::common::{date, id_number, person};
+
 pub struct County {
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
     pub addr: SocketAddr,
     rt: Option<tokio::runtime::Runtime>,
     store: Option<Arc<dyn CountyStore>>,
@@ -21,11 +30,27 @@ pub struct County {
 
 impl County {
     pub fn start() -> County {
-        let dir = tempfile::tempdir().unwrap();
+        let mut c = County { dir: tempfile::tempdir().unwrap(), addr: "127.0.0.1:0".parse().unwrap(), rt: None, store: None };
+        c.serve();
+        c
+    }
+
+    /// Serves (again, after `stop`, at the same address and over the same database).
+    pub fn serve(&mut self) {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         let (store, addr) = rt.block_on(async {
-            let store: Arc<dyn CountyStore> = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let store: Arc<dyn CountyStore> = Arc::new(SqliteStore::open(self.dir.path()).await.unwrap());
+            let started = Instant::now();
+            let listener = loop {
+                match tokio::net::TcpListener::bind(self.addr).await {
+                    Ok(l) => break l,
+                    Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                        eprintln!("binding {} again: {e}", self.addr);
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    Err(e) => panic!("cannot bind {}: {e}", self.addr),
+                }
+            };
             let addr = listener.local_addr().unwrap();
             let app = fengqiao_county::http::router(store.clone());
             tokio::spawn(async move {
@@ -33,7 +58,17 @@ impl County {
             });
             (store, addr)
         });
-        County { _dir: dir, addr, rt: Some(rt), store: Some(store) }
+        self.addr = addr;
+        self.store = Some(store);
+        self.rt = Some(rt);
+    }
+
+    /// Gone at once: every task and connection of the server dropped.
+    pub fn stop(&mut self) {
+        self.store = None;
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_timeout(Duration::from_secs(5));
+        }
     }
 
     pub fn url(&self) -> String {
@@ -89,10 +124,60 @@ impl County {
 
 impl Drop for County {
     fn drop(&mut self) {
-        // The store goes first, then every task and connection of the server.
-        self.store = None;
-        if let Some(rt) = self.rt.take() {
-            rt.shutdown_timeout(Duration::from_secs(5));
-        }
+        self.stop();
     }
+}
+
+/// Short waits, so that a test does not sit through the office's real backoff.
+pub fn quick() -> AgentConfig {
+    AgentConfig {
+        interval: Duration::from_secs(120),
+        backoff_min: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(400),
+        probe_every: Duration::from_millis(100),
+        client: ClientOptions { connect_timeout: Duration::from_secs(3), request_timeout: Duration::from_secs(10) },
+        ..AgentConfig::default()
+    }
+}
+
+pub fn wait_until(what: &str, ok: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !ok() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The indicator says 已同步 with nothing pending.
+pub fn synced(state: &AppState) -> bool {
+    let shown = sync::sync_status(state).unwrap();
+    shown.phase == SyncPhase::Synced && shown.pending == 0
+}
+
+/// A case of two parties saved through the app (its ID numbers made unique by `seq`).
+pub fn new_case(state: &AppState, title: &str, seq: u32) -> Uuid {
+    let s = settings::settings(state).unwrap();
+    let (committee, mediator) = (s.committees[0].committee.meta.id, s.committees[0].mediators[0].meta.id);
+    let input = IntakeInput {
+        case: DisputeCase {
+            committee_id: Some(committee),
+            source: Some(CaseSource::PartyApplication),
+            dispute_type: Some(DisputeType::Neighborhood),
+            title: Some(title.into()),
+            summary: Some("两家因共用通道堆放柴草发生争执。".into()),
+            lead_mediator_id: Some(mediator),
+            accepted_on: Some(date(2026, 11, 2)),
+            ..Default::default()
+        },
+        parties: ["张伟", "李娜"]
+            .into_iter()
+            .enumerate()
+            .map(|(n, name)| PartyInput {
+                party: CaseParty { rights_notice_given_on: Some(date(2026, 11, 2)), ..Default::default() },
+                person: Some(person(name, Some(id_number("19800101", &format!("{:03}", seq + n as u32))))),
+                entity: None,
+            })
+            .collect(),
+    };
+    cases::create_case(state, input).unwrap().view.file.case.meta.id
 }
