@@ -154,9 +154,10 @@ impl Store {
         let placeholder = store.office_id;
         store.write(Mode::Import, |w| {
             w.tx.execute("UPDATE settings SET value = ?1 WHERE key = 'office_id'", [office.meta.id.to_string()])?;
-            for table in ["organization", "change_log", "audit_log"] {
+            for table in ["organization", "change_log"] {
                 w.tx.execute(&format!("DELETE FROM {table}"), [])?;
             }
+            crate::audit::restart_new_store(w.tx)?;
             let _ = placeholder;
             Ok(())
         })?;

@@ -2,6 +2,7 @@
 //! the change log that sync pushes, and the audit log. Every create, update and delete writes
 //! the record, its change-log entry and its audit entry in one transaction.
 
+pub mod audit;
 mod backup;
 mod error;
 mod exchange;
@@ -24,6 +25,7 @@ use fengqiao_model::{Ctx, OrgType, Organization};
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
 
+pub use audit::{AuditBreak, AuditCheck, AuditEntry, AuditProblem};
 pub use error::StoreError;
 pub use exchange::{ImportProblem, ImportReport};
 pub use files::side_rank;

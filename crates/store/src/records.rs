@@ -224,21 +224,26 @@ impl<'a> Writer<'a> {
     }
 
     pub fn audit(&self, action: &str, kind: Kind, id: Uuid, summary: &str, detail: Option<Value>) -> Result<()> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO audit_log (at, actor, device_id, action, kind, record_id, summary, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                ts(self.ctx.now),
-                self.actor,
-                self.device.to_string(),
+        self.audit_plain(action, Some(kind), Some(id), summary, detail.map(|d| d.to_string()).as_deref())
+    }
+
+    /// An audit entry that may concern no record. Goes through `audit::append`, the one way
+    /// entries are written (chained to the one before).
+    pub fn audit_plain(&self, action: &str, kind: Option<Kind>, id: Option<Uuid>, summary: &str, detail: Option<&str>) -> Result<()> {
+        let (at, device, record) = (ts(self.ctx.now), self.device.to_string(), id.map(|i| i.to_string()));
+        crate::audit::append(
+            self.tx,
+            &crate::audit::NewEntry {
+                at: &at,
+                actor: self.actor,
+                device_id: &device,
                 action,
-                kind.code(),
-                id.to_string(),
+                kind: kind.map(|k| k.code()),
+                record_id: record.as_deref(),
                 summary,
-                detail.map(|d| d.to_string())
-            ])?;
-        Ok(())
+                detail,
+            },
+        )
     }
 
     pub fn mark(&self, kind: Kind, id: Uuid) {

@@ -1256,11 +1256,7 @@ impl Store {
 
 /// An audit entry that may concern no record.
 fn audit_plain(w: &crate::records::Writer, action: &str, kind: Option<Kind>, id: Option<Uuid>, summary: &str, detail: Option<String>) -> Result<()> {
-    w.tx.execute(
-        "INSERT INTO audit_log (at, actor, device_id, action, kind, record_id, summary, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![ts(w.ctx.now), w.actor, w.device.to_string(), action, kind.map(|k| k.code()), id.map(|i| i.to_string()), summary, detail],
-    )?;
-    Ok(())
+    w.audit_plain(action, kind, id, summary, detail.as_deref())
 }
 
 #[cfg(test)]

@@ -183,6 +183,8 @@ pub fn migrations() -> Vec<Step> {
         // Sync: per-field clocks, where each change came from (sync.rs).
         Step::Sql(crate::sync::SCHEMA),
         Step::Code(crate::sync::backfill_clocks),
+        // The audit log hash-chained and append-only (audit.rs).
+        Step::Code(crate::audit::add_chain),
     ]
 }
 

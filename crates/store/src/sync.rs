@@ -111,15 +111,12 @@ impl Store {
             let tx = store.conn.transaction()?;
             tx.execute("UPDATE settings SET value = ?1 WHERE key = 'device_id'", [device_id.to_string()])?;
             tx.execute("UPDATE settings SET value = ?1 WHERE key = 'office_id'", [office_id.to_string()])?;
-            for sql in [
-                "DELETE FROM organization",
-                "DELETE FROM change_log",
-                "DELETE FROM field_clock",
-                "DELETE FROM audit_log",
-                "DELETE FROM settings WHERE key = 'hlc_last'",
-            ] {
+            for sql in
+                ["DELETE FROM organization", "DELETE FROM change_log", "DELETE FROM field_clock", "DELETE FROM settings WHERE key = 'hlc_last'"]
+            {
                 tx.execute(sql, [])?;
             }
+            crate::audit::restart_new_store(&tx)?;
             tx.commit()?;
             Ok(())
         })();

@@ -67,6 +67,12 @@ fn every_earlier_schema_version_upgrades_with_its_records_after_a_backup() {
         edited.occurred_place = Some("西岭村".into());
         assert_eq!(store.save(edited).unwrap().record.meta.version, 2);
         store.integrity_check().unwrap();
+        // The audit entries the old version wrote are chained, and the edit above after them.
+        let audits = count(&old, "SELECT count(*) FROM audit_log");
+        assert!(audits >= 4, "version {version}: {audits}");
+        let check = store.verify_audit().unwrap();
+        assert!(check.is_ok(), "version {version}: {check}");
+        assert_eq!(check.checked, audits + 1, "version {version}");
         drop(store);
 
         // Opening again neither migrates nor backs up.

@@ -9,7 +9,8 @@ use rusqlite::Connection;
 /// Writes records into a database of schema version `version` the way the code of that
 /// version did: the rows with their change-log entries, the search index from version 2 on,
 /// the field clocks from version 8 on; from version 6 a snoozed reminder, from version 7 a
-/// change that came from the county.
+/// change that came from the county; an audit entry for each row (hash-chained from version 9
+/// on).
 pub fn write_records(conn: &mut Connection, version: i64, office: uuid::Uuid, device: uuid::Uuid, person_name: &str, title: &str) -> uuid::Uuid {
     let person = uuid::Uuid::now_v7();
     let case = uuid::Uuid::now_v7();
@@ -59,6 +60,27 @@ pub fn write_records(conn: &mut Connection, version: i64, office: uuid::Uuid, de
             rusqlite::params![uuid::Uuid::now_v7().to_string(), table, id.to_string(), data, fields, format!("{:015}-{seq:06}-{device}", 1740794400000i64), device.to_string(), t],
         )
         .unwrap();
+        let summary = format!("新建{table}");
+        if version >= 9 {
+            let (device, record) = (device.to_string(), id.to_string());
+            let entry = fengqiao_store::audit::NewEntry {
+                at: t,
+                actor: "旧版",
+                device_id: &device,
+                action: "create",
+                kind: Some(table),
+                record_id: Some(&record),
+                summary: &summary,
+                detail: None,
+            };
+            fengqiao_store::audit::append(&tx, &entry).unwrap();
+        } else {
+            tx.execute(
+                "INSERT INTO audit_log (at, actor, device_id, action, kind, record_id, summary, detail) VALUES (?1, '旧版', ?2, 'create', ?3, ?4, ?5, NULL)",
+                rusqlite::params![t, device.to_string(), table, id.to_string(), summary],
+            )
+            .unwrap();
+        }
     }
     if version >= 2 {
         search::reindex(&tx, Kind::DisputeCase, case).unwrap();
