@@ -164,6 +164,12 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// 审计日志：核对是否被改动（verify），查看最近的记录（list）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// 导出台账为Excel（.xlsx，中文表头、日期单元格）
     #[command(name = "export-xlsx", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     ExportXlsx {
@@ -230,6 +236,21 @@ pub enum ReminderAction {
         /// 原因（记入审计日志）
         #[arg(long, value_name = "原因")]
         reason: String,
+    },
+}
+
+/// What `audit` does.
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// 逐条核对审计日志的校验链：完整时退出码为0；发现记录被修改、删除或插入时指出第几条，退出码为3
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Verify,
+    /// 列出最近的审计记录（最新的在前）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List {
+        /// 列出几条（默认50）
+        #[arg(long, value_name = "条数", default_value_t = 50, hide_default_value = true)]
+        limit: usize,
     },
 }
 

@@ -28,6 +28,9 @@ pub enum CliError {
     /// A document that could not be made: a character no font has, a font file that fails.
     #[error("{0}")]
     Document(#[from] fengqiao_documents::DocError),
+    /// `audit verify` found the audit log changed: said with the first broken entry.
+    #[error("{0}")]
+    AuditBroken(fengqiao_store::AuditCheck),
     /// What `render` refuses: a document it does not know, a record the document does not fit.
     #[error("{message}")]
     Render { code: &'static str, message: String },
@@ -63,13 +66,16 @@ impl CliError {
             CliError::Usage(_) => "usage",
             CliError::Demo { .. } => "demo_invalid",
             CliError::Sheet(e) => e.code(),
+            CliError::AuditBroken(_) => "audit_broken",
         }
     }
 
-    /// The process exit code: 2 for usage errors (as clap uses), 1 for everything else.
+    /// The process exit code: 2 for usage errors (as clap uses), 3 for an audit log found
+    /// changed (the check ran; its answer is no), 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Usage(_) => 2,
+            CliError::AuditBroken(_) => 3,
             _ => 1,
         }
     }
@@ -85,6 +91,9 @@ impl CliError {
         let mut error = json!({ "code": self.code(), "message": self.to_string() });
         if let Some(p) = self.problems() {
             error["problems"] = serde_json::to_value(p).unwrap_or_default();
+        }
+        if let CliError::AuditBroken(check) = self {
+            error["audit"] = serde_json::to_value(check).unwrap_or_default();
         }
         json!({ "ok": false, "error": error })
     }

@@ -382,3 +382,41 @@ fn stats_table_and_metrics() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("晚于截止日期"), "{}", stderr(&out));
 }
+
+#[test]
+fn audit_verify_says_whole_or_names_the_changed_entry_with_a_nonzero_exit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    init(&dir);
+    ok(&dir, &["demo-data", "--disputes", "5", "--released", "2", "--seed", "4"]);
+    ok(&dir, &["backup", "--out", tmp.path().join("b.db").to_str().unwrap()]);
+    let n: i64 = rusqlite::Connection::open(dir.join("fengqiao.db")).unwrap().query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    let out = ok(&dir, &["audit", "verify"]);
+    assert_eq!(out.trim(), format!("审计日志完整（共{n}条）"));
+    assert_eq!(json(&ok(&dir, &["--json", "audit", "verify"]))["checked"], n);
+
+    let listed = ok(&dir, &["audit", "list", "--limit", "3"]);
+    assert!(listed.contains("backup") && listed.contains("最近3条"), "{listed}");
+    let entries = json(&ok(&dir, &["--json", "audit", "list", "--limit", "3"]));
+    assert_eq!(entries["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(entries["entries"][0]["seq"], n);
+
+    // Someone drops the triggers and rewrites an entry.
+    let conn = rusqlite::Connection::open(dir.join("fengqiao.db")).unwrap();
+    assert!(conn.execute("UPDATE audit_log SET actor = '别人' WHERE seq = 2", []).is_err(), "the triggers refuse");
+    conn.execute_batch("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = '别人' WHERE seq = 2;").unwrap();
+    drop(conn);
+    let out = cli(&dir, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("第2条") && stderr(&out).contains("已被修改"), "{}", stderr(&out));
+    let out = cli(&dir, &["--json", "audit", "verify"]);
+    assert_eq!(out.status.code(), Some(3));
+    let doc = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(doc["error"]["code"], "audit_broken");
+    assert_eq!(doc["error"]["audit"]["problem"]["seq"], 2);
+    assert_eq!(doc["error"]["audit"]["problem"]["kind"], "changed");
+
+    // Without a store: an ordinary failure, exit 1.
+    let out = cli(&tmp.path().join("none"), &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+}

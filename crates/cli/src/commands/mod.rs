@@ -1,6 +1,7 @@
 //! The commands. Human messages go to stdout (results) and stderr (progress, notes);
 //! with `--json` stdout carries one JSON document.
 
+mod audit;
 mod exchange;
 mod list;
 mod reminders;
@@ -38,6 +39,7 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         Command::Restore { file } => restore(env, &file),
         Command::DemoData { disputes, released, screenings, seed } => demo_data(env, DemoOptions { disputes, released, screenings, seed }),
         Command::Reminders { action, all } => reminders::reminders(env, action, all),
+        Command::Audit { action } => audit::audit(env, action),
         Command::ExportXlsx { what, out, mask_ids } => sheets::export(env, what, &out, mask_ids),
         Command::Render { list, document, record, from, to, out } => render::render(env, render::Request { list, document, record, from, to, out }),
     }
