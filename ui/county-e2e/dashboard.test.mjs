@@ -305,6 +305,12 @@ test("an admin's pages: an office registered, release notice, settings", async (
   await page("settings");
   await (await el("settings-save")).waitForDisplayed({ timeout: 15000 });
   await shot("settings");
+  // The county's audit log has the sign-in and the office just registered.
+  await page("audit");
+  const log = await el("audit-table");
+  await browser.waitUntil(async () => /登记司法所[\s\S]*北山镇司法所/.test(await log.getText()), { timeout: 15000, timeoutMsg: "no 登记司法所 line" });
+  assert.match(await log.getText(), /张科长/);
+  await shot("audit");
   await signOut();
 });
 
@@ -320,4 +326,10 @@ test("a viewer is refused an admin action by the server", async () => {
     fetch("/api/v1/dashboard/settings", { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }).then((r) => done(r.status));
   });
   assert.equal(status, 403);
+  // The audit log is not in a viewer's menu, and the server refuses it.
+  assert.equal(await (await el("menu-audit")).isExisting(), false);
+  const audit = await browser.executeAsync((done) => {
+    fetch("/api/v1/dashboard/audit").then((r) => done(r.status));
+  });
+  assert.equal(audit, 403);
 });

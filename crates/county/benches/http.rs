@@ -162,7 +162,7 @@ async fn bench(n: usize, offices: usize) {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn CountyStore> = Arc::new(SqliteStore::open(dir.path()).await.unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(http::serve(store.clone(), "127.0.0.1:0", None, move |addr, _| {
+    tokio::spawn(http::serve(store.clone(), "127.0.0.1:0", None, None, move |addr, _| {
         let _ = tx.send(addr);
     }));
     let addr = tokio::time::timeout(Duration::from_secs(30), rx).await.unwrap().unwrap();

@@ -12,5 +12,6 @@ export const router = createRouter({
     { path: "/rollup", component: () => import("./views/Rollup.vue"), meta: { title: "统计表汇总" } },
     { path: "/notices", component: () => import("./views/Notice.vue"), meta: { title: "释放通知" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "设置" } },
+    { path: "/audit", component: () => import("./views/Audit.vue"), meta: { title: "审计日志" } },
   ],
 });
