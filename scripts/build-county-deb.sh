@@ -8,7 +8,7 @@
 # --debug packages target/debug (the package test reuses the test build; a release build
 # from scratch takes long on 2 cores). --version overrides the workspace version (the
 # package test builds a second, higher one to upgrade to). --no-build packages the binary that
-is there (the package test's, built by `cargo test --workspace`). Output: target/packages/.
+# is there (the package test's, built by `cargo test --workspace`). Output: target/packages/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
