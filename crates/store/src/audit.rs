@@ -219,24 +219,28 @@ impl AuditEntry {
     }
 }
 
+/// The columns of an entry, in the order [`entry_from_row`] reads them.
+const ENTRY_COLUMNS: &str = "seq, at, actor, device_id, action, kind, record_id, summary, detail, prev_hash, hash";
+
+fn entry_from_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        device_id: r.get(3)?,
+        action: r.get(4)?,
+        kind: r.get(5)?,
+        record_id: r.get(6)?,
+        summary: r.get(7)?,
+        detail: r.get(8)?,
+        prev_hash: r.get(9)?,
+        hash: r.get(10)?,
+    })
+}
+
 fn read_entries(conn: &Connection, tail: &str) -> Result<Vec<AuditEntry>> {
-    let mut stmt =
-        conn.prepare(&format!("SELECT seq, at, actor, device_id, action, kind, record_id, summary, detail, prev_hash, hash FROM audit_log {tail}"))?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            device_id: r.get(3)?,
-            action: r.get(4)?,
-            kind: r.get(5)?,
-            record_id: r.get(6)?,
-            summary: r.get(7)?,
-            detail: r.get(8)?,
-            prev_hash: r.get(9)?,
-            hash: r.get(10)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log {tail}"))?;
+    let rows = stmt.query_map([], entry_from_row)?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -264,23 +268,8 @@ fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 
 fn verify(conn: &Connection) -> Result<AuditCheck> {
     let problem = |seq: i64, kind: AuditBreak, message: String| Some(AuditProblem { seq, kind, message });
-    let mut stmt =
-        conn.prepare("SELECT seq, at, actor, device_id, action, kind, record_id, summary, detail, prev_hash, hash FROM audit_log ORDER BY seq")?;
-    let mut rows = stmt.query_map([], |r| {
-        Ok(AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            device_id: r.get(3)?,
-            action: r.get(4)?,
-            kind: r.get(5)?,
-            record_id: r.get(6)?,
-            summary: r.get(7)?,
-            detail: r.get(8)?,
-            prev_hash: r.get(9)?,
-            hash: r.get(10)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"))?;
+    let mut rows = stmt.query_map([], entry_from_row)?;
     let mut checked = 0i64;
     let mut prev_hash = GENESIS.to_string();
     let mut prev_seq = 0i64;
