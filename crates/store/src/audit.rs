@@ -13,8 +13,9 @@
 //!   inserts an entry breaks a link, which [`Store::verify_audit`] finds and names.
 //! - The chain alone cannot see the last entries cut off (what remains is a valid shorter
 //!   chain). So the number of entries ever appended and the last hash are also kept in
-//!   `settings` (`audit_count`, `audit_head`), updated in the same transaction as each append;
-//!   a table shorter than the count, or ending in another hash, is reported.
+//!   `settings` (`audit_count`, `audit_head`), written in the same transaction as the entries
+//!   (once per transaction, by [`Tail::flush`]); a table shorter than the count, or ending in
+//!   another hash, is reported.
 //!
 //! None of this stops someone who rewrites the whole chain and the two settings with this
 //! algorithm (it has no secret): it makes tampering evident to casual and careless hands, and
@@ -136,31 +137,71 @@ pub fn entry_hash(prev_hash: &str, seq: i64, e: &NewEntry) -> String {
     hex(&h.finalize())
 }
 
-/// Appends one entry: THE way every audit entry is written. Reads the last entry (one lookup
-/// by primary key), writes the new one chained to it, and moves the head kept in `settings`,
-/// all inside the caller's transaction (so two writers cannot fork the chain: every write
-/// transaction of the store is IMMEDIATE).
+/// Appends one entry and moves the head kept in `settings`, inside the caller's transaction:
+/// for a transaction that writes one entry (and for tests). The store's own writes go through
+/// a [`Tail`], which writes the head once per transaction instead of once per entry.
 pub fn append(tx: &Transaction, e: &NewEntry) -> Result<()> {
-    let last: Option<(i64, String)> =
-        tx.prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
-    let (seq, prev) = match last {
-        Some((seq, hash)) => (seq + 1, hash),
-        None => (1, GENESIS.to_string()),
-    };
-    let hash = entry_hash(&prev, seq, e);
-    tx.prepare_cached(
-        "INSERT INTO audit_log (seq, at, actor, device_id, action, kind, record_id, summary, detail, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![seq, e.at, e.actor, e.device_id, e.action, e.kind, e.record_id, e.summary, e.detail, prev, hash])?;
-    // The count goes up by one whatever the table holds, so a tail cut off before this append
-    // stays visible after it.
-    tx.prepare_cached(
-        "INSERT INTO settings (key, value) VALUES (?1, '1'), (?2, ?3) \
-         ON CONFLICT(key) DO UPDATE SET value = CASE key WHEN ?1 THEN CAST(CAST(value AS INTEGER) + 1 AS TEXT) ELSE excluded.value END",
-    )?
-    .execute(params![KEY_COUNT, KEY_HEAD, hash])?;
-    Ok(())
+    let mut tail = Tail::default();
+    tail.append(tx, e)?;
+    tail.flush(tx)
+}
+
+/// The end of the chain as one transaction sees it: THE way every audit entry is written. The
+/// last entry is read at the first append (one lookup by primary key) and then kept here; the
+/// count and head in `settings` are written once, by [`Tail::flush`], not per entry (a pulled
+/// batch of 500 changes wrote those two settings 500 times). The chain, the count and the head
+/// after commit are the same as with a flush after every entry. Two writers cannot fork the
+/// chain: every write transaction of the store is IMMEDIATE, so nobody appends in between.
+///
+/// `flush` must run before the commit, or the head is left behind and [`Store::verify_audit`]
+/// reports the entries as put in: the writer's `finish` flushes, and `Store::write` — the only
+/// place a writer's transaction commits — calls it (the unit tests below check that path).
+/// Nothing else in the transaction may touch `audit_log` after the first append (today only
+/// [`restart_new_store`] does, in transactions that append nothing before it).
+#[derive(Default)]
+pub(crate) struct Tail {
+    /// `(seq, hash)` of the last entry, once read.
+    last: Option<(i64, String)>,
+    /// Entries appended in this transaction (the count in `settings` goes up by this).
+    appended: i64,
+}
+
+impl Tail {
+    pub(crate) fn append(&mut self, tx: &Transaction, e: &NewEntry) -> Result<()> {
+        let (last_seq, prev) = match self.last.take() {
+            Some(last) => last,
+            None => tx
+                .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .unwrap_or((0, GENESIS.to_string())),
+        };
+        let seq = last_seq + 1;
+        let hash = entry_hash(&prev, seq, e);
+        tx.prepare_cached(
+            "INSERT INTO audit_log (seq, at, actor, device_id, action, kind, record_id, summary, detail, prev_hash, hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![seq, e.at, e.actor, e.device_id, e.action, e.kind, e.record_id, e.summary, e.detail, prev, hash])?;
+        self.last = Some((seq, hash));
+        self.appended += 1;
+        Ok(())
+    }
+
+    /// Writes the count and head for the entries appended; consumes the tail, so entries
+    /// cannot be appended after it.
+    pub(crate) fn flush(self, tx: &Transaction) -> Result<()> {
+        let Some((_, head)) = self.last else { return Ok(()) };
+        // The count goes up by the entries appended whatever the table holds, so a tail cut
+        // off before this transaction stays visible after it (as it did when each append
+        // added one: the same arithmetic, once).
+        tx.prepare_cached(
+            "INSERT INTO settings (key, value) VALUES (?1, ?4), (?2, ?3) \
+             ON CONFLICT(key) DO UPDATE SET value = CASE key WHEN ?1 THEN CAST(CAST(value AS INTEGER) + ?4 AS TEXT) ELSE excluded.value END",
+        )?
+        .execute(params![KEY_COUNT, KEY_HEAD, head, self.appended.to_string()])?;
+        Ok(())
+    }
 }
 
 /// Schema step: the two hash columns, the chain computed over the entries already there (in
@@ -324,4 +365,94 @@ fn verify(conn: &Connection) -> Result<AuditCheck> {
         return Ok(AuditCheck { checked, problem: problem(prev_seq, kind, message) });
     }
     Ok(AuditCheck { checked, problem: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::Mode;
+
+    fn entry<'a>(summary: &'a str) -> NewEntry<'a> {
+        NewEntry {
+            at: "2026-11-20T02:00:00.000000Z",
+            actor: "测试",
+            device_id: "d",
+            action: "create",
+            kind: Some("person"),
+            record_id: None,
+            summary,
+            detail: None,
+        }
+    }
+
+    fn state(conn: &Connection) -> (Vec<AuditEntry>, Option<String>, Option<String>) {
+        (read_entries(conn, "ORDER BY seq").unwrap(), setting(conn, KEY_COUNT).unwrap(), setting(conn, KEY_HEAD).unwrap())
+    }
+
+    /// One flush for many entries leaves on disk exactly what a flush after each entry left:
+    /// the same rows and the same two settings — also when the count is ahead of the table (a
+    /// tail cut off earlier stays visible) and when the settings are missing.
+    #[test]
+    fn one_flush_per_transaction_writes_what_one_per_entry_wrote() {
+        for setup in ["", "UPDATE settings SET value = '9' WHERE key = 'audit_count'", "DELETE FROM settings WHERE key LIKE 'audit_%'"] {
+            let summaries: Vec<String> = (0..5).map(|i| format!("第{i}条")).collect();
+            let run = |batch: bool| {
+                let mut conn = Connection::open_in_memory().unwrap();
+                crate::schema::migrate(&mut conn).unwrap();
+                conn.execute_batch(setup).unwrap();
+                for round in 0..2 {
+                    let tx = conn.transaction().unwrap();
+                    let mut tail = Tail::default();
+                    for s in &summaries {
+                        let s = format!("{s}（第{round}批）");
+                        if batch {
+                            tail.append(&tx, &entry(&s)).unwrap();
+                        } else {
+                            append(&tx, &entry(&s)).unwrap();
+                        }
+                    }
+                    tail.flush(&tx).unwrap();
+                    tx.commit().unwrap();
+                }
+                let check = verify(&conn).unwrap();
+                (state(&conn), check)
+            };
+            let (per_entry, batched) = (run(false), run(true));
+            assert_eq!(per_entry, batched, "setup: {setup:?}");
+            assert_eq!(batched.0 .0.len(), 10);
+            if setup.is_empty() {
+                assert!(batched.1.is_ok(), "{}", batched.1);
+            }
+        }
+    }
+
+    /// The store's writes (every audit entry of the program) flush the head before commit:
+    /// several entries in one transaction verify, and a failed transaction leaves nothing.
+    #[test]
+    fn the_writer_flushes_the_head_before_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock: crate::Clock = std::sync::Arc::new(chrono::Utc::now);
+        let mut store = Store::init_with_clock(dir.path(), "测试司法所", "350502", clock).unwrap();
+        let before = store.verify_audit().unwrap().checked;
+        store
+            .write(Mode::Import, |w| {
+                for i in 0..5 {
+                    w.audit_plain("backup", None, None, &format!("第{i}条"), None)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let check = store.verify_audit().unwrap();
+        assert!(check.is_ok(), "{check}");
+        assert_eq!(check.checked, before + 5);
+        let failed: Result<()> = store.write(Mode::Import, |w| {
+            w.audit_plain("backup", None, None, "不会留下", None)?;
+            Err(StoreError::Corrupt("中途失败".into()))
+        });
+        assert!(failed.is_err());
+        let again = store.verify_audit().unwrap();
+        assert!(again.is_ok(), "{again}");
+        assert_eq!(again.checked, before + 5);
+        assert_eq!(setting(&store.conn, KEY_COUNT).unwrap(), Some((before + 5).to_string()));
+    }
 }

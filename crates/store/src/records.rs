@@ -58,6 +58,8 @@ pub(crate) struct Writer<'a> {
     pub mode: Mode,
     /// Search roots to re-index before commit.
     dirty: RefCell<BTreeSet<(Kind, Uuid)>>,
+    /// The audit chain's end for this transaction; its head is written by `finish`.
+    audit_tail: RefCell<crate::audit::Tail>,
 }
 
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
@@ -227,11 +229,12 @@ impl<'a> Writer<'a> {
         self.audit_plain(action, Some(kind), Some(id), summary, detail.map(|d| d.to_string()).as_deref())
     }
 
-    /// An audit entry that may concern no record. Goes through `audit::append`, the one way
-    /// entries are written (chained to the one before).
+    /// An audit entry that may concern no record. Goes through the transaction's
+    /// `audit::Tail`, the one way entries are written (chained to the one before; the head in
+    /// `settings` is written once, by `finish`).
     pub fn audit_plain(&self, action: &str, kind: Option<Kind>, id: Option<Uuid>, summary: &str, detail: Option<&str>) -> Result<()> {
         let (at, device, record) = (ts(self.ctx.now), self.device.to_string(), id.map(|i| i.to_string()));
-        crate::audit::append(
+        self.audit_tail.borrow_mut().append(
             self.tx,
             &crate::audit::NewEntry {
                 at: &at,
@@ -250,12 +253,13 @@ impl<'a> Writer<'a> {
         self.dirty.borrow_mut().insert((kind, id));
     }
 
-    /// Re-indexes what this transaction touched; call before commit.
+    /// Re-indexes what this transaction touched and writes the audit chain's head; call
+    /// before commit (`Store::write` does: the only place a writer's transaction commits).
     pub fn finish(self) -> Result<()> {
         for (kind, id) in self.dirty.borrow().iter() {
             search::reindex(self.tx, *kind, *id)?;
         }
-        Ok(())
+        self.audit_tail.into_inner().flush(self.tx)
     }
 }
 
@@ -292,7 +296,17 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction with a writer; commits only if it succeeds.
+    /// Every edit of the office's records comes through here, so this is where a signed-in
+    /// account without the right to edit (只读) is refused.
     pub(crate) fn write<T>(&mut self, mode: Mode, f: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
+        self.require_permission(crate::accounts::Permission::EditRecords)?;
+        self.write_unchecked(mode, f)
+    }
+
+    /// `write` without the role check: for what arrives by sync (other PCs' changes, the
+    /// county's settings) and the store's own bookkeeping (sign-ins, accounts), which the
+    /// signed-in account's role does not govern.
+    pub(crate) fn write_unchecked<T>(&mut self, mode: Mode, f: impl FnOnce(&Writer) -> Result<T>) -> Result<T> {
         // The writer borrows the store's fields other than the connection.
         let store_view = StoreView { ctx: self.ctx(), actor: self.actor.clone(), device: self.device_id, office: self.office_id };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -396,7 +410,16 @@ struct StoreView {
 
 impl StoreView {
     fn writer<'a>(&'a self, tx: &'a Transaction<'a>, mode: Mode) -> Writer<'a> {
-        Writer { tx, ctx: self.ctx.clone(), actor: &self.actor, device: self.device, office: self.office, mode, dirty: RefCell::new(BTreeSet::new()) }
+        Writer {
+            tx,
+            ctx: self.ctx.clone(),
+            actor: &self.actor,
+            device: self.device,
+            office: self.office,
+            mode,
+            dirty: RefCell::new(BTreeSet::new()),
+            audit_tail: RefCell::default(),
+        }
     }
 }
 
