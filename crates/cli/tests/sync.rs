@@ -41,6 +41,36 @@ fn status_of_a_pc_not_enrolled() {
     assert_eq!(v["set_aside_changes"], serde_json::json!([]));
 }
 
+/// A change the county refused reads as the 同步 page shows it: the record, the reason, and
+/// the fields by their Chinese names with their values as a clerk reads them — not JSON.
+#[test]
+fn status_shows_a_set_aside_change_in_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path());
+    let mut store = fengqiao_store::Store::open(tmp.path()).unwrap();
+    let change = store.pending_changes(10).unwrap().remove(0);
+    store.set_aside(change.change_id, "行政区划代码不属于本县").unwrap();
+    drop(store);
+    let out = cli(tmp.path(), &["sync", "status"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("被拒收已搁置的修改：1条"), "{text}");
+    assert!(text.contains(&format!("保存机构“城东镇司法所”（{}）", change.record_id)), "{text}");
+    assert!(text.contains("拒收原因：行政区划代码不属于本县"), "{text}");
+    for line in ["名称：城东镇司法所", "机构类别：司法所", "行政区划代码：350503101"] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+    assert!(!text.contains(['{', '}']) && !text.contains("org_type") && !text.contains("judicial_office"), "{text}");
+    // --json as before.
+    let out = cli(tmp.path(), &["--json", "sync", "status"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let aside = &v["set_aside_changes"];
+    assert_eq!(aside.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(aside[0]["change_id"], change.change_id.to_string());
+    assert_eq!((aside[0]["kind"].as_str(), aside[0]["op"].as_str()), (Some("organization"), Some("upsert")));
+    assert_eq!(aside[0]["reason"], "行政区划代码不属于本县");
+}
+
 #[test]
 fn sync_before_enrolling_says_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();

@@ -3,11 +3,11 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
-use fengqiao_model::Kind;
-use fengqiao_store::Store;
+use fengqiao_model::{labels, Kind};
+use fengqiao_store::{ChangeEntry, Store};
 use fengqiao_sync::agent::{self, SyncState};
 use fengqiao_sync::{Agent, AgentConfig, RoundReport, StatusSink, SyncError};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::{open, say};
 use crate::args::SyncAction;
@@ -148,14 +148,41 @@ fn status(env: &Env) -> Result<(), CliError> {
             format!("被拒收已搁置的修改：{}条", st.set_aside),
         ];
         for (c, reason) in &aside {
-            let kind = Kind::from_code(&c.kind).map(|k| k.label()).unwrap_or(c.kind.as_str());
-            lines.push(format!("  {} {}（{}）：{}", local(&c.created_at), kind, c.record_id, reason));
+            lines.extend(set_aside_lines(c, reason));
         }
         lines.push(format!("最近同步：{}", st.last_sync_at.as_deref().map(local).unwrap_or_else(|| "从未".into())));
         lines.push(format!("最近错误：{}", st.last_error.as_deref().unwrap_or("无")));
         lines.join("\n")
     });
     Ok(())
+}
+
+/// A change the county refused, as the desktop's 同步 page shows it: what it was, why it was
+/// refused, and the fields it wrote by their Chinese names with their values as a clerk reads
+/// them (codes by their labels, 是/否) — not the change's JSON.
+fn set_aside_lines(c: &ChangeEntry, reason: &str) -> Vec<String> {
+    let kind = Kind::from_code(&c.kind);
+    let kind_label = kind.map(|k| k.label()).unwrap_or(c.kind.as_str());
+    let op = if c.op == "delete" { "删除" } else { "保存" };
+    let title = ["title", "name", "case_no"].iter().find_map(|k| c.data.get(*k).and_then(Value::as_str).filter(|t| !t.is_empty()));
+    let what = title.map(|t| format!("{kind_label}“{t}”")).unwrap_or_else(|| kind_label.to_string());
+    let mut lines = vec![format!("  {} {op}{what}（{}）", local(&c.created_at), c.record_id), format!("    拒收原因：{reason}")];
+    if c.op == "delete" {
+        return lines;
+    }
+    // The record's bookkeeping says nothing to the clerk (as on the 同步 page).
+    const BOOKKEEPING: [&str; 6] = ["id", "created_at", "updated_at", "created_by", "version", "draft"];
+    for field in c.changed_fields.iter().filter(|f| !BOOKKEEPING.contains(&f.as_str())) {
+        let value = c.data.get(field).unwrap_or(&Value::Null);
+        let label = kind.and_then(|k| labels::field_label(k, field)).unwrap_or(field);
+        let shown = match kind {
+            Some(k) => labels::display_value(k, field, value),
+            None => labels::display_plain(value),
+        };
+        let shown = if shown.is_empty() { "（空）".to_string() } else { shown.replace('\n', "\n      ") };
+        lines.push(format!("    {label}：{shown}"));
+    }
+    lines
 }
 
 impl From<fengqiao_sync::ClientError> for CliError {
