@@ -10,6 +10,7 @@ use crate::{schema, Result, Store, StoreError};
 impl Store {
     /// Writes a consistent copy of the store to `out` (replacing nothing that exists).
     pub fn backup(&mut self, out: &Path) -> Result<()> {
+        self.require_permission(crate::Permission::Administer)?;
         if out.exists() {
             return Err(StoreError::Rule(format!("备份文件{}已存在，请换一个文件名", out.display())));
         }
@@ -22,6 +23,7 @@ impl Store {
     /// Replaces the store's content with a backup, after checking that the file is a sound
     /// Fengqiao store of this office and not newer than this program.
     pub fn restore(&mut self, from: &Path) -> Result<()> {
+        self.require_permission(crate::Permission::Administer)?;
         let src =
             Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| StoreError::Corrupt(format!("无法打开备份文件：{e}")))?;
         let check: String =

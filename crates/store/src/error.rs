@@ -37,6 +37,15 @@ pub enum StoreError {
     UpgradeFailed { from: i64, to: i64, backup: PathBuf, reason: String },
     #[error("数据库文件已损坏或不是本程序的数据库：{0}")]
     Corrupt(String),
+    /// The store is encrypted and was opened without signing in.
+    #[error("数据已加密，请用账号和密码登录后再打开")]
+    Locked,
+    /// A wrong name or password, a disabled account, a malformed recovery key.
+    #[error("{0}")]
+    SignIn(String),
+    /// The signed-in account's role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("数据库错误：{0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("文件读写错误：{0}")]
@@ -58,6 +67,9 @@ impl StoreError {
             StoreError::UpgradeBackupFailed { .. } => "upgrade_backup_failed",
             StoreError::UpgradeFailed { .. } => "upgrade_failed",
             StoreError::Corrupt(_) => "corrupt",
+            StoreError::Locked => "locked",
+            StoreError::SignIn(_) => "sign_in",
+            StoreError::Forbidden(_) => "forbidden",
             StoreError::Sqlite(_) => "database",
             StoreError::Io(_) => "io",
         }

@@ -46,6 +46,7 @@ impl Store {
     /// persons and units not filed under a case or a released person, cases, screening
     /// rounds, field visits, released persons.
     pub fn export(&self, out: &mut dyn Write) -> Result<usize> {
+        self.require_permission(crate::Permission::Export)?;
         let mut n = 0;
         let mut line = |l: ExportLine, out: &mut dyn Write| -> Result<()> {
             serde_json::to_writer(&mut *out, &l)?;

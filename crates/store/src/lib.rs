@@ -2,12 +2,15 @@
 //! the change log that sync pushes, and the audit log. Every create, update and delete writes
 //! the record, its change-log entry and its audit entry in one transaction.
 
+pub mod accounts;
 pub mod audit;
 mod backup;
+mod encrypt;
 mod error;
 mod exchange;
 mod files;
 mod hlc;
+pub mod keyring;
 mod lists;
 mod records;
 pub mod reminders;
@@ -25,10 +28,12 @@ use fengqiao_model::{Ctx, OrgType, Organization};
 use rusqlite::{Connection, OpenFlags};
 use uuid::Uuid;
 
+pub use accounts::{Account, AccountChange, NewAccount, Permission, Role};
 pub use audit::{AuditBreak, AuditCheck, AuditEntry, AuditProblem};
 pub use error::StoreError;
 pub use exchange::{ImportProblem, ImportReport};
 pub use files::side_rank;
+pub use keyring::RecoveryKey;
 pub use lists::{DisputeFilter, DisputeRow, Page, ReleasedFilter, ReleasedRow, ScreeningFilter, ScreeningRow, SortOrder, MAX_PAGE_SIZE};
 pub use records::{Batch, ChangeEntry, Saved};
 
@@ -52,6 +57,8 @@ pub struct Store {
     /// (see `reminders::Memo`): on a big office they take seconds, and the 工作台, the
     /// record screens and the daily notification all ask for them.
     reminder_memo: std::sync::Mutex<Option<reminders::Memo>>,
+    /// Who signed in, for an encrypted store (see `accounts`); None for one without accounts.
+    session: Option<accounts::Session>,
 }
 
 impl Store {
@@ -61,17 +68,22 @@ impl Store {
     }
 
     pub fn init_with_clock(data_dir: &Path, office_name: &str, division_code: &str, clock: Clock) -> Result<Store> {
+        Self::init_inner(data_dir, office_name, division_code, clock, None)
+    }
+
+    /// Creates the store, encrypted with `key` when given.
+    fn init_inner(data_dir: &Path, office_name: &str, division_code: &str, clock: Clock, key: Option<&keyring::DataKey>) -> Result<Store> {
         std::fs::create_dir_all(data_dir)?;
         let path = data_dir.join(DB_FILE);
         if path.exists() {
             return Err(StoreError::AlreadyInitialized(path));
         }
-        let mut conn = open_connection(&path, true)?;
+        let mut conn = open_connection(&path, true, key)?;
         schema::migrate(&mut conn)?;
         let device_id = fengqiao_model::new_id();
         let office_id = fengqiao_model::new_id();
         conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?1), ('office_id', ?2)", [device_id.to_string(), office_id.to_string()])?;
-        let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default() };
+        let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default(), session: None };
         let office = Organization {
             meta: fengqiao_model::Meta { id: office_id, ..Default::default() },
             name: Some(office_name.trim().to_string()),
@@ -81,9 +93,7 @@ impl Store {
         };
         if let Err(e) = store.save(office) {
             drop(store);
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", data_dir.join(DB_FILE).display()));
-            }
+            remove_database_files(data_dir);
             return Err(e);
         }
         Ok(store)
@@ -94,12 +104,28 @@ impl Store {
         Self::open_with_clock(data_dir, system_clock())
     }
 
+    /// Opens a store without accounts; an encrypted one is refused with `Locked` (it needs
+    /// `open_secured`).
     pub fn open_with_clock(data_dir: &Path, clock: Clock) -> Result<Store> {
         let path = data_dir.join(DB_FILE);
         if !path.exists() {
             return Err(StoreError::NotInitialized(path));
         }
-        let mut conn = open_connection(&path, false)?;
+        if keyring::KeyRing::exists(data_dir) {
+            return Err(StoreError::Locked);
+        }
+        let mut conn = open_connection(&path, false, None)?;
+        schema::upgrade(&mut conn, data_dir, &schema::migrations(), clock())?;
+        Self::from_connection(conn, path, clock)
+    }
+
+    /// Opens an encrypted store with its data key (see `accounts::open_secured`).
+    fn open_keyed(data_dir: &Path, clock: Clock, key: &keyring::DataKey) -> Result<Store> {
+        let path = data_dir.join(DB_FILE);
+        let mut conn = match open_connection(&path, false, Some(key)) {
+            Err(StoreError::Corrupt(_)) if encrypt::finish_interrupted(data_dir, key)? => open_connection(&path, false, Some(key))?,
+            other => other?,
+        };
         schema::upgrade(&mut conn, data_dir, &schema::migrations(), clock())?;
         Self::from_connection(conn, path, clock)
     }
@@ -112,7 +138,7 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::NotInitialized(path));
         }
-        let mut conn = open_connection(&path, false)?;
+        let mut conn = open_connection(&path, false, None)?;
         schema::upgrade(&mut conn, data_dir, steps, clock())?;
         Self::from_connection(conn, path, clock)
     }
@@ -124,7 +150,7 @@ impl Store {
         };
         let device_id = setting("device_id")?;
         let office_id = setting("office_id")?;
-        Ok(Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default() })
+        Ok(Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default(), session: None })
     }
 
     /// Sets who is acting (a staff account name) for the records and the audit log.
@@ -142,6 +168,10 @@ impl Store {
     }
     pub fn path(&self) -> &Path {
         &self.path
+    }
+    /// The data directory the database file is in.
+    pub fn data_dir(&self) -> PathBuf {
+        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
     }
     /// The validation context at this moment.
     pub fn ctx(&self) -> Ctx {
@@ -173,12 +203,33 @@ pub fn system_clock() -> Clock {
     Arc::new(Utc::now)
 }
 
-fn open_connection(path: &Path, create: bool) -> Result<Connection> {
+/// Removes a database file with its WAL and shared-memory files (a setup that failed).
+pub(crate) fn remove_database_files(data_dir: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", data_dir.join(DB_FILE).display()));
+    }
+}
+
+fn open_connection(path: &Path, create: bool, key: Option<&keyring::DataKey>) -> Result<Connection> {
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let conn = Connection::open_with_flags(path, flags)?;
+    if let Some(key) = key {
+        encrypt::apply_key(&conn, key)?;
+    }
+    // Sorts and temporary tables in memory: SQLite's temporary files are not encrypted.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // The first read tells whether the file can be read at all (a wrong key, or an encrypted
+    // file opened without one, reads as "not a database").
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) if key.is_some() => {
+            StoreError::Corrupt("数据库无法用本机保存的密钥解开（密钥文件与数据库不匹配）".into())
+        }
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::Corrupt("数据库文件已加密或不是本程序的数据库".into()),
+        _ => StoreError::from(e),
+    })?;
     // WAL for concurrent readers (the app and the CLI on one file); FULL so that a save that
     // returned survives a power cut.
     conn.pragma_update(None, "journal_mode", "WAL")?;

@@ -872,6 +872,7 @@ impl Store {
     /// Replaces the office's own reminder settings (checked, and audited). Refused while the
     /// county's are in force.
     pub fn set_reminder_settings(&mut self, settings: &ReminderSettings) -> Result<()> {
+        self.require_permission(crate::Permission::Administer)?;
         if let Some(p) = self.county_policy()? {
             return Err(StoreError::Rule(format!("{}，本所不能修改；如需调整请联系县司法局", p.note())));
         }
@@ -910,7 +911,7 @@ impl Store {
         let held = CountyPolicyInForce { policy: policy.clone(), received_at: self.now() };
         let json = serde_json::to_string(&held)?;
         let summary = format!("县司法局下发提醒周期和目标（版本{}）", policy.version);
-        self.write(Mode::Edit, |w| {
+        self.write_unchecked(Mode::Edit, |w| {
             w.tx.execute(
                 "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 params![COUNTY_POLICY_KEY, json],
@@ -970,11 +971,13 @@ impl Store {
 
     /// Hides a reminder until its due date changes (e.g. a new performance date is agreed).
     pub fn acknowledge_reminder(&mut self, id: &str, reason: &str) -> Result<Reminder> {
+        self.require_permission(crate::Permission::EditRecords)?;
         self.set_reminder_state(id, "acknowledged", None, reason)
     }
 
     /// Hides a reminder until `until` (it shows again on that day).
     pub fn snooze_reminder(&mut self, id: &str, until: NaiveDate, reason: &str) -> Result<Reminder> {
+        self.require_permission(crate::Permission::EditRecords)?;
         let today = self.ctx().today;
         if until <= today {
             return Err(StoreError::Rule(format!("暂缓到的日期（{}）应晚于今天（{}）", cn_date(until), cn_date(today))));

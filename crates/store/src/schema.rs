@@ -185,6 +185,8 @@ pub fn migrations() -> Vec<Step> {
         Step::Code(crate::sync::backfill_clocks),
         // The audit log hash-chained and append-only (audit.rs).
         Step::Code(crate::audit::add_chain),
+        // Staff accounts and their roles (accounts.rs).
+        Step::Sql(crate::accounts::SCHEMA),
     ]
 }
 

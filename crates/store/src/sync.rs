@@ -137,7 +137,7 @@ impl Store {
     /// same whatever order changes arrive in; what lost stays in the change log (history).
     pub fn apply_remote(&mut self, changes: &[ChangeEntry]) -> Result<ApplyReport> {
         let mut report = ApplyReport::default();
-        self.write(Mode::Import, |w| {
+        self.write_unchecked(Mode::Import, |w| {
             // The newest remote stamp is remembered once for the batch (local changes made
             // after it sort after it), not once a change.
             let mut newest: Option<&str> = None;
