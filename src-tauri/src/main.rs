@@ -92,6 +92,18 @@ commands! {
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
     join_office(input: setup::JoinInput) -> setup::AppStatus = setup::join_office;
+    sign_in(input: accounts::SignInInput) -> setup::AppStatus = accounts::sign_in;
+    lock_window() -> setup::AppStatus = accounts::lock;
+    unlock(input: accounts::SignInInput) -> setup::AppStatus = accounts::unlock;
+    reset_with_recovery(input: accounts::RecoveryResetInput) -> setup::AppStatus = accounts::reset_with_recovery;
+    secure_office(input: accounts::NewAccountInput) -> setup::AppStatus = accounts::secure_office;
+    acknowledge_recovery_key() -> setup::AppStatus = accounts::acknowledge_recovery_key;
+    list_accounts() -> Vec<accounts::AccountView> = accounts::list_accounts;
+    add_account(input: accounts::NewAccountInput) -> accounts::AccountView = accounts::add_account;
+    change_account(input: accounts::AccountChangeInput) -> accounts::AccountView = accounts::change_account;
+    set_account_password(input: accounts::SetPasswordInput) -> () = accounts::set_account_password;
+    change_own_password(input: accounts::ChangePasswordInput) -> () = accounts::change_own_password;
+    set_idle_lock_minutes(minutes: u32) -> setup::AppStatus = accounts::set_idle_lock_minutes;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
     dashboard_reminders() -> dashboard::DashboardReminders = dashboard::dashboard_reminders;
     list_cases(input: cases::LedgerQuery) -> cases::LedgerPage = cases::list_cases;
@@ -166,8 +178,9 @@ fn notify_daily(app: tauri::AppHandle, state: Arc<AppState>) {
                 }
             }
             Ok(None) => {}
-            // Before first run there is nothing to remind of.
-            Err(e) if e.code == "not_initialized" => {}
+            // Before first run there is nothing to remind of; before sign-in and while the
+            // window is locked, nothing is shown.
+            Err(e) if matches!(e.code.as_str(), "not_initialized" | "signed_out" | "locked") => {}
             Err(e) => eprintln!("提示：检查到期提醒时出错：{e}"),
         }
         std::thread::sleep(std::time::Duration::from_secs(15 * 60 - 20));

@@ -348,6 +348,7 @@ fn prefixed(mut w: Vec<FieldIssue>, prefix: &str) -> Vec<FieldIssue> {
 
 /// 登记: a new case (登记中) with its parties; refused as a whole when anything is wrong.
 pub fn create_case(state: &AppState, input: IntakeInput) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let IntakeInput { mut case, mut parties } = input;
     if !case.meta.id.is_nil() {
         return Err(AppError::bad_input("登记新案件时不能带已有案件的编号"));
@@ -381,6 +382,7 @@ pub fn create_case(state: &AppState, input: IntakeInput) -> Result<CaseUpdate, A
 
 /// Saves the case's own fields (基本情况). Its status changes only through [`transition`].
 pub fn save_case(state: &AppState, case: DisputeCase) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let saved = s.save(case)?;
         Ok(CaseUpdate { view: case_view(s, saved.record.meta.id)?, warnings: saved.warnings })
@@ -393,6 +395,7 @@ fn require_case(id: Option<Uuid>) -> Result<Uuid, AppError> {
 
 /// Adds or changes a party (当事人). A new one gets the next free side (甲, 乙, 丙 …).
 pub fn save_party(state: &AppState, input: PartyInput) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let mut input = input;
     let case_id = require_case(input.party.case_id)?;
     state.with(|s| {
@@ -420,6 +423,7 @@ pub struct InvestigationInput {
 }
 
 pub fn save_investigation(state: &AppState, input: InvestigationInput) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let InvestigationInput { mut record, new_interviewee } = input;
     let case_id = require_case(record.case_id)?;
     state.with(|s| {
@@ -443,6 +447,7 @@ pub fn save_investigation(state: &AppState, input: InvestigationInput) -> Result
 
 /// A 调解记录; a new one is numbered after the last (次序).
 pub fn save_session(state: &AppState, session: MediationSession) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let mut session = session;
     let case_id = require_case(session.case_id)?;
     state.with(|s| {
@@ -458,6 +463,7 @@ pub fn save_session(state: &AppState, session: MediationSession) -> Result<CaseU
 /// The 调解协议 (书面 or 口头). Defaults: its number is the case's, one copy per party plus one,
 /// and the signature checklist lists every party.
 pub fn save_agreement(state: &AppState, agreement: Agreement) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let mut a = agreement;
     let case_id = require_case(a.case_id)?;
     state.with(|s| {
@@ -478,6 +484,7 @@ pub fn save_agreement(state: &AppState, agreement: Agreement) -> Result<CaseUpda
 
 /// A 回访记录; its 事由 defaults to the case's title and its number to the agreement's.
 pub fn save_return_visit(state: &AppState, visit: ReturnVisit) -> Result<CaseUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let mut v = visit;
     let case_id = require_case(v.case_id)?;
     state.with(|s| {
@@ -512,6 +519,7 @@ fn remove<R: Record>(s: &mut Store, case_id: Uuid, id: Uuid) -> Result<(), AppEr
 }
 
 pub fn delete_case_record(state: &AppState, r: CaseRecordRef) -> Result<CaseView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         match r.kind {
             Kind::CaseParty => remove::<CaseParty>(s, r.case_id, r.id)?,
@@ -527,6 +535,7 @@ pub fn delete_case_record(state: &AppState, r: CaseRecordRef) -> Result<CaseView
 
 /// Deletes a case still 登记中 (an accepted one is withdrawn or rejected instead).
 pub fn delete_case(state: &AppState, id: Uuid) -> Result<(), AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         s.delete::<DisputeCase>(id)?;
         Ok(())
@@ -571,6 +580,7 @@ fn refused(r: Refusal) -> AppError {
 /// Moves the case to `to`. Refused steps change nothing: the dialog's answers are written only
 /// together with a step the rules allow.
 pub fn transition(state: &AppState, input: TransitionInput) -> Result<CaseView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let file = s.case_file(input.case_id)?;
         let mut case = file.case.clone();

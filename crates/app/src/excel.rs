@@ -169,6 +169,7 @@ fn next_token() -> u64 {
 /// Reads the workbook, maps its columns and checks every row against the store. The plan is
 /// kept for [`import_commit`]; a new preview replaces it.
 pub fn import_preview(state: &AppState, input: ImportInput) -> Result<ImportPreview, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let path = clean_path(&input.path);
     if path.as_os_str().is_empty() {
         return Err(path_issue("请选择要导入的Excel文件"));
@@ -259,6 +260,7 @@ pub fn import_preview(state: &AppState, input: ImportInput) -> Result<ImportPrev
 /// Imports the previewed rows in one transaction (all of them or none) and says what was
 /// skipped and why.
 pub fn import_commit(state: &AppState, token: u64) -> Result<ImportResult, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let plan = match pending().remove(&token) {
         Some((dir, plan)) if dir == state.data_dir() => plan,
         Some(other) => {
@@ -318,6 +320,7 @@ pub struct ExportResult {
 /// Writes the whole list as .xlsx (through a temporary file beside it, so a failure leaves
 /// no half-written workbook).
 pub fn export_xlsx(state: &AppState, input: ExportInput) -> Result<ExportResult, AppError> {
+    state.require(fengqiao_store::Permission::Export)?;
     let mut path = clean_path(&input.path);
     if path.as_os_str().is_empty() {
         return Err(path_issue("请选择保存位置"));

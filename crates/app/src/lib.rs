@@ -11,6 +11,7 @@ mod error;
 mod state;
 
 pub mod about;
+pub mod accounts;
 pub mod cases;
 pub mod dashboard;
 pub mod env;

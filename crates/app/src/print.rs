@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use fengqiao_documents::catalogue::{DocKind, Input, Period};
 use fengqiao_documents::{page_svg, pdf, FontSet, Page};
 use fengqiao_render::{RenderError, Subject};
-use fengqiao_store::{Clock, Store};
+use fengqiao_store::Store;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -299,7 +299,9 @@ pub fn start_batch(state: &AppState, input: BatchInput) -> Result<BatchStatus, A
     if input.case_ids.is_empty() {
         return Err(AppError::bad_input("请先在台账中勾选要打印的案件"));
     }
-    state.with(|_| Ok(()))?; // refuses before first run, like every command
+    // Its own connection, opened now with the signed-in account's key (refused before first
+    // run and while locked, like every command).
+    let reader = state.with(|s| Ok(s.open_another()?))?;
     let jobs = jobs();
     let id = jobs.next.fetch_add(1, Ordering::Relaxed) + 1;
     let job = Arc::new(Job {
@@ -317,11 +319,11 @@ pub fn start_batch(state: &AppState, input: BatchInput) -> Result<BatchStatus, A
         cancel: AtomicBool::new(false),
     });
     jobs.jobs.lock().unwrap_or_else(|e| e.into_inner()).insert(id, job.clone());
-    let (data_dir, clock) = (state.data_dir().to_path_buf(), state.clock());
+    let data_dir = state.data_dir().to_path_buf();
     let status = job.snapshot();
     std::thread::Builder::new()
         .name(format!("print-batch-{id}"))
-        .spawn(move || run_batch(&job, &data_dir, clock, &input.case_ids))
+        .spawn(move || run_batch(&job, reader, &data_dir, &input.case_ids))
         .map_err(|e| AppError::new("internal", format!("无法开始批量打印：{e}")))?;
     Ok(status)
 }
@@ -342,17 +344,13 @@ fn job(id: u64) -> Result<Arc<Job>, AppError> {
     jobs.get(&id).cloned().ok_or_else(|| AppError::new("not_found", "没有这次批量打印（程序已重新启动？）"))
 }
 
-fn run_batch(job: &Job, data_dir: &Path, clock: Clock, ids: &[Uuid]) {
+fn run_batch(job: &Job, store: Store, data_dir: &Path, ids: &[Uuid]) {
     let fail = |message: String| {
         job.update(|s| {
             s.error = Some(message);
             s.current = None;
             s.finished = true;
         })
-    };
-    let store = match Store::open_with_clock(data_dir, clock) {
-        Ok(s) => s,
-        Err(e) => return fail(e.to_string()),
     };
     let fonts = FontSet::shared_default();
     let mut pages: Vec<Page> = Vec::new();

@@ -133,6 +133,7 @@ pub struct ReleasedInput {
 }
 
 pub fn save_released(state: &AppState, input: ReleasedInput) -> Result<ReleasedView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let ReleasedInput { mut released, mut person } = input;
     state.with(|s| {
         let ctx = s.ctx();
@@ -164,6 +165,7 @@ fn parent(id: Option<Uuid>) -> Result<Uuid, AppError> {
 }
 
 pub fn save_help_group(state: &AppState, g: HelpGroup) -> Result<ReleasedView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let id = parent(g.released_person_id)?;
     state.with(|s| {
         let w = s.save(g)?.warnings;
@@ -172,6 +174,7 @@ pub fn save_help_group(state: &AppState, g: HelpGroup) -> Result<ReleasedView, A
 }
 
 pub fn save_help_visit(state: &AppState, v: HelpVisit) -> Result<ReleasedView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let id = parent(v.released_person_id)?;
     state.with(|s| {
         let w = s.save(v)?.warnings;
@@ -180,6 +183,7 @@ pub fn save_help_visit(state: &AppState, v: HelpVisit) -> Result<ReleasedView, A
 }
 
 pub fn save_handover_event(state: &AppState, e: HandoverEvent) -> Result<ReleasedView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let id = parent(e.released_person_id)?;
     state.with(|s| {
         let w = s.save(e)?.warnings;
@@ -189,6 +193,7 @@ pub fn save_handover_event(state: &AppState, e: HandoverEvent) -> Result<Release
 
 /// 评估变更: records the change and sets the file's 危险性评估类型 to the new class.
 pub fn save_assessment_change(state: &AppState, c: AssessmentChange) -> Result<ReleasedView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let id = parent(c.released_person_id)?;
     state.with(|s| {
         let mut file = s.require::<ReleasedPerson>(id)?;
@@ -215,6 +220,7 @@ pub struct ReleaseFromHelpInput {
 }
 
 pub fn release_from_help(state: &AppState, input: ReleaseFromHelpInput) -> Result<ReleasedView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let mut r = s.require::<ReleasedPerson>(input.id)?;
         let today = s.ctx().today;

@@ -142,6 +142,7 @@ fn item_of(state: &AppState, r: fengqiao_store::reminders::Reminder) -> Result<R
 }
 
 pub fn acknowledge_reminder(state: &AppState, input: AcknowledgeInput) -> Result<ReminderItem, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let mut issues = Vec::new();
     check_reason(&input.reason, &mut issues);
     if !issues.is_empty() {
@@ -152,6 +153,7 @@ pub fn acknowledge_reminder(state: &AppState, input: AcknowledgeInput) -> Result
 }
 
 pub fn snooze_reminder(state: &AppState, input: SnoozeInput) -> Result<ReminderItem, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let today = state.ctx().today;
     let mut issues = Vec::new();
     match input.until {
@@ -296,6 +298,7 @@ const DAY_FIELDS: &[(&str, &str, i64, i64)] = &[
 /// Checks every period, each problem on its field, then saves (the store checks again and
 /// audits the change). Refused while the county's settings are in force.
 pub fn save_reminder_settings(state: &AppState, input: ReminderSettingsView) -> Result<ReminderSettingsPage, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     if let Some(p) = state.with(|s| Ok(s.county_policy()?))? {
         return Err(county_refusal(&p));
     }

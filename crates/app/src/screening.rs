@@ -113,6 +113,7 @@ pub fn get_round(state: &AppState, id: Uuid) -> Result<RoundFile, AppError> {
 }
 
 pub fn save_round(state: &AppState, round: ScreeningRound) -> Result<RoundUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let saved = s.save(round)?;
         Ok(RoundUpdate { file: s.round_file(saved.record.meta.id)?, warnings: saved.warnings })
@@ -120,6 +121,7 @@ pub fn save_round(state: &AppState, round: ScreeningRound) -> Result<RoundUpdate
 }
 
 pub fn save_item(state: &AppState, item: ScreeningItem) -> Result<RoundUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     let round_id = item.round_id.ok_or_else(|| AppError::bad_input("排查登记须属于一次排查"))?;
     state.with(|s| {
         let saved = s.save(item)?;
@@ -128,6 +130,7 @@ pub fn save_item(state: &AppState, item: ScreeningItem) -> Result<RoundUpdate, A
 }
 
 pub fn delete_item(state: &AppState, id: Uuid) -> Result<RoundFile, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let item = s.delete::<ScreeningItem>(id)?;
         let round = item.round_id.ok_or_else(|| AppError::bad_input("排查登记不属于任何排查"))?;
@@ -158,6 +161,7 @@ pub struct ZeroReportInput {
 }
 
 pub fn zero_report(state: &AppState, input: ZeroReportInput) -> Result<RoundUpdate, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let today = s.ctx().today;
         let signed = input.approved_by.as_deref().is_some_and(|a| !a.trim().is_empty());
@@ -197,6 +201,7 @@ pub struct OpenCaseInput {
 }
 
 pub fn open_case_from_item(state: &AppState, input: OpenCaseInput) -> Result<CaseView, AppError> {
+    state.require(fengqiao_store::Permission::EditRecords)?;
     state.with(|s| {
         let mut item = s.require::<ScreeningItem>(input.item_id)?;
         if let Some(existing) = item.case_id {

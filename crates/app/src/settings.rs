@@ -101,7 +101,9 @@ pub fn settings(state: &AppState) -> Result<SettingsView, AppError> {
 
 /// Saves the office or a 调委会 (new when its id is nil).
 pub fn save_organization(state: &AppState, org: Organization) -> Result<SettingsView, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     state.with(|s| {
+        s.require_permission(fengqiao_store::Permission::Administer)?;
         let mut org = org;
         if org.meta.id == s.office_id() {
             org.org_type = Some(OrgType::JudicialOffice);
@@ -121,14 +123,18 @@ pub fn save_organization(state: &AppState, org: Organization) -> Result<Settings
 }
 
 pub fn save_mediator(state: &AppState, mediator: Mediator) -> Result<SettingsView, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     state.with(|s| {
+        s.require_permission(fengqiao_store::Permission::Administer)?;
         let saved = s.save(mediator)?;
         view(s, saved.warnings)
     })
 }
 
 pub fn delete_mediator(state: &AppState, id: Uuid) -> Result<SettingsView, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     state.with(|s| {
+        s.require_permission(fengqiao_store::Permission::Administer)?;
         s.delete::<Mediator>(id)?;
         view(s, Vec::new())
     })
@@ -144,6 +150,7 @@ pub struct StaffInput {
 }
 
 pub fn save_staff(state: &AppState, input: StaffInput) -> Result<SettingsView, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     let mut issues = Issues::new();
     let mut staff = Vec::new();
     for (n, m) in input.staff.iter().enumerate() {
@@ -164,6 +171,7 @@ pub fn save_staff(state: &AppState, input: StaffInput) -> Result<SettingsView, A
     }
     AppError::check(issues)?;
     state.with(|s| {
+        s.require_permission(fengqiao_store::Permission::Administer)?;
         s.set_sync_setting(keys::STAFF, Some(&serde_json::to_string(&staff)?))?;
         s.set_sync_setting(keys::CURRENT_STAFF, Some(&current))?;
         s.set_actor(&current);
@@ -183,6 +191,7 @@ pub(crate) fn check_server(server: &str) -> Result<(), String> {
 /// Sets the county server address (e.g. after the county moved its server); empty = work
 /// offline.
 pub fn set_county_server(state: &AppState, server: Option<String>) -> Result<SettingsView, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     let server = server.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     if let Some(s) = &server {
         check_server(s)
@@ -191,6 +200,7 @@ pub fn set_county_server(state: &AppState, server: Option<String>) -> Result<Set
     // Stored as the agent reads it (no trailing slash).
     let server = server.map(|s| fengqiao_sync::client::normalize_server(&s).unwrap_or(s));
     let saved = state.with(|s| {
+        s.require_permission(fengqiao_store::Permission::Administer)?;
         s.set_sync_setting(fengqiao_store::sync::keys::SERVER, server.as_deref())?;
         view(s, Vec::new())
     })?;

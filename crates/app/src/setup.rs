@@ -27,19 +27,37 @@ pub struct AppStatus {
     pub device_name: String,
     /// Why the data could not be opened (e.g. made by a newer version).
     pub open_error: Option<AppError>,
+    /// The office's data is encrypted and has accounts: the window signs in at start.
+    pub secured: bool,
+    /// Who signed in (None before sign-in, or for an office without accounts).
+    pub account: Option<crate::accounts::AccountView>,
+    /// What the signed-in account may do.
+    pub can: crate::accounts::Abilities,
+    /// The window is locked until the password is given again.
+    pub locked: bool,
+    /// Minutes without input before the window locks.
+    pub idle_lock_minutes: u32,
+    /// The recovery key of an office just secured, shown once until the clerk confirms.
+    pub recovery_key: Option<String>,
 }
 
 pub fn status(state: &AppState) -> Result<AppStatus, AppError> {
     let shared = state.shared_store();
-    let (office, current_staff) = match shared {
+    let (office, current_staff, account, can, idle_lock_minutes) = match shared {
         Some(shared) => {
             let store = AppState::lock_store(shared);
-            (store.office().ok(), store.sync_setting(keys::CURRENT_STAFF)?)
+            let account = store.account().map(crate::accounts::AccountView::from);
+            let staff = match &account {
+                Some(a) => Some(a.display_name.clone()),
+                None => store.sync_setting(keys::CURRENT_STAFF)?,
+            };
+            (store.office().ok(), staff, account, crate::accounts::Abilities::of(&store), store.idle_lock_minutes()?)
         }
-        None => (None, None),
+        None => (None, None, None, Default::default(), fengqiao_store::accounts::DEFAULT_IDLE_LOCK_MINUTES),
     };
     Ok(AppStatus {
-        initialized: shared.is_some(),
+        // An encrypted office is set up even before its store is opened by a sign-in.
+        initialized: shared.is_some() || state.secured(),
         data_dir: state.data_dir().display().to_string(),
         version: crate::VERSION.to_string(),
         today: state.ctx().today,
@@ -47,6 +65,12 @@ pub fn status(state: &AppState) -> Result<AppStatus, AppError> {
         current_staff,
         device_name: fengqiao_sync::agent::device_name(),
         open_error: state.open_error().cloned(),
+        secured: state.secured(),
+        account,
+        can,
+        locked: state.is_locked(),
+        idle_lock_minutes,
+        recovery_key: state.pending_recovery_key(),
     })
 }
 
@@ -63,8 +87,11 @@ pub struct FirstRunInput {
     pub committee: Organization,
     /// Its 调解员 (at least one: every case needs a 主调解员).
     pub mediators: Vec<Mediator>,
-    /// The first staff account: who is working at this PC.
+    /// The first staff account's 姓名: who is working at this PC, the office's 所长 account.
     pub staff_name: String,
+    /// Its 登录名 and password: the office's data is encrypted, and the password opens it.
+    pub login_name: String,
+    pub password: String,
     /// 县司法局 server address; empty = work offline.
     pub county_server: Option<String>,
 }
@@ -124,16 +151,19 @@ fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization
 pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, AppError> {
     state.make_store(|| {
         let ctx = state.ctx();
-        let (office, committee, mediators) = check(&input, &ctx)?;
         let staff = input.staff_name.trim().to_string();
+        let (answers, director) = (check(&input, &ctx), check_first_account(&staff, &input.login_name, &input.password));
+        let ((office, committee, mediators), director) = both(answers, director)?;
         let made = (|| -> Result<Store, AppError> {
-            let mut store = Store::init_with_clock(
+            let (store, recovery) = Store::init_secured(
                 state.data_dir(),
                 office.name.as_deref().unwrap_or(""),
                 office.division_code.as_deref().unwrap_or(""),
+                &director,
                 state.clock(),
             )?;
-            store.set_actor(&staff);
+            state.set_pending_recovery_key(Some(recovery.as_str().to_string()));
+            let mut store = store;
             let mut committee = committee.clone();
             committee.parent_id = Some(store.office_id());
             let committee_id = store.save(committee).map_err(|e| AppError::from(e).under("committee"))?.record.meta.id;
@@ -159,11 +189,46 @@ pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, Ap
     status(state)
 }
 
-/// Removes the store's files (made by a first run that then failed).
+/// Removes the store's files (made by a first run that then failed), its key ring with them.
 fn remove_store(state: &AppState) {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", state.data_dir().join(DB_FILE).display()));
     }
+    let _ = std::fs::remove_file(state.data_dir().join(fengqiao_store::keyring::KEYRING_FILE));
+    state.set_pending_recovery_key(None);
+}
+
+/// The first account's answers (its 姓名 is checked with the wizard's other answers).
+fn check_first_account(staff: &str, login_name: &str, password: &str) -> Result<fengqiao_store::NewAccount, AppError> {
+    let input =
+        crate::accounts::NewAccountInput { name: login_name.into(), display_name: staff.into(), role: String::new(), password: password.into() };
+    crate::accounts::check_new_account(&input, "").map_err(|e| {
+        let mut e = rename_fields(e, &[("name", "login_name"), ("display_name", "staff_name")]);
+        e.issues.retain(|i| i.field != "staff_name");
+        e
+    })
+}
+
+/// Both answers, or every problem of both at once (so the clerk sees them all together).
+fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(e), Err(more)) if !e.issues.is_empty() && !more.issues.is_empty() => {
+            Err(AppError::invalid(e.issues.into_iter().chain(more.issues).collect()))
+        }
+        (Err(e), Err(_)) => Err(e),
+    }
+}
+
+/// Moves field problems to the names the wizard's form uses.
+fn rename_fields(mut e: AppError, renames: &[(&str, &str)]) -> AppError {
+    for issue in &mut e.issues {
+        if let Some((_, to)) = renames.iter().find(|(from, _)| issue.field == *from) {
+            issue.field = to.to_string();
+        }
+    }
+    e
 }
 
 /// First run's other way: 加入已登记的司法所.
@@ -177,8 +242,11 @@ pub struct JoinInput {
     pub code: String,
     /// This PC's name in the county's device list; empty = the computer's name.
     pub device_name: String,
-    /// Who is working at this PC (the first staff account, as in a new office's first run).
+    /// Who is working at this PC (the first staff account, as in a new office's first run):
+    /// 姓名, 登录名 and password, which encrypts this PC's copy of the office's data.
     pub staff_name: String,
+    pub login_name: String,
+    pub password: String,
 }
 
 /// The longest device name the county takes.
@@ -208,12 +276,13 @@ pub fn join_office(state: &AppState, input: JoinInput) -> Result<AppStatus, AppE
     } else {
         issues.line("device_name", "本机名称", &Some(device_name.clone()));
     }
-    AppError::check(issues)?;
+    let ((), account) = both(AppError::check(issues).map(|_| ()), check_first_account(&staff, &input.login_name, &input.password))?;
     state.make_store(|| {
         let made = (|| -> Result<Store, AppError> {
             crate::sync::enroll_new_store(state, server, code, &device_name)?;
             let mut store = Store::open_with_clock(state.data_dir(), state.clock())?;
-            store.set_actor(&staff);
+            let recovery = store.secure_existing(&account)?;
+            state.set_pending_recovery_key(Some(recovery.as_str().to_string()));
             let members = vec![StaffMember { name: staff.clone(), title: None }];
             store.set_sync_setting(keys::STAFF, Some(&serde_json::to_string(&members)?))?;
             store.set_sync_setting(keys::CURRENT_STAFF, Some(&staff))?;

@@ -3,6 +3,7 @@
 //! store and the same lock; a command that wrote to the store wakes it.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use fengqiao_model::Ctx;
@@ -32,20 +33,27 @@ pub struct AppState {
     open_error: Option<AppError>,
     /// The sync agent and what it last reported.
     pub(crate) sync: crate::sync::SyncHub,
+    /// The window is locked (idle, or 锁定 pressed): commands are refused until the password
+    /// is given again. The store stays open, so sync goes on.
+    locked: AtomicBool,
+    /// The recovery key of an office just set up, until the clerk confirms it is kept safe.
+    pending_recovery_key: Mutex<Option<String>>,
 }
 
 impl AppState {
     /// Opens the store in `data_dir` if there is one; without one the app starts in first run.
     pub fn open(data_dir: impl Into<PathBuf>, clock: Clock) -> AppState {
         let data_dir = data_dir.into();
-        let (opened, open_error) = match Store::open_with_clock(&data_dir, clock.clone()) {
+        // An encrypted store waits for a sign-in (`accounts::sign_in`).
+        let opening = if Store::is_secured(&data_dir) { Err(StoreError::Locked) } else { Store::open_with_clock(&data_dir, clock.clone()) };
+        let (opened, open_error) = match opening {
             Ok(mut store) => {
                 if let Ok(Some(actor)) = store.sync_setting(keys::CURRENT_STAFF) {
                     store.set_actor(&actor);
                 }
                 (Some(store), None)
             }
-            Err(StoreError::NotInitialized(_)) => (None, None),
+            Err(StoreError::NotInitialized(_) | StoreError::Locked) => (None, None),
             Err(e) => (None, Some(AppError::from(e))),
         };
         let store = OnceLock::new();
@@ -53,7 +61,16 @@ impl AppState {
             let _ = store.set(Arc::new(Mutex::new(s)));
         }
         let sync = crate::sync::SyncHub::new(clock.clone(), &data_dir);
-        AppState { data_dir, store, making: Mutex::new(()), sync, clock, open_error }
+        AppState {
+            data_dir,
+            store,
+            making: Mutex::new(()),
+            sync,
+            clock,
+            open_error,
+            locked: AtomicBool::new(false),
+            pending_recovery_key: Mutex::new(None),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -99,12 +116,64 @@ impl AppState {
         Ok(())
     }
 
+    /// Whether the data directory holds an encrypted store (one with accounts).
+    pub fn secured(&self) -> bool {
+        Store::is_secured(&self.data_dir)
+    }
+
+    pub(crate) fn is_locked(&self) -> bool {
+        self.locked.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_locked(&self, locked: bool) {
+        self.locked.store(locked, Ordering::SeqCst);
+    }
+
+    /// Keeps (or, with None, forgets) the recovery key to show once.
+    pub(crate) fn set_pending_recovery_key(&self, key: Option<String>) {
+        *self.pending_recovery_key.lock().unwrap_or_else(|e| e.into_inner()) = key;
+    }
+
+    pub(crate) fn pending_recovery_key(&self) -> Option<String> {
+        self.pending_recovery_key.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Keeps the store a sign-in opened (the first sign-in after start).
+    pub(crate) fn keep_signed_in_store(&self, store: Store) {
+        let _ = self.store.set(Arc::new(Mutex::new(store)));
+    }
+
+    /// Runs `f` on the opened store, unlocked; for the lock screen and sign-in themselves.
+    pub(crate) fn with_even_locked<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, AppError>) -> Result<T, AppError> {
+        let Some(shared) = self.store.get() else {
+            return Err(self.open_error.clone().unwrap_or_else(|| self.not_open_error()));
+        };
+        f(&mut Self::lock_store(shared))
+    }
+
+    fn not_open_error(&self) -> AppError {
+        if self.secured() {
+            AppError::new("signed_out", "请先登录")
+        } else {
+            AppError::not_initialized()
+        }
+    }
+
+    /// Refuses unless the signed-in account may do `p` — the first line of every command that
+    /// changes something, so a 只读 account is refused before its input is even checked.
+    pub(crate) fn require(&self, p: fengqiao_store::Permission) -> Result<(), AppError> {
+        self.with(|s| Ok(s.require_permission(p)?))
+    }
+
     /// Runs `f` on the opened store; before first run, says so. When `f` wrote to the store,
     /// the sync agent is woken (and the indicator counts the change) after the lock is let go.
     pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, AppError>) -> Result<T, AppError> {
         let Some(shared) = self.store.get() else {
-            return Err(self.open_error.clone().unwrap_or_else(AppError::not_initialized));
+            return Err(self.open_error.clone().unwrap_or_else(|| self.not_open_error()));
         };
+        if self.is_locked() {
+            return Err(AppError::new("locked", "窗口已锁定，请输入密码解锁"));
+        }
         let mut store = Self::lock_store(shared);
         let before = store.connection().total_changes();
         let out = f(&mut store);

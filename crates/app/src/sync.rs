@@ -733,6 +733,7 @@ fn enroll_error(e: SyncError) -> AppError {
 /// device credential, and starts the agent. Refused while this PC is enrolled and syncing (a
 /// new address alone is saved with `set_county_server`).
 pub fn enroll(state: &AppState, input: EnrollInput) -> Result<SettingsView, AppError> {
+    state.require(fengqiao_store::Permission::Administer)?;
     let (server, code) = (input.server.trim().to_string(), input.code.trim().to_string());
     let mut issues = Vec::new();
     if server.is_empty() {
@@ -747,6 +748,7 @@ pub fn enroll(state: &AppState, input: EnrollInput) -> Result<SettingsView, AppE
         return Err(AppError::invalid(issues));
     }
     state.with(|s| {
+        s.require_permission(fengqiao_store::Permission::Administer)?;
         let st = s.sync_status()?;
         let stopped = state.sync.indicator().stopped;
         if let (true, Some(current), false) = (st.enrolled, st.server.as_deref(), stopped) {

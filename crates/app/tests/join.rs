@@ -29,7 +29,14 @@ fn is_empty(dir: &Path) -> bool {
 }
 
 fn join(server: &str, code: &str) -> JoinInput {
-    JoinInput { server: server.into(), code: code.into(), device_name: "东山所二号机".into(), staff_name: "周芳".into() }
+    JoinInput {
+        server: server.into(),
+        code: code.into(),
+        device_name: "东山所二号机".into(),
+        staff_name: "周芳".into(),
+        login_name: "zhoufang".into(),
+        password: "Erhaoji#2026".into(),
+    }
 }
 
 /// An office made on a first PC, enrolled with the county, with a case the county holds.
@@ -108,7 +115,14 @@ fn a_refused_join_leaves_the_data_directory_empty() {
     };
 
     // Every answer checked at once, each problem beside its field; the county is not asked.
-    let bad = JoinInput { server: "sfj.example.gov.cn".into(), code: " ".into(), device_name: "二号机\u{7}".into(), staff_name: String::new() };
+    let bad = JoinInput {
+        server: "sfj.example.gov.cn".into(),
+        code: " ".into(),
+        device_name: "二号机\u{7}".into(),
+        staff_name: String::new(),
+        login_name: "zhoufang".into(),
+        password: "Erhaoji#2026".into(),
+    };
     let e = setup::join_office(&app.state, bad).unwrap_err();
     assert_eq!(e.code, "invalid");
     let fields: Vec<&str> = e.issues.iter().map(|i| i.field.as_str()).collect();

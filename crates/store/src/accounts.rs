@@ -330,6 +330,19 @@ impl Store {
         self.write_unchecked(Mode::Edit, |w| w.audit_plain(action, None, None, summary, None))
     }
 
+    /// A second connection to the same store, signed in as the same account (for work in the
+    /// background, e.g. a batch of prints, while this one serves the window).
+    pub fn open_another(&self) -> Result<Store> {
+        let data_dir = self.data_dir();
+        let mut other = match &self.session {
+            Some(s) => Store::open_keyed(&data_dir, self.clock.clone(), &s.key)?,
+            None => Store::open_with_clock(&data_dir, self.clock.clone())?,
+        };
+        other.actor = self.actor.clone();
+        other.session = self.session.as_ref().map(|s| Session { account: s.account.clone(), key: s.key.clone() });
+        Ok(other)
+    }
+
     /// The signed-in account; None for a store without accounts.
     pub fn account(&self) -> Option<&Account> {
         self.session.as_ref().map(|s| &s.account)

@@ -25,6 +25,9 @@ pub(crate) fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
 /// `sqlcipher_export`), keeping the schema version, and flushes it to disk.
 pub(crate) fn export_encrypted(conn: &Connection, out: &Path, key_sql: &str) -> Result<()> {
     let _ = std::fs::remove_file(out);
+    // An empty file is a new database to SQLite; made here because a connection opened
+    // without SQLITE_OPEN_CREATE cannot attach a file that does not exist.
+    std::fs::File::create(out)?;
     conn.execute(&format!("ATTACH DATABASE ?1 AS encrypted KEY {key_sql}"), [out.to_string_lossy()])?;
     let copied = (|| -> Result<()> {
         conn.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;

@@ -23,9 +23,13 @@ committee: Organization,
  */
 mediators: Array<Mediator>, 
 /**
- * The first staff account: who is working at this PC.
+ * The first staff account's 姓名: who is working at this PC, the office's 所长 account.
  */
 staff_name: string, 
+/**
+ * Its 登录名 and password: the office's data is encrypted, and the password opens it.
+ */
+login_name: string, password: string, 
 /**
  * 县司法局 server address; empty = work offline.
  */

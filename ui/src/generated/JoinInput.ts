@@ -17,6 +17,7 @@ code: string,
  */
 device_name: string, 
 /**
- * Who is working at this PC (the first staff account, as in a new office's first run).
+ * Who is working at this PC (the first staff account, as in a new office's first run):
+ * 姓名, 登录名 and password, which encrypts this PC's copy of the office's data.
  */
-staff_name: string, };
+staff_name: string, login_name: string, password: string, };

@@ -23,6 +23,9 @@ pub fn id_number(birth: &str, seq: &str) -> String {
     format!("{first}{}", id_number::check_character(&first).unwrap())
 }
 
+/// The first account's password in every test office.
+pub const PASSWORD: &str = "Dongshan#2026";
+
 pub struct App {
     pub dir: tempfile::TempDir,
     pub state: AppState,
@@ -52,6 +55,8 @@ pub fn answers() -> FirstRunInput {
             ..Default::default()
         }],
         staff_name: "李明".into(),
+        login_name: "liming".into(),
+        password: PASSWORD.into(),
         county_server: None,
     }
 }
