@@ -96,7 +96,7 @@ fn a_second_pc_joins_the_office_and_gets_its_records() {
     // Restarted: the same office, the same staff, the agent starts again.
     let dir = second.dir;
     drop(second.state);
-    let reopened = AppState::open(dir.path(), clock());
+    let reopened = reopen_as(dir.path(), clock(), "zhoufang", "Erhaoji#2026");
     let status = setup::status(&reopened).unwrap();
     assert_eq!(status.office.map(|o| o.meta.id), Some(theirs.office.meta.id));
     assert_eq!(status.current_staff.as_deref(), Some("周芳"));

@@ -158,7 +158,7 @@ fn the_notification_is_shown_once_a_day_even_across_a_restart() {
 
     // A restart the same day does not repeat it.
     drop(state);
-    let state = AppState::open(dir.path(), clock.clock());
+    let state = reopen(dir.path(), clock.clock());
     assert_eq!(daily_notification(&state).unwrap(), None);
 
     // The next day: the case due yesterday is overdue now.
@@ -168,7 +168,7 @@ fn the_notification_is_shown_once_a_day_even_across_a_restart() {
     assert_eq!(second.body, "今天有 0 项到期、2 项逾期");
     assert_eq!(daily_notification(&state).unwrap(), None);
     drop(state);
-    let state = AppState::open(dir.path(), clock.clock());
+    let state = reopen(dir.path(), clock.clock());
     assert_eq!(daily_notification(&state).unwrap(), None);
 }
 

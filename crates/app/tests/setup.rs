@@ -49,8 +49,8 @@ fn first_run_makes_office_committee_mediators_and_staff() {
     assert_eq!(s.staff[0].name, "李明");
 
     assert_eq!(setup::first_run(&app.state, a).unwrap_err().code, "already_initialized");
-    // A second window on the same data directory opens the same store.
-    let again = fengqiao_app::AppState::open(app.dir.path(), clock());
+    // A second window on the same data directory opens the same store, once signed in.
+    let again = reopen(app.dir.path(), clock());
     assert!(setup::status(&again).unwrap().initialized);
     assert_eq!(setup::status(&again).unwrap().current_staff.as_deref(), Some("李明"));
 }

@@ -44,7 +44,7 @@ fn wait_pushed(state: &AppState, county: &County, office: &Office, record: Uuid,
 /// Makes the office's last 调解员 change one the county must refuse (it claims another
 /// office), through a second connection to the same file, as damage from outside would.
 fn spoil_mediator_change(dir: &Path) -> Uuid {
-    let store = Store::open_with_clock(dir, clock()).unwrap();
+    let store = Store::open_secured(dir, "liming", PASSWORD, clock()).unwrap();
     let other = Uuid::now_v7().to_string();
     store.connection().execute("UPDATE change_log SET data = json_set(data, '$.org_id', ?1) WHERE kind = 'mediator'", [other]).unwrap();
     store.pending_changes(100).unwrap().into_iter().find(|c| c.kind == "mediator").unwrap().change_id
@@ -124,7 +124,7 @@ fn enrolled_from_settings_the_app_syncs_through_an_outage() {
     // Reopened (the app restarted): the agent starts because the store is enrolled.
     let dir = app.dir;
     drop(app.state);
-    let reopened = AppState::open(dir.path(), clock());
+    let reopened = reopen(dir.path(), clock());
     sync::set_config(&reopened, quick());
     sync::start(&reopened);
     let third = new_case(&reopened, "陈刚与周丽相邻采光纠纷", 31);

@@ -61,6 +61,18 @@ pub fn answers() -> FirstRunInput {
     }
 }
 
+/// The app started again on `dir` and signed in as the first account (as the window does).
+pub fn reopen(dir: &std::path::Path, clock: fengqiao_store::Clock) -> AppState {
+    reopen_as(dir, clock, "liming", PASSWORD)
+}
+
+pub fn reopen_as(dir: &std::path::Path, clock: fengqiao_store::Clock, name: &str, password: &str) -> AppState {
+    let state = AppState::open(dir, clock);
+    let input = fengqiao_app::accounts::SignInInput { name: name.into(), password: password.into() };
+    fengqiao_app::accounts::sign_in(&state, input).unwrap();
+    state
+}
+
 /// An app after first run.
 pub fn ready() -> App {
     let app = empty();
