@@ -69,6 +69,13 @@ import type { ImportPreview } from "./generated/ImportPreview";
 import type { ImportResult } from "./generated/ImportResult";
 import type { ExportInput } from "./generated/ExportInput";
 import type { ExportResult } from "./generated/ExportResult";
+import type { AccountView } from "./generated/AccountView";
+import type { SignInInput } from "./generated/SignInInput";
+import type { RecoveryResetInput } from "./generated/RecoveryResetInput";
+import type { NewAccountInput } from "./generated/NewAccountInput";
+import type { AccountChangeInput } from "./generated/AccountChangeInput";
+import type { SetPasswordInput } from "./generated/SetPasswordInput";
+import type { ChangePasswordInput } from "./generated/ChangePasswordInput";
 
 export type { AppError };
 
@@ -84,11 +91,24 @@ export function messageOf(e: unknown): string {
   return String(e);
 }
 
+/** Codes that mean the window is no longer signed in as it was (the lock, or no sign-in). */
+const SIGNED_OUT_CODES = ["locked", "signed_out"];
+let onSignedOut: ((e: AppError) => void) | null = null;
+
+/** Who hears, once for every command, that one was refused as locked or signed out (the window
+ * then reloads its status, and the lock screen or the sign-in appears). */
+export function whenSignedOut(handler: ((e: AppError) => void) | null) {
+  onSignedOut = handler;
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    if (isAppError(e)) throw e;
+    if (isAppError(e)) {
+      if (SIGNED_OUT_CODES.includes(e.code)) onSignedOut?.(e);
+      throw e;
+    }
     throw { code: "internal", message: `程序内部错误：${messageOf(e)}`, issues: [], reasons: [] } satisfies AppError;
   }
 }
@@ -171,4 +191,21 @@ export const api = {
   importCommit: (token: number) => call<ImportResult>("import_commit", { token }),
   importCancel: (token: number) => call<null>("import_cancel", { token }),
   exportXlsx: (input: ExportInput) => call<ExportResult>("export_xlsx", { input }),
+
+  // 登录与账号 (an office whose data is encrypted).
+  signIn: (input: SignInInput) => call<AppStatus>("sign_in", { input }),
+  lockWindow: () => call<AppStatus>("lock_window"),
+  /** The signed-in account's name unlocks; another account's name switches to it. */
+  unlock: (input: SignInInput) => call<AppStatus>("unlock", { input }),
+  /** 忘记密码: the printed recovery key sets a new password and signs in. */
+  resetWithRecovery: (input: RecoveryResetInput) => call<AppStatus>("reset_with_recovery", { input }),
+  /** An office made before accounts: its 所长 account, and the data encrypted. */
+  secureOffice: (input: NewAccountInput) => call<AppStatus>("secure_office", { input }),
+  acknowledgeRecoveryKey: () => call<AppStatus>("acknowledge_recovery_key"),
+  listAccounts: () => call<AccountView[]>("list_accounts"),
+  addAccount: (input: NewAccountInput) => call<AccountView>("add_account", { input }),
+  changeAccount: (input: AccountChangeInput) => call<AccountView>("change_account", { input }),
+  setAccountPassword: (input: SetPasswordInput) => call<null>("set_account_password", { input }),
+  changeOwnPassword: (input: ChangePasswordInput) => call<null>("change_own_password", { input }),
+  setIdleLockMinutes: (minutes: number) => call<AppStatus>("set_idle_lock_minutes", { minutes }),
 };

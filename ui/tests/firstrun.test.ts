@@ -37,6 +37,12 @@ function status(over: Partial<AppStatus> = {}): AppStatus {
     current_staff: null,
     device_name: "DONGSHAN-PC2",
     open_error: null,
+    secured: false,
+    account: null,
+    can: { edit: true, administer: true, view_audit: true, see_personal: true, export: true },
+    locked: false,
+    idle_lock_minutes: 10,
+    recovery_key: null,
     ...over,
   };
 }
@@ -61,10 +67,13 @@ async function chooseJoin(w: ReturnType<typeof mount>) {
   await find(w, "mode-join").find("input").setValue(true);
   await flushPromises();
 }
-async function fill(w: ReturnType<typeof mount>, server: string, code: string, staff: string) {
+async function fill(w: ReturnType<typeof mount>, server: string, code: string, staff: string, login = "", password = "") {
   await find(w, "join-server").setValue(server);
   await find(w, "join-code").setValue(code);
   await find(w, "join-staff-name").setValue(staff);
+  await find(w, "join-login-name").setValue(login);
+  await find(w, "join-password").setValue(password);
+  await find(w, "join-password-confirm").setValue(password);
 }
 
 beforeEach(() => {
@@ -85,7 +94,7 @@ describe("首次运行: 新建 or 加入", () => {
     expect(find(w, "step-office").exists()).toBe(false);
     expect(find(w, "join-form").exists()).toBe(true);
     const labels = w.findAll('[data-test="join-form"] .el-form-item__label').map((l) => l.text());
-    expect(labels).toEqual(["县级服务器地址", "注册码", "您的姓名（本机工作人员）", "本机名称（县司法局的设备名单上显示）"]);
+    expect(labels).toEqual(["县级服务器地址", "注册码", "您的姓名（本机工作人员）", "登录名", "密码", "确认密码", "本机名称（县司法局的设备名单上显示）"]);
     expect((find(w, "join-device-name").element as HTMLInputElement).value).toBe("DONGSHAN-PC2");
 
     // And back: the wizard is where it was.
@@ -109,13 +118,20 @@ describe("首次运行: 新建 or 加入", () => {
     });
     await find(w, "join-code").trigger("keydown", { key: "Enter" });
     await flushPromises();
-    expect(api.joinOffice).toHaveBeenCalledWith({ server: "sfj.example", code: "ABCD-EFGH", staff_name: "", device_name: "DONGSHAN-PC2" });
+    expect(api.joinOffice).toHaveBeenCalledWith({
+      server: "sfj.example",
+      code: "ABCD-EFGH",
+      staff_name: "",
+      login_name: "",
+      password: "",
+      device_name: "DONGSHAN-PC2",
+    });
     await expectErrors(w, [serverMessage, "必须填写"]);
     // The first field to correct has the focus.
     await vi.waitFor(() => expect(document.activeElement).toBe(find(w, "join-server").element), { timeout: 3000, interval: 20 });
 
     // A wrong code: on the code's field only.
-    await fill(w, "http://10.0.0.5:8443", "WRONG-CODE", "周芳");
+    await fill(w, "http://10.0.0.5:8443", "WRONG-CODE", "周芳", "zhoufang", "dongshan2026");
     api.joinOffice.mockRejectedValueOnce({
       code: "wrong_code",
       message: codeMessage,
@@ -149,7 +165,7 @@ describe("首次运行: 新建 or 加入", () => {
 
     const w = mount(FirstRun, { props: { pollMs: 10 }, global });
     await chooseJoin(w);
-    await fill(w, "http://10.0.0.5:8443", "ABCD-EFGH", "周芳");
+    await fill(w, "http://10.0.0.5:8443", "ABCD-EFGH", "周芳", "zhoufang", "dongshan2026");
     await find(w, "join-submit").trigger("click");
     await flushPromises();
     expect(find(w, "join-enrolling").text()).toBe("正在登记…");
@@ -185,6 +201,60 @@ describe("首次运行: 新建 or 加入", () => {
     api.syncStatus.mockResolvedValue(indicator("synced"));
     await vi.waitFor(() => expect(find(w, "join-progress-text").text()).toContain("县司法局还没有本所的记录"), { timeout: 3000, interval: 20 });
     expect(w.emitted("done")).toBeUndefined();
+    w.unmount();
+  });
+
+  it("新建: the 所长's 登录名 and password go with the answers (the password never into the draft); a differing 确认密码 is refused here", async () => {
+    api.firstRun.mockResolvedValue(status({ initialized: true, secured: true }));
+    const w = mount(FirstRun, { props: { pollMs: 10 }, global });
+    await find(w, "office-name").setValue("东山镇司法所");
+    await find(w, "division-code").setValue("350502101");
+    for (let n = 0; n < 3; n++) await find(w, "next").trigger("click");
+    expect(w.find('[data-test="step-staff"]').text()).toContain("所长账号");
+    await find(w, "staff-name").setValue("张明");
+    await find(w, "login-name").setValue("zhangming");
+    await find(w, "password").setValue("dongshan2026");
+    await find(w, "password-confirm").setValue("dongshan2025");
+    // The draft keeps the 登录名, never the password.
+    await vi.waitFor(() => expect(localStorage.getItem("fengqiao:draft:first-run")).toContain("zhangming"), { timeout: 3000, interval: 20 });
+    expect(localStorage.getItem("fengqiao:draft:first-run")).not.toContain("dongshan");
+
+    await find(w, "finish").trigger("click");
+    await flushPromises();
+    expect(api.firstRun).not.toHaveBeenCalled();
+    await expectErrors(w, ["两次输入的密码不一致"]);
+
+    // The server's refusal of the password is said beside 密码.
+    await find(w, "password-confirm").setValue("dongshan2026");
+    api.firstRun.mockRejectedValueOnce({
+      code: "invalid",
+      message: "有1处需要更正",
+      issues: [{ field: "password", label: "密码", message: "密码的开头和结尾不能是空格" }],
+      reasons: [],
+    });
+    await find(w, "password-confirm").trigger("keydown", { key: "Enter" });
+    await flushPromises();
+    await expectErrors(w, ["密码的开头和结尾不能是空格"]);
+
+    await find(w, "finish").trigger("click");
+    await flushPromises();
+    expect(api.firstRun).toHaveBeenLastCalledWith(
+      expect.objectContaining({ office_name: "东山镇司法所", staff_name: "张明", login_name: "zhangming", password: "dongshan2026" }),
+    );
+    await vi.waitFor(() => expect(w.emitted("done")).toHaveLength(1), { timeout: 3000, interval: 20 });
+    w.unmount();
+  });
+
+  it("加入: a differing 确认密码 is refused here, beside it and focused", async () => {
+    const w = mount(FirstRun, { props: { pollMs: 10 }, global, attachTo: document.body });
+    await chooseJoin(w);
+    await fill(w, "http://10.0.0.5:8443", "ABCD-EFGH", "周芳", "zhoufang", "dongshan2026");
+    await find(w, "join-password-confirm").setValue("dongshan");
+    await find(w, "join-submit").trigger("click");
+    await flushPromises();
+    expect(api.joinOffice).not.toHaveBeenCalled();
+    await expectErrors(w, ["两次输入的密码不一致"]);
+    await vi.waitFor(() => expect(document.activeElement).toBe(find(w, "join-password-confirm").element), { timeout: 3000, interval: 20 });
     w.unmount();
   });
 });
