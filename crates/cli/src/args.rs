@@ -20,7 +20,7 @@ const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}{after-hel
     subcommand_help_heading = "命令",
     subcommand_value_name = "命令",
     next_help_heading = "选项",
-    after_help = "\n数据目录：--data-dir，否则取环境变量 FENGQIAO_DATA_DIR，否则为系统数据目录下的 fengqiao。"
+    after_help = "\n数据目录：--data-dir，否则取环境变量 FENGQIAO_DATA_DIR，否则为系统数据目录下的 fengqiao。\n数据已加密时需要登录：登录名用 --user 或环境变量 FENGQIAO_USER，密码取环境变量 FENGQIAO_PASSWORD，否则在终端中输入。"
 )]
 pub struct Cli {
     /// 数据目录（存放本所数据库）
@@ -29,6 +29,9 @@ pub struct Cli {
     /// 以JSON格式输出结果（供脚本使用）
     #[arg(long, global = true)]
     pub json: bool,
+    /// 登录名（数据已加密时用；也可设置环境变量 FENGQIAO_USER）
+    #[arg(long, global = true, value_name = "登录名")]
+    pub user: Option<String>,
     /// 显示帮助
     #[arg(short = 'h', long, global = true, action = ArgAction::Help)]
     help: Option<bool>,
@@ -50,7 +53,32 @@ pub enum Command {
         /// 行政区划代码（6位、9位或12位数字）
         #[arg(long, value_name = "代码")]
         division_code: String,
+        /// 同时建立所长账号并加密数据：所长的登录名（密码取环境变量 FENGQIAO_PASSWORD，否则在终端中输入两次）
+        #[arg(long, value_name = "登录名", requires = "display_name")]
+        account: Option<String>,
+        /// 所长的姓名（与 --account 同用）
+        #[arg(long, value_name = "姓名", requires = "account")]
+        display_name: Option<String>,
     },
+    /// 加密本所已有的数据并建立所长账号（密码取环境变量 FENGQIAO_PASSWORD，否则在终端中输入两次）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Secure {
+        /// 所长的登录名
+        #[arg(long, value_name = "登录名")]
+        account: String,
+        /// 所长的姓名
+        #[arg(long, value_name = "姓名")]
+        display_name: String,
+    },
+    /// 账号：列出（list）、新建（add）、停用（disable）、启用（enable）、重设密码（set-password）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
+    /// 忘记密码：凭恢复密钥重设 --user 指定账号的密码（恢复密钥取环境变量 FENGQIAO_RECOVERY_KEY，新密码取 FENGQIAO_NEW_PASSWORD，否则在终端中输入）
+    #[command(name = "reset-password", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    ResetPassword,
     /// 导出全部记录（JSON Lines，每行一个案卷）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export {
@@ -239,6 +267,59 @@ pub enum ReminderAction {
     },
 }
 
+/// What `account` does (所长 only, except listing and changing one's own password).
+#[derive(Debug, Subcommand)]
+pub enum AccountAction {
+    /// 列出本所的账号
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    List,
+    /// 新建账号（密码取环境变量 FENGQIAO_NEW_PASSWORD，否则在终端中输入两次）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Add {
+        /// 登录名
+        #[arg(long, value_name = "登录名")]
+        name: String,
+        /// 姓名
+        #[arg(long, value_name = "姓名")]
+        display_name: String,
+        /// 角色：director（所长）、staff（工作人员）、readonly（只读）
+        #[arg(long, value_enum, value_name = "角色", hide_possible_values = true)]
+        role: RoleArg,
+    },
+    /// 停用账号（停用后不能登录，记录和审计日志保留）
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Disable {
+        /// 登录名
+        #[arg(value_name = "登录名", help_heading = "参数")]
+        name: String,
+    },
+    /// 启用已停用的账号
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Enable {
+        /// 登录名
+        #[arg(value_name = "登录名", help_heading = "参数")]
+        name: String,
+    },
+    /// 重设账号的密码（新密码取环境变量 FENGQIAO_NEW_PASSWORD，否则在终端中输入两次）；改自己的密码时不需要所长权限
+    #[command(name = "set-password", help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    SetPassword {
+        /// 登录名
+        #[arg(value_name = "登录名", help_heading = "参数")]
+        name: String,
+    },
+}
+
+/// An account's role on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    #[value(alias = "所长")]
+    Director,
+    #[value(alias = "工作人员")]
+    Staff,
+    #[value(alias = "只读")]
+    Readonly,
+}
+
 /// What `audit` does.
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
@@ -327,7 +408,7 @@ pub fn clap_error_cn(e: &clap::Error) -> String {
         }
         ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "请指定要执行的命令（init、export、import、list、stats、render、backup、restore、demo-data）".into()
+            "请指定要执行的命令（init、export、import、list、stats、render、backup、restore、demo-data、account、secure、reset-password）".into()
         }
         ErrorKind::ArgumentConflict => format!("参数 {arg} 不能与 {} 同时使用", ctx(ContextKind::PriorArg)),
         ErrorKind::NoEquals => format!("参数 {arg} 须用“=”连接其值"),

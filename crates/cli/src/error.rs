@@ -19,6 +19,10 @@ pub enum CliError {
     /// Bad arguments (after clap accepted them).
     #[error("{0}")]
     Usage(String),
+    /// An encrypted store, or a command that sets a password, without the login name, password
+    /// or recovery key it needs, and no terminal to ask on.
+    #[error("{0}")]
+    Credentials(String),
     /// An Excel ledger that could not be read, mapped or written.
     #[error("{0}")]
     Sheet(#[from] fengqiao_sheets::SheetError),
@@ -64,17 +68,19 @@ impl CliError {
             CliError::Sync(e) => e.code(),
             CliError::File { .. } => "io",
             CliError::Usage(_) => "usage",
+            CliError::Credentials(_) => "credentials_missing",
             CliError::Demo { .. } => "demo_invalid",
             CliError::Sheet(e) => e.code(),
             CliError::AuditBroken(_) => "audit_broken",
         }
     }
 
-    /// The process exit code: 2 for usage errors (as clap uses), 3 for an audit log found
-    /// changed (the check ran; its answer is no), 1 for everything else.
+    /// The process exit code: 2 for usage errors (as clap uses) and missing credentials (the
+    /// command was not given what it needs), 3 for an audit log found changed (the check ran;
+    /// its answer is no), 1 for everything else (a wrong password among them).
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Usage(_) => 2,
+            CliError::Usage(_) | CliError::Credentials(_) => 2,
             CliError::AuditBroken(_) => 3,
             _ => 1,
         }

@@ -77,15 +77,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         },
         json: cli.json,
         clock: clock_from_env()?,
+        user: cli.user.filter(|u| !u.trim().is_empty()).or_else(|| std::env::var("FENGQIAO_USER").ok().filter(|u| !u.trim().is_empty())),
     };
     commands::run(&env, cli.command)
 }
 
-/// What every command needs: where the store is, how to print, and the clock.
+/// What every command needs: where the store is, how to print, the clock, and who signs in
+/// to an encrypted store (`--user`, else `FENGQIAO_USER`).
 pub struct Env {
     pub data_dir: PathBuf,
     pub json: bool,
     pub clock: Clock,
+    pub user: Option<String>,
 }
 
 /// `FENGQIAO_DATA_DIR`, else the platform's data directory + `fengqiao`.

@@ -1,6 +1,7 @@
 //! The commands. Human messages go to stdout (results) and stderr (progress, notes);
 //! with `--json` stdout carries one JSON document.
 
+mod accounts;
 mod audit;
 mod exchange;
 mod list;
@@ -22,7 +23,13 @@ use crate::{CliError, Env};
 
 pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
     match command {
-        Command::Init { office, division_code } => init(env, &office, &division_code),
+        Command::Init { office, division_code, account: Some(account), display_name } => {
+            accounts::init_secured(env, &office, &division_code, &account, display_name.as_deref().unwrap_or_default())
+        }
+        Command::Init { office, division_code, .. } => init(env, &office, &division_code),
+        Command::Secure { account, display_name } => accounts::secure(env, &account, &display_name),
+        Command::Account { action } => accounts::account(env, action),
+        Command::ResetPassword => accounts::reset_password(env),
         Command::Export { out } => exchange::export(env, out.as_deref()),
         Command::Import { file, mapping, preview } if fengqiao_sheets::is_workbook(&file) => sheets::import(env, &file, mapping.as_deref(), preview),
         Command::Import { file, mapping, preview } => {
@@ -45,8 +52,9 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
     }
 }
 
+/// Opens the store the command works on; an encrypted one signed in (see `accounts`).
 pub(crate) fn open(env: &Env) -> Result<Store, CliError> {
-    Ok(Store::open_with_clock(&env.data_dir, env.clock.clone())?)
+    accounts::open(env)
 }
 
 /// Prints a JSON document on stdout (with `--json`) or the human text.

@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
 use fengqiao_model::{labels, Kind};
-use fengqiao_store::{ChangeEntry, Store};
+use fengqiao_store::{ChangeEntry, Permission, Store};
 use fengqiao_sync::agent::{self, SyncState};
 use fengqiao_sync::{Agent, AgentConfig, RoundReport, StatusSink, SyncError};
 use serde_json::{json, Value};
@@ -47,7 +47,14 @@ pub fn enroll(env: &Env, server: &str, code: &str, name: Option<&str>) -> Result
     let device_name = name.map(str::to_string).unwrap_or_else(agent::device_name);
     let options = config()?.client;
     let rt = runtime()?;
-    let done = rt.block_on(agent::enroll(&env.data_dir, server, code, &device_name, env.clock.clone(), options))?;
+    let done = if Store::is_secured(&env.data_dir) {
+        // An encrypted store is opened signed in; the county's address is the 所长's to set.
+        let store = open(env)?;
+        store.require_permission(Permission::Administer)?;
+        rt.block_on(agent::enroll_shared(Arc::new(Mutex::new(store)), server, code, &device_name, options))?
+    } else {
+        rt.block_on(agent::enroll(&env.data_dir, server, code, &device_name, env.clock.clone(), options))?
+    };
     say(env, json!({ "ok": true, "enrolled": done }), || {
         let mut text =
             format!("已登记到县司法局：{}（{}，行政区划代码{}），服务器 {}", done.office_name, done.office_id, done.division_code, done.server);
@@ -70,6 +77,7 @@ pub fn sync(env: &Env, action: Option<SyncAction>, once: bool, server: Option<&s
     }
     let mut store = open(env)?;
     if let Some(s) = server {
+        store.require_permission(Permission::Administer)?;
         let saved = agent::set_server(&mut store, s)?;
         eprintln!("县级服务器地址已改为 {saved}");
     }
