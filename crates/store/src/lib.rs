@@ -30,6 +30,7 @@ use uuid::Uuid;
 
 pub use accounts::{Account, AccountChange, NewAccount, Permission, Role};
 pub use audit::{AuditBreak, AuditCheck, AuditEntry, AuditProblem};
+pub use backup::{backup_info, check_passphrase, BackupInfo, MIN_PASSPHRASE_CHARS};
 pub use error::StoreError;
 pub use exchange::{ImportProblem, ImportReport};
 pub use files::side_rank;

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 use fengqiao_model::*;
 use fengqiao_store::{AccountChange, NewAccount, Permission, Role, Store, StoreError};
@@ -92,30 +90,6 @@ fn fill(store: &mut Store, committee: &mut uuid::Uuid, mediator: &mut uuid::Uuid
             })
             .unwrap();
     }
-}
-
-/// Every file under `dir` (database, WAL, key ring, backups…) with the needles found in it.
-fn clear_text_hits(dir: &Path, needles: &[String]) -> Vec<String> {
-    let mut hits = vec![];
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let bytes = std::fs::read(&path).unwrap();
-            for n in needles {
-                // UTF-8, and UTF-16LE as SQLite could store text.
-                let utf16: Vec<u8> = n.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-                if bytes.windows(n.len()).any(|w| w == n.as_bytes()) || bytes.windows(utf16.len()).any(|w| w == utf16.as_slice()) {
-                    hits.push(format!("{} 含 {n}", path.display()));
-                }
-            }
-        }
-    }
-    hits
 }
 
 fn needles() -> Vec<String> {

@@ -2,6 +2,7 @@
 //! a committee and a mediator, and builders for valid records.
 #![allow(dead_code)]
 
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -107,4 +108,26 @@ impl Fixture {
         }
         case.meta.id
     }
+}
+
+/// Where `needles` occur in clear text — UTF-8, and UTF-16LE as SQLite could store text — in
+/// the file `path`, or in every file under the folder `path` (database, WAL, key ring,
+/// backups…): one line per file and needle found.
+pub fn clear_text_hits(path: &Path, needles: &[String]) -> Vec<String> {
+    let mut hits = vec![];
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().flatten().map(|e| e.path()));
+            continue;
+        }
+        let bytes = std::fs::read(&p).unwrap();
+        for n in needles {
+            let utf16: Vec<u8> = n.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+            if bytes.windows(n.len()).any(|w| w == n.as_bytes()) || bytes.windows(utf16.len()).any(|w| w == utf16.as_slice()) {
+                hits.push(format!("{} 含 {n}", p.display()));
+            }
+        }
+    }
+    hits
 }
