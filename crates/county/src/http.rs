@@ -114,6 +114,7 @@ pub fn router_for(store: Arc<dyn CountyStore>, mut dashboard: crate::dashboard::
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/enroll", post(enroll))
         .route("/api/v1/push", post(push))
+        .route("/api/v1/audit", post(push_audit))
         .route("/api/v1/pull", get(pull))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -377,6 +378,24 @@ async fn push(State(s): State<AppState>, Device(d): Device, JsonBody(req): JsonB
     let results = s.store.push(d.office_id, d.id, req.changes, now).await?;
     crate::dashboard::note_rejections(&*s.store, d, &sent, &results, now).await?;
     Ok(Json(PushResponse { results }))
+}
+
+/// A device's audit log entries: kept when they continue the chain the county holds.
+async fn push_audit(
+    State(s): State<AppState>,
+    Device(d): Device,
+    JsonBody(req): JsonBody<fengqiao_sync::protocol::AuditPushRequest>,
+) -> Result<Json<fengqiao_sync::protocol::AuditPushResponse>, ApiError> {
+    if req.entries.len() > MAX_BATCH {
+        return Err(ApiError::too_large(format!("一次最多发送{MAX_BATCH}条审计记录（本次{}条），请分批发送", req.entries.len())));
+    }
+    match crate::office_audit::accept(&*s.store, d.office_id, d.id, req.entries, Utc::now()).await? {
+        Ok(held_through) => Ok(Json(fengqiao_sync::protocol::AuditPushResponse { held_through })),
+        Err(crate::office_audit::Refusal::Broken(why)) => Err(ApiError::new(StatusCode::CONFLICT, "audit_chain_broken", why)),
+        Err(crate::office_audit::Refusal::Raced) => {
+            Err(ApiError::new(StatusCode::CONFLICT, "audit_busy", "本机的审计记录正由另一个请求写入，请稍后重试"))
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,6 +13,7 @@ pub mod export;
 pub mod http;
 pub mod limits;
 pub mod notice;
+pub mod office_audit;
 pub mod openapi;
 pub mod store;
 

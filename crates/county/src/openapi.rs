@@ -106,6 +106,24 @@ pub fn document() -> Value {
                     }
                 }
             },
+            "/api/v1/audit": {
+                "post": {
+                    "operationId": "pushAudit",
+                    "summary": "发送本机审计日志中县司法局尚未保存的条目",
+                    "description": "条目按seq从小到大；县司法局只接收接续其已保存的本设备哈希链的条目（seq连续、prev_hash等于上一条的hash、hash与内容相符），已保存的条目重复发送无效果。链接不上时整批拒收（409 audit_chain_broken），说明在哪一条断开：本机的审计日志在发送后被改动、删除或由备份恢复过。",
+                    "security": [{ "device": [] }],
+                    "parameters": [protocol_param, encoding_param],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/AuditPushRequest" } } } },
+                    "responses": {
+                        "200": ok_response("县司法局现已保存到的本设备最后一条", "AuditPushResponse"),
+                        "400": error_response("请求体不是有效的JSON或字段不正确"),
+                        "401": error_response("缺少、无效或已停用的设备令牌"),
+                        "409": error_response("条目接不上县司法局保存的哈希链（audit_chain_broken），或本设备的另一个请求正在写入（audit_busy）"),
+                        "413": error_response(&format!("请求体过大，或一批超过{MAX_BATCH}条")),
+                        "426": error_response("缺少或不支持的协议版本")
+                    }
+                }
+            },
             "/api/v1/pull": {
                 "get": {
                     "operationId": "pull",
@@ -172,6 +190,33 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["changes"],
                     "properties": { "changes": { "type": "array", "maxItems": MAX_BATCH, "items": { "$ref": "#/components/schemas/Change" } } }
+                },
+                "AuditPushRequest": {
+                    "type": "object",
+                    "required": ["entries"],
+                    "properties": { "entries": { "type": "array", "maxItems": MAX_BATCH, "items": { "$ref": "#/components/schemas/AuditEntry" } } }
+                },
+                "AuditEntry": {
+                    "type": "object",
+                    "required": ["seq", "at", "actor", "device_id", "action", "kind", "record_id", "summary", "detail", "prev_hash", "hash"],
+                    "properties": {
+                        "seq": { "type": "integer", "format": "int64", "minimum": 1 },
+                        "at": { "type": "string" },
+                        "actor": { "type": "string" },
+                        "device_id": { "type": "string" },
+                        "action": { "type": "string" },
+                        "kind": { "type": ["string", "null"] },
+                        "record_id": { "type": ["string", "null"] },
+                        "summary": { "type": "string" },
+                        "detail": { "type": ["string", "null"] },
+                        "prev_hash": { "type": "string", "description": "上一条的hash，第一条为64个0" },
+                        "hash": { "type": "string", "description": "SHA-256(prev_hash ‖ JSON数组[seq, at, actor, device_id, action, kind, record_id, summary, detail])，小写十六进制" }
+                    }
+                },
+                "AuditPushResponse": {
+                    "type": "object",
+                    "required": ["held_through"],
+                    "properties": { "held_through": { "type": "integer", "format": "int64", "description": "县司法局现已保存到的本设备最后一条的seq（0为没有）" } }
                 },
                 "PushResult": {
                     "type": "object",

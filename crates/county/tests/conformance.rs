@@ -534,6 +534,72 @@ async fn audit_log_keeps_lines_newest_first(s: &dyn CountyStore) {
     assert_eq!(s.audit_log(2).await.unwrap(), all[..2].to_vec());
 }
 
+/// The offices' audit logs: a device's chain is taken when it continues, kept per office (one
+/// office never sees another's), a resend adds nothing, a gap or a rewritten entry is refused,
+/// and two sends racing for the same place do not both land.
+async fn office_audit_chains_are_kept_per_device(s: &dyn CountyStore) {
+    use fengqiao_county::office_audit::{accept, Refusal};
+    use fengqiao_store::audit::GENESIS;
+    let x = office(s, "甲所").await;
+    let y = office(s, "乙所").await;
+    let (ax, _) = device(s, &x).await;
+    let (ay, _) = device(s, &y).await;
+    let chain = |device: Uuid, n: i64| {
+        let mut prev = GENESIS.to_string();
+        (1..=n)
+            .map(|seq| {
+                let mut e = fengqiao_store::AuditEntry {
+                    seq,
+                    at: format!("2026-11-20T02:00:{seq:02}.000000Z"),
+                    actor: "李明".into(),
+                    device_id: device.to_string(),
+                    action: "create".into(),
+                    kind: Some("person".into()),
+                    record_id: Some(Uuid::now_v7().to_string()),
+                    summary: format!("新建当事人{seq}"),
+                    detail: (seq % 2 == 0).then(|| "{\"name\":\"张三\"}".to_string()),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = e.computed_hash();
+                prev = e.hash.clone();
+                e
+            })
+            .collect::<Vec<_>>()
+    };
+    let mine = chain(ax.id, 5);
+    assert_eq!(accept(s, x.id, ax.id, mine[..3].to_vec(), Utc::now()).await.unwrap(), Ok(3));
+    assert_eq!(accept(s, x.id, ax.id, mine.clone(), Utc::now()).await.unwrap(), Ok(5));
+    assert_eq!(accept(s, x.id, ax.id, mine.clone(), Utc::now()).await.unwrap(), Ok(5), "a resend adds nothing");
+    assert_eq!(s.office_audit_head(ax.id).await.unwrap(), Some((5, mine[4].hash.clone())));
+    let mut held = s.office_audit(x.id, 100).await.unwrap();
+    held.reverse();
+    assert_eq!(held, mine, "kept as sent");
+    assert_eq!(s.office_audit(x.id, 2).await.unwrap().len(), 2);
+    assert!(s.office_audit(y.id, 100).await.unwrap().is_empty(), "another office sees nothing");
+    // y's device starts its own chain; x's is untouched.
+    let theirs = chain(ay.id, 2);
+    assert_eq!(accept(s, y.id, ay.id, theirs, Utc::now()).await.unwrap(), Ok(2));
+    assert_eq!(s.office_audit(x.id, 100).await.unwrap().len(), 5);
+    // A gap, and a rewritten chain, are refused with nothing written.
+    let longer = chain(ax.id, 8);
+    assert!(matches!(accept(s, x.id, ax.id, longer[6..].to_vec(), Utc::now()).await.unwrap(), Err(Refusal::Broken(_))));
+    let mut rewritten = chain(ax.id, 7);
+    rewritten[1].summary = "改写".into();
+    let mut prev = rewritten[0].hash.clone();
+    for e in rewritten[1..].iter_mut() {
+        e.prev_hash = prev;
+        e.hash = e.computed_hash();
+        prev = e.hash.clone();
+    }
+    assert!(matches!(accept(s, x.id, ax.id, rewritten[5..].to_vec(), Utc::now()).await.unwrap(), Err(Refusal::Broken(_))));
+    assert_eq!(s.office_audit(x.id, 100).await.unwrap().len(), 5);
+    // The store's own guard: an append after a head that moved meanwhile writes nothing.
+    assert!(!s.add_office_audit(x.id, ax.id, 4, &longer[4..6], Utc::now()).await.unwrap());
+    assert!(s.add_office_audit(x.id, ax.id, 5, &longer[5..6], Utc::now()).await.unwrap());
+    assert_eq!(s.office_audit_head(ax.id).await.unwrap().unwrap().0, 6);
+}
+
 trait Rounded {
     fn with_rounded_time(self) -> Self;
 }
@@ -585,4 +651,5 @@ conformance!(
     notice_reaches_the_office,
     accounts_sessions_and_settings,
     audit_log_keeps_lines_newest_first,
+    office_audit_chains_are_kept_per_device,
 );

@@ -211,6 +211,9 @@ async fn health_and_openapi() {
         ("ReminderSettings", serde_json::to_value(&policy.reminders).unwrap(), &[]),
         ("ReportDeadline", serde_json::to_value(&policy.reminders.reports[0]).unwrap(), &[]),
         ("Targets", serde_json::to_value(&policy.targets).unwrap(), &[]),
+        ("AuditPushRequest", serde_json::to_value(AuditPushRequest { entries: vec![] }).unwrap(), &[]),
+        ("AuditEntry", serde_json::to_value(audit_sample()).unwrap(), &[]),
+        ("AuditPushResponse", serde_json::to_value(AuditPushResponse { held_through: 0 }).unwrap(), &[]),
         ("Health", serde_json::to_value(Health { status: "ok".into(), protocol: 1, version: "v".into() }).unwrap(), &[]),
         ("ErrorBody", serde_json::to_value(ErrorBody { code: "c".into(), message: "m".into() }).unwrap(), &[]),
     ];
@@ -617,5 +620,21 @@ trait JsonBytes {
 impl JsonBytes for reqwest::RequestBuilder {
     fn json_bytes<T: serde::Serialize>(self, v: &T) -> Self {
         self.header("content-type", "application/json").body(serde_json::to_vec(v).unwrap())
+    }
+}
+
+fn audit_sample() -> fengqiao_store::AuditEntry {
+    fengqiao_store::AuditEntry {
+        seq: 1,
+        at: "2026-11-20T02:00:00.000000Z".into(),
+        actor: "李明".into(),
+        device_id: uuid::Uuid::nil().to_string(),
+        action: "create".into(),
+        kind: None,
+        record_id: None,
+        summary: "新建".into(),
+        detail: None,
+        prev_hash: fengqiao_store::audit::GENESIS.into(),
+        hash: String::new(),
     }
 }

@@ -56,8 +56,8 @@ pub struct NewEntry<'a> {
     pub detail: Option<&'a str>,
 }
 
-/// One stored entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One stored entry (also as it travels to the county, which keeps each device's chain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,
@@ -285,7 +285,23 @@ fn read_entries(conn: &Connection, tail: &str) -> Result<Vec<AuditEntry>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+impl AuditEntry {
+    /// What `hash` must be, given the entry's content and `prev_hash`: how the county checks
+    /// the entries it receives.
+    pub fn computed_hash(&self) -> String {
+        entry_hash(&self.prev_hash, self.seq, &self.as_new())
+    }
+}
+
+/// Settings key: the last audit entry the county confirmed holding.
+pub const SENT_TO_COUNTY_KEY: &str = "sync_audit_sent";
+
 impl Store {
+    /// Audit entries after `seq`, oldest first, at most `limit` (what sync sends the county).
+    pub fn audit_entries_after(&self, seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        read_entries(&self.conn, &format!("WHERE seq > {seq} ORDER BY seq LIMIT {}", limit.min(i64::MAX as usize)))
+    }
+
     /// The last `limit` audit entries, newest first.
     pub fn audit_entries(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         read_entries(&self.conn, &format!("ORDER BY seq DESC LIMIT {}", limit.min(i64::MAX as usize)))

@@ -213,6 +213,11 @@ pub struct RoundReport {
     /// The version of the county's settings put in force by this round, if new ones came.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<String>,
+    /// Audit log entries the county took this round.
+    pub audit_sent: usize,
+    /// Why the county refused this PC's audit log (its chain no longer matches the county's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audit_refused: Option<String>,
 }
 
 impl RoundReport {
@@ -228,6 +233,10 @@ impl RoundReport {
         self.cursor = other.cursor;
         if other.settings.is_some() {
             self.settings = other.settings;
+        }
+        self.audit_sent += other.audit_sent;
+        if other.audit_refused.is_some() {
+            self.audit_refused = other.audit_refused;
         }
     }
 }
@@ -393,7 +402,55 @@ impl Agent {
     pub async fn round(&self) -> Result<RoundReport, SyncError> {
         let mut report = self.push_all().await?;
         report.add(self.pull_all().await?);
+        // Last, so the entries the pull just wrote go too.
+        self.push_audit(&mut report).await?;
         Ok(report)
+    }
+
+    /// Sends the audit log's entries the county does not hold yet. A county that does not
+    /// take audit logs (an older server: 404) or refuses the chain (409: the log was changed
+    /// on this PC, or restored from a backup) does not fail the round: the records still sync,
+    /// and the refusal is in the report for the 同步 page.
+    /// Settings key: why the county last refused this PC's audit log (cleared when it takes it).
+    pub const AUDIT_REFUSED_KEY: &'static str = "sync_audit_refused";
+
+    async fn push_audit(&self, report: &mut RoundReport) -> Result<(), SyncError> {
+        use fengqiao_store::audit::SENT_TO_COUNTY_KEY;
+        loop {
+            let (after, entries) = self
+                .with_store(|s| {
+                    let after = s.sync_setting(SENT_TO_COUNTY_KEY)?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+                    Ok((after, s.audit_entries_after(after, MAX_BATCH)?))
+                })
+                .await?;
+            let Some(last) = entries.last().map(|e| e.seq) else { return Ok(()) };
+            let held = match self.client.push_audit(&AuditPushRequest { entries }).await {
+                Ok(r) => r.held_through,
+                Err(ClientError::Unauthorized { message }) => return Err(SyncError::Revoked { detail: message }),
+                Err(ClientError::Refused { status: 404, .. }) => return Ok(()),
+                Err(ClientError::Refused { status: 409, code, message }) if code == "audit_chain_broken" => {
+                    self.with_store({
+                        let m = message.clone();
+                        move |s| s.set_sync_setting(Self::AUDIT_REFUSED_KEY, Some(&m))
+                    })
+                    .await?;
+                    report.audit_refused = Some(message);
+                    return Ok(());
+                }
+                // Another send of this PC's entries was under way: the next round sends again.
+                Err(ClientError::Refused { status: 409, .. }) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            self.with_store(move |s| {
+                s.set_sync_setting(SENT_TO_COUNTY_KEY, Some(&held.to_string()))?;
+                s.set_sync_setting(Self::AUDIT_REFUSED_KEY, None)
+            })
+            .await?;
+            report.audit_sent += (held - after).max(0) as usize;
+            if held <= after || held < last {
+                return Ok(());
+            }
+        }
     }
 
     async fn push_all(&self) -> Result<RoundReport, SyncError> {

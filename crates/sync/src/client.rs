@@ -133,6 +133,12 @@ impl Client {
         self.send(self.json_body(req, request)?).await
     }
 
+    /// `POST /api/v1/audit`: audit log entries after the last the county holds.
+    pub async fn push_audit(&self, request: &AuditPushRequest) -> Result<AuditPushResponse, ClientError> {
+        let req = self.authorized(self.http.post(self.url("api/v1/audit")))?;
+        self.send(self.json_body(req, request)?).await
+    }
+
     /// `POST /api/v1/push` with a body already encoded by [`encode_body`].
     pub async fn push_encoded(&self, gzip_json: Vec<u8>) -> Result<PushResponse, ClientError> {
         let req = self.authorized(self.http.post(self.url("api/v1/push")))?;

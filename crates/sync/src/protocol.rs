@@ -169,6 +169,20 @@ pub struct Change {
     pub created_at: String,
 }
 
+/// `POST /api/v1/audit`: a device's audit log entries after the last the county holds, oldest
+/// first (at most [`MAX_BATCH`]). The county checks that they continue the device's hash chain
+/// as it holds it, so an entry changed or removed on the PC after it was sent is seen there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPushRequest {
+    pub entries: Vec<fengqiao_store::AuditEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPushResponse {
+    /// The last entry of this device the county now holds (0: none).
+    pub held_through: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub changes: Vec<Change>,

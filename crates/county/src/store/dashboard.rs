@@ -2,7 +2,8 @@
 //! sessions, the county's settings, and the changes the county refused (which the office
 //! sets aside). Part of every store (`CountyStore: DashboardStore`), in schema version 2,
 //! and of the conformance suite. Schema version 3 adds the county's own audit log (sign-ins,
-//! exports, administrative actions).
+//! exports, administrative actions); version 4 the offices' audit logs, as each device sends
+//! its hash chain (see `crate::office_audit`).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -117,4 +118,19 @@ pub trait DashboardStore: Send + Sync + 'static {
     async fn add_audit(&self, entry: &AuditEntry) -> Result<()>;
     /// The latest `limit` lines of the audit log, newest first.
     async fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>>;
+    /// The last entry of a device's audit log the county holds: (seq, hash).
+    async fn office_audit_head(&self, device_id: Uuid) -> Result<Option<(i64, String)>>;
+    /// Appends a device's audit entries (checked by the caller to continue its chain), in one
+    /// transaction, if the device's last held entry is still `after`; false when another
+    /// request added entries meanwhile (nothing is written then).
+    async fn add_office_audit(
+        &self,
+        office_id: Uuid,
+        device_id: Uuid,
+        after: i64,
+        entries: &[fengqiao_store::AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// The latest `limit` audit entries of an office's devices, newest first.
+    async fn office_audit(&self, office_id: Uuid, limit: usize) -> Result<Vec<fengqiao_store::AuditEntry>>;
 }

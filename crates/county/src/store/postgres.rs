@@ -135,7 +135,7 @@ impl PgStore {
         if version > SCHEMA_VERSION {
             return Err(CountyError::TooNew { found: version, supported: SCHEMA_VERSION });
         }
-        let steps: [&str; SCHEMA_VERSION as usize] = [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3];
+        let steps: [&str; SCHEMA_VERSION as usize] = [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3, dashboard::SCHEMA_V4];
         let result: Result<()> = async {
             for (n, sql) in steps.iter().enumerate().take(target.clamp(0, SCHEMA_VERSION) as usize).skip(version as usize) {
                 tx.batch_execute(sql).await?;

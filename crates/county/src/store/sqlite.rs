@@ -113,7 +113,7 @@ impl SqliteStore {
 
 /// The schema, as forward-only steps: version N is the first N applied.
 fn steps() -> [&'static str; SCHEMA_VERSION as usize] {
-    [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3]
+    [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3, dashboard::SCHEMA_V4]
 }
 
 /// The folder inside the data directory where the backups before an upgrade go.

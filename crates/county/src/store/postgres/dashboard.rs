@@ -34,6 +34,19 @@ CREATE TABLE rejected_changes (
 CREATE INDEX rejected_changes_office ON rejected_changes(office_id, at);
 ";
 
+/// The offices' audit logs, one hash chain per device, as the devices send them.
+pub(super) const SCHEMA_V4: &str = "
+CREATE TABLE office_audit (
+    device_id UUID NOT NULL,
+    seq BIGINT NOT NULL,
+    office_id UUID NOT NULL,
+    entry JSONB NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (device_id, seq)
+);
+CREATE INDEX office_audit_office ON office_audit(office_id, received_at);
+";
+
 /// The county's own audit log: sign-ins, exports, administrative actions.
 pub(super) const SCHEMA_V3: &str = "
 CREATE TABLE county_audit (
@@ -205,5 +218,45 @@ impl DashboardStore for PgStore {
                 client: r.get(6),
             })
             .collect())
+    }
+
+    async fn office_audit_head(&self, device_id: Uuid) -> Result<Option<(i64, String)>> {
+        let client = self.pool.get().await?;
+        let row =
+            client.query_opt("SELECT seq, entry->>'hash' FROM office_audit WHERE device_id = $1 ORDER BY seq DESC LIMIT 1", &[&device_id]).await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    async fn add_office_audit(
+        &self,
+        office_id: Uuid,
+        device_id: Uuid,
+        after: i64,
+        entries: &[fengqiao_store::AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        // One writer per device at a time: the head is read under this lock.
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1::text))", &[&device_id.to_string()]).await?;
+        let held: i64 = tx.query_one("SELECT coalesce(max(seq), 0) FROM office_audit WHERE device_id = $1", &[&device_id]).await?.get(0);
+        if held != after {
+            return Ok(false);
+        }
+        let insert = tx.prepare("INSERT INTO office_audit (device_id, seq, office_id, entry, received_at) VALUES ($1, $2, $3, $4, $5)").await?;
+        for e in entries {
+            tx.execute(&insert, &[&device_id, &e.seq, &office_id, &serde_json::to_value(e)?, &now]).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn office_audit(&self, office_id: Uuid, limit: usize) -> Result<Vec<fengqiao_store::AuditEntry>> {
+        let client = self.pool.get().await?;
+        let limit = limit.min(i64::MAX as usize) as i64;
+        let rows = client
+            .query("SELECT entry FROM office_audit WHERE office_id = $1 ORDER BY received_at DESC, seq DESC LIMIT $2", &[&office_id, &limit])
+            .await?;
+        rows.iter().map(|r| Ok(serde_json::from_value(r.get::<_, serde_json::Value>(0))?)).collect()
     }
 }

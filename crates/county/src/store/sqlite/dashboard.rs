@@ -38,6 +38,19 @@ CREATE TABLE rejected_changes (
 CREATE INDEX rejected_changes_office ON rejected_changes(office_id, at);
 ";
 
+/// The offices' audit logs, one hash chain per device, as the devices send them.
+pub(super) const SCHEMA_V4: &str = "
+CREATE TABLE office_audit (
+    device_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    office_id TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+) STRICT;
+CREATE INDEX office_audit_office ON office_audit(office_id, received_at);
+";
+
 /// The county's own audit log: sign-ins, exports, administrative actions.
 pub(super) const SCHEMA_V3: &str = "
 CREATE TABLE county_audit (
@@ -264,6 +277,56 @@ impl DashboardStore for SqliteStore {
             rows.into_iter()
                 .map(|(id, at, actor, action, target, detail, client)| Ok(AuditEntry { id, at: time(&at)?, actor, action, target, detail, client }))
                 .collect()
+        })
+        .await
+    }
+
+    async fn office_audit_head(&self, device_id: Uuid) -> Result<Option<(i64, String)>> {
+        self.run(move |c| {
+            let row: Option<(i64, String)> = c
+                .prepare_cached("SELECT seq, entry FROM office_audit WHERE device_id = ?1 ORDER BY seq DESC LIMIT 1")?
+                .query_row([device_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            row.map(|(seq, entry)| Ok((seq, serde_json::from_str::<fengqiao_store::AuditEntry>(&entry)?.hash))).transpose()
+        })
+        .await
+    }
+
+    async fn add_office_audit(
+        &self,
+        office_id: Uuid,
+        device_id: Uuid,
+        after: i64,
+        entries: &[fengqiao_store::AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let lines = entries.iter().map(|e| Ok((e.seq, serde_json::to_string(e)?))).collect::<Result<Vec<_>>>()?;
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let held: i64 =
+                tx.query_row("SELECT coalesce(max(seq), 0) FROM office_audit WHERE device_id = ?1", [device_id.to_string()], |r| r.get(0))?;
+            if held != after {
+                return Ok(false);
+            }
+            {
+                let mut insert =
+                    tx.prepare_cached("INSERT INTO office_audit (device_id, seq, office_id, entry, received_at) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+                for (seq, entry) in &lines {
+                    insert.execute(params![device_id.to_string(), seq, office_id.to_string(), entry, ts(now)])?;
+                }
+            }
+            tx.commit()?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn office_audit(&self, office_id: Uuid, limit: usize) -> Result<Vec<fengqiao_store::AuditEntry>> {
+        let limit = limit.min(i64::MAX as usize) as i64;
+        self.run(move |c| {
+            let mut stmt = c.prepare("SELECT entry FROM office_audit WHERE office_id = ?1 ORDER BY received_at DESC, seq DESC LIMIT ?2")?;
+            let rows = stmt.query_map(params![office_id.to_string(), limit], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.iter().map(|e| Ok(serde_json::from_str(e)?)).collect()
         })
         .await
     }
