@@ -136,6 +136,7 @@ commands! {
     statistics(input: statistics::PeriodInput) -> statistics::StatisticsView = statistics::statistics;
     print_documents() -> Vec<print::PrintableDocument> = print::documents;
     print(input: print::PrintInput) -> print::Printed = print::print;
+    reveal_personal(input: privacy::RevealInput) -> privacy::PersonalNumbers = privacy::reveal_personal;
     print_batch(input: print::BatchInput) -> print::BatchStatus = print::start_batch;
     print_batch_status(id: u64) -> print::BatchStatus = print::batch_status;
     print_batch_cancel(id: u64) -> print::BatchStatus = print::cancel_batch;

@@ -72,6 +72,8 @@ pub fn export(dir: &Path) -> Result<(), String> {
         statistics::PeriodInput,
         crate::print::PrintableDocument,
         crate::print::PrintInput,
+        crate::privacy::RevealInput,
+        crate::privacy::PersonalNumbers,
         crate::print::Printed,
         crate::print::BatchInput,
         crate::print::BatchStatus,

@@ -10,7 +10,7 @@ use fengqiao_store::{DisputeFilter, SortOrder, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{AppError, AppState};
+use crate::{privacy, AppError, AppState};
 
 // ---------------------------------------------------------------------------------------------
 // The ledger
@@ -164,7 +164,11 @@ pub struct WorkflowAction {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseView {
+    /// The parties' ID and phone numbers are whole only for an account that may see them.
     pub file: CaseFile,
+    /// The numbers are shown masked (an account without the right to see them, 只读): the
+    /// forms must not offer them for saving.
+    pub masked: bool,
     /// The steps the status machine offers from the current status, in its order.
     pub actions: Vec<WorkflowAction>,
     /// The 卷宗 checklist (§1.2): what must be present before 归档.
@@ -246,7 +250,7 @@ fn dry_run(file: &CaseFile, to: CaseStatus, ctx: &Ctx) -> Result<DisputeCase, Re
 }
 
 pub(crate) fn case_view(store: &Store, id: Uuid) -> Result<CaseView, AppError> {
-    let file = store.case_file(id)?;
+    let mut file = store.case_file(id)?;
     let ctx = store.ctx();
     let actions = workflow::next_statuses(file.case.status)
         .iter()
@@ -264,7 +268,12 @@ pub(crate) fn case_view(store: &Store, id: Uuid) -> Result<CaseView, AppError> {
     let days_open = file.case.accepted_on.filter(|_| open).map(|a| workflow::days_open(a, ctx.today));
     let month_clock = file.case.accepted_on.filter(|_| open).and_then(|a| workflow::month_clock_note(a, ctx.today));
     let jc_deadline = file.agreement.as_ref().and_then(|a| a.jc_deadline());
-    Ok(CaseView { checklist: workflow::archive_checklist(&file), actions, days_open, month_clock, jc_deadline, file })
+    let checklist = workflow::archive_checklist(&file);
+    let masked = !privacy::may_see_personal(store);
+    if masked {
+        privacy::mask_case_file(&mut file);
+    }
+    Ok(CaseView { checklist, actions, days_open, month_clock, jc_deadline, masked, file })
 }
 
 pub fn get_case(state: &AppState, id: Uuid) -> Result<CaseView, AppError> {
@@ -322,6 +331,17 @@ fn precheck_party(p: &mut PartyInput, ctx: &Ctx, prefix: &str, issues: &mut Issu
     precheck(&mut party, ctx, &at("party"), issues);
 }
 
+/// A party's ID or phone number as a masked view showed it is refused, never saved.
+fn masked_party(check: &mut privacy::MaskedCheck, p: &PartyInput, prefix: &str) {
+    let at = |s: &str| if prefix.is_empty() { s.to_string() } else { format!("{prefix}.{s}") };
+    if let Some(person) = &p.person {
+        check.person(&at("person"), person);
+    }
+    if let Some(entity) = &p.entity {
+        check.entity(&at("entity"), entity);
+    }
+}
+
 /// Saves a party's person or unit, then the party itself.
 fn write_party(s: &mut Store, mut p: PartyInput) -> Result<Vec<FieldIssue>, AppError> {
     let mut warnings = Vec::new();
@@ -354,6 +374,11 @@ pub fn create_case(state: &AppState, input: IntakeInput) -> Result<CaseUpdate, A
         return Err(AppError::bad_input("登记新案件时不能带已有案件的编号"));
     }
     case.status = CaseStatus::Draft;
+    let mut masked = privacy::MaskedCheck::new();
+    for (n, p) in parties.iter().enumerate() {
+        masked_party(&mut masked, p, &format!("parties[{n}]"));
+    }
+    masked.finish()?;
     state.with(|s| {
         let ctx = s.ctx();
         let mut issues = Issues::new();
@@ -398,6 +423,9 @@ pub fn save_party(state: &AppState, input: PartyInput) -> Result<CaseUpdate, App
     state.require(fengqiao_store::Permission::EditRecords)?;
     let mut input = input;
     let case_id = require_case(input.party.case_id)?;
+    let mut masked = privacy::MaskedCheck::new();
+    masked_party(&mut masked, &input, "");
+    masked.finish()?;
     state.with(|s| {
         let file = s.case_file(case_id)?;
         if input.party.side.is_none() {
@@ -426,6 +454,9 @@ pub fn save_investigation(state: &AppState, input: InvestigationInput) -> Result
     state.require(fengqiao_store::Permission::EditRecords)?;
     let InvestigationInput { mut record, new_interviewee } = input;
     let case_id = require_case(record.case_id)?;
+    if let Some(p) = &new_interviewee {
+        privacy::MaskedCheck::new().person("new_interviewee", p).finish()?;
+    }
     state.with(|s| {
         let ctx = s.ctx();
         let mut warnings = Vec::new();

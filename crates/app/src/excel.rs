@@ -304,9 +304,14 @@ pub struct ExportInput {
     pub ledger: Ledger,
     /// Where to write the .xlsx.
     pub path: String,
-    /// ID numbers as 340524********001X.
-    #[serde(default)]
+    /// ID numbers as 340524********001X (the default when not given). `false` writes them
+    /// whole: only for an account that may see them, and recorded in the audit log.
+    #[serde(default = "masked_by_default")]
     pub mask_ids: bool,
+}
+
+fn masked_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -318,9 +323,14 @@ pub struct ExportResult {
 }
 
 /// Writes the whole list as .xlsx (through a temporary file beside it, so a failure leaves
-/// no half-written workbook).
+/// no half-written workbook). Whole ID numbers need the right to see them; an export of the
+/// 安置帮教 ledger, and any export with whole numbers, is recorded in the audit log — a
+/// workbook whose export cannot be recorded is removed and the export refused.
 pub fn export_xlsx(state: &AppState, input: ExportInput) -> Result<ExportResult, AppError> {
     state.require(fengqiao_store::Permission::Export)?;
+    if !input.mask_ids {
+        state.require(fengqiao_store::Permission::SeePersonal)?;
+    }
     let mut path = clean_path(&input.path);
     if path.as_os_str().is_empty() {
         return Err(path_issue("请选择保存位置"));
@@ -335,6 +345,18 @@ pub fn export_xlsx(state: &AppState, input: ExportInput) -> Result<ExportResult,
     };
     let (bytes, rows) = state.with(|s| fengqiao_sheets::export_xlsx(s, kind, &ExportOptions { mask_ids: input.mask_ids }).map_err(sheet_error))?;
     write_atomically(&path, &bytes).map_err(|e| path_issue(format!("无法写入 {}：{e}", path.display())))?;
+    if input.ledger == Ledger::Released || !input.mask_ids {
+        let how = if input.mask_ids { "身份证号已隐去中间位" } else { "含完整身份证号" };
+        let summary = format!("导出Excel《{}》：{rows}行，{how}，保存为 {}", input.ledger.kind().label(), path.display());
+        let recorded = state.with(|s| {
+            let office = s.office_id();
+            Ok(s.record_access("export", fengqiao_model::Kind::Organization, office, &summary)?)
+        });
+        if let Err(e) = recorded {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+    }
     Ok(ExportResult { path: path.display().to_string(), rows, bytes: bytes.len() })
 }
 

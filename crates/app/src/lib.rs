@@ -20,6 +20,7 @@ pub mod idcheck;
 pub mod logs;
 pub mod print;
 pub mod released;
+pub mod privacy;
 pub mod reminders;
 pub mod screening;
 pub mod settings;

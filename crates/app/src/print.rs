@@ -23,7 +23,7 @@ use fengqiao_store::Store;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{AppError, AppState};
+use crate::{privacy, AppError, AppState};
 
 /// The folder under the data directory the PDFs go to.
 pub const PRINT_DIR: &str = "prints";
@@ -91,7 +91,10 @@ pub struct Printed {
     pub page_height: f32,
 }
 
-/// Makes the PDF, writes it to the print folder and returns it with its preview.
+/// Makes the PDF, writes it to the print folder and returns it with its preview. A released
+/// person's form carries the full ID and phone numbers: it is printed only for an account
+/// that may see them, and every print is recorded in the audit log (a print that cannot be
+/// recorded is removed and refused).
 pub fn print(state: &AppState, input: PrintInput) -> Result<Printed, AppError> {
     let kind = DocKind::find(&input.document).ok_or_else(|| AppError::bad_input(format!("没有名为“{}”的文书", input.document)))?;
     let subject = match kind.input() {
@@ -107,14 +110,34 @@ pub fn print(state: &AppState, input: PrintInput) -> Result<Printed, AppError> {
         other => Subject::Record(input.record_id.ok_or_else(|| AppError::bad_input(format!("《{}》需要{}", kind.name(), other.label())))?),
     };
     let fonts = FontSet::shared_default();
-    let (paged, about) = state.with(|store| {
+    let (paged, about, released) = state.with(|store| {
+        let released = match (kind.input(), subject) {
+            (Input::Released, Subject::Record(id)) => {
+                store.require_permission(fengqiao_store::Permission::SeePersonal).map_err(|e| {
+                    let mut e = AppError::from(e);
+                    e.message = format!("{}，不能打印《{}》", e.message, kind.name());
+                    e
+                })?;
+                Some((id, privacy::person_name(&store.released_file(id)?).to_string()))
+            }
+            _ => None,
+        };
         let about = describe(store, kind, subject)?;
         let paged = fengqiao_render::pages(store, kind, subject, fonts).map_err(render_error)?;
-        Ok((paged, about))
+        Ok((paged, about, released))
     })?;
     let title = format!("{}{about}", kind.name());
     let pdf = paged.pdf(fonts).map_err(|e| render_error(e.into()))?;
-    write_print(state.data_dir(), &title, &pdf, &paged.pages, fonts)
+    let printed = write_print(state.data_dir(), &title, &pdf, &paged.pages, fonts)?;
+    if let Some((id, name)) = released {
+        let summary = format!("打印《{}》：{name}", kind.name());
+        let recorded = state.with(|s| Ok(s.record_access("print", fengqiao_model::Kind::ReleasedPerson, id, &summary)?));
+        if let Err(e) = recorded {
+            let _ = std::fs::remove_file(&printed.path);
+            return Err(e);
+        }
+    }
+    Ok(printed)
 }
 
 /// The path of a PDF in the print folder, for the shell to open in the system viewer. Only a

@@ -7,7 +7,7 @@ use fengqiao_store::{ReleasedFilter, SortOrder, Store};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{AppError, AppState};
+use crate::{privacy, AppError, AppState};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -33,6 +33,8 @@ pub struct ReleasedQuery {
 pub struct ReleasedRow {
     pub id: Uuid,
     pub name: Option<String>,
+    /// Always masked (`350502********123X`), for every account: the whole number is shown by
+    /// `reveal_personal` (recorded) or in the file.
     pub id_number: Option<String>,
     pub gender: Option<Gender>,
     pub crime_name: Option<String>,
@@ -83,7 +85,7 @@ pub fn list_released(state: &AppState, q: ReleasedQuery) -> Result<ReleasedPage,
                 id: r.released.meta.id,
                 needs_release: r.released.needs_release_from_help(today),
                 name: r.name,
-                id_number: r.id_number,
+                id_number: r.id_number.as_deref().map(privacy::mask_id_number),
                 gender: r.gender,
                 crime_name: r.released.crime_name,
                 released_on: r.released.released_on,
@@ -100,7 +102,12 @@ pub fn list_released(state: &AppState, q: ReleasedQuery) -> Result<ReleasedPage,
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReleasedView {
+    /// The person's ID and phone numbers and the 帮教小组's phones are whole only for an
+    /// account that may see them (see `masked`); its opening is then recorded.
     pub file: ReleasedFile,
+    /// The numbers are shown masked (an account without the right to see them, 只读): the
+    /// form must not offer them for saving.
+    pub masked: bool,
     /// The 帮教期 has ended and the person is still 在册: prompt 解除.
     pub needs_release: bool,
     /// Days until the 帮教期 ends (negative once past).
@@ -108,13 +115,31 @@ pub struct ReleasedView {
     pub warnings: Vec<FieldIssue>,
 }
 
-fn view(store: &Store, id: Uuid, warnings: Vec<FieldIssue>) -> Result<ReleasedView, AppError> {
-    let file = store.released_file(id)?;
+/// The file as the account may see it: masked without the right to see the numbers; whole
+/// with it, and then recorded (at most once an hour per person and account). When the record
+/// cannot be written the numbers are shown masked, with a warning saying why.
+fn view(store: &mut Store, id: Uuid, mut warnings: Vec<FieldIssue>) -> Result<ReleasedView, AppError> {
+    let mut file = store.released_file(id)?;
     let today = store.ctx().today;
+    let mut masked = !privacy::may_see_personal(store);
+    if !masked {
+        if let Err(e) = privacy::note_released_unmasked(store, &file) {
+            masked = true;
+            warnings.push(FieldIssue {
+                field: "person.id_number".into(),
+                label: "公民身份号码".into(),
+                message: format!("查看记录未能写入审计日志（{}），号码暂以隐去中间位显示", e.message),
+            });
+        }
+    }
+    if masked {
+        privacy::mask_released_file(&mut file);
+    }
     Ok(ReleasedView {
         needs_release: file.released.needs_release_from_help(today),
         period_ends_in_days: file.released.help_period_end.map(|e| (e - today).num_days()),
         file,
+        masked,
         warnings,
     })
 }
@@ -135,6 +160,7 @@ pub struct ReleasedInput {
 pub fn save_released(state: &AppState, input: ReleasedInput) -> Result<ReleasedView, AppError> {
     state.require(fengqiao_store::Permission::EditRecords)?;
     let ReleasedInput { mut released, mut person } = input;
+    privacy::MaskedCheck::new().person("person", &person).finish()?;
     state.with(|s| {
         let ctx = s.ctx();
         let mut issues = Issues::new();
@@ -167,6 +193,7 @@ fn parent(id: Option<Uuid>) -> Result<Uuid, AppError> {
 pub fn save_help_group(state: &AppState, g: HelpGroup) -> Result<ReleasedView, AppError> {
     state.require(fengqiao_store::Permission::EditRecords)?;
     let id = parent(g.released_person_id)?;
+    privacy::MaskedCheck::new().help_group(&g).finish()?;
     state.with(|s| {
         let w = s.save(g)?.warnings;
         view(s, id, w)

@@ -12,6 +12,7 @@ mod files;
 mod hlc;
 pub mod keyring;
 mod lists;
+mod privacy_audit;
 mod records;
 pub mod reminders;
 mod rules;

@@ -3,7 +3,16 @@ import type { CaseFile } from "./CaseFile";
 import type { ChecklistItem } from "./ChecklistItem";
 import type { WorkflowAction } from "./WorkflowAction";
 
-export type CaseView = { file: CaseFile, 
+export type CaseView = { 
+/**
+ * The parties' ID and phone numbers are whole only for an account that may see them.
+ */
+file: CaseFile, 
+/**
+ * The numbers are shown masked (an account without the right to see them, 只读): the
+ * forms must not offer them for saving.
+ */
+masked: boolean, 
 /**
  * The steps the status machine offers from the current status, in its order.
  */

@@ -7,6 +7,7 @@ export type ExportInput = { ledger: Ledger,
  */
 path: string, 
 /**
- * ID numbers as 340524********001X.
+ * ID numbers as 340524********001X (the default when not given). `false` writes them
+ * whole: only for an account that may see them, and recorded in the audit log.
  */
 mask_ids: boolean, };

@@ -4,7 +4,12 @@ import type { Gender } from "./Gender";
 import type { HandoverStatus } from "./HandoverStatus";
 import type { HelpStatus } from "./HelpStatus";
 
-export type ReleasedRow = { id: string, name: string | null, id_number: string | null, gender: Gender | null, crime_name: string | null, released_on: string | null, assessment_type: AssessmentType | null, handover_status: HandoverStatus | null, help_status: HelpStatus | null, help_period_end: string | null, 
+export type ReleasedRow = { id: string, name: string | null, 
+/**
+ * Always masked (`350502********123X`), for every account: the whole number is shown by
+ * `reveal_personal` (recorded) or in the file.
+ */
+id_number: string | null, gender: Gender | null, crime_name: string | null, released_on: string | null, assessment_type: AssessmentType | null, handover_status: HandoverStatus | null, help_status: HelpStatus | null, help_period_end: string | null, 
 /**
  * The 帮教期 has ended and the person is still 在册: prompt 解除.
  */

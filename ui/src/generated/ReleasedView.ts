@@ -2,7 +2,17 @@
 import type { FieldIssue } from "./FieldIssue";
 import type { ReleasedFile } from "./ReleasedFile";
 
-export type ReleasedView = { file: ReleasedFile, 
+export type ReleasedView = { 
+/**
+ * The person's ID and phone numbers and the 帮教小组's phones are whole only for an
+ * account that may see them (see `masked`); its opening is then recorded.
+ */
+file: ReleasedFile, 
+/**
+ * The numbers are shown masked (an account without the right to see them, 只读): the
+ * form must not offer them for saving.
+ */
+masked: boolean, 
 /**
  * The 帮教期 has ended and the person is still 在册: prompt 解除.
  */
