@@ -97,10 +97,13 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// 列出最近的审计日志（最新在前）
+    /// 列出最近的审计日志（最新在前）；加 --office 列出该司法所各台电脑同步上来的审计日志
     List {
         #[command(flatten)]
         store: StoreArgs,
+        /// 司法所（编号、名称或行政区划代码）：列出其审计日志，而不是县局自己的
+        #[arg(long)]
+        office: Option<String>,
         /// 最多列出的条数
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
         limit: u32,
@@ -268,7 +271,26 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Office { command } => office(command).await,
         Command::User { command } => user::run(command).await,
-        Command::Audit { command: AuditCommand::List { store, limit, json: as_json } } => {
+        Command::Audit { command: AuditCommand::List { store, office: Some(office), limit, json: as_json } } => {
+            let s = store.open().await?;
+            let o = office_by_key(&*s, &office).await?;
+            let lines = s.office_audit(o.id, limit as usize).await?;
+            if as_json {
+                return out(&format!("{}\n", serde_json::to_string_pretty(&lines)?));
+            }
+            if lines.is_empty() {
+                return out(&format!("{}还没有同步上来的审计日志\n", o.name));
+            }
+            let mut text = String::from("时间（北京时间）\t设备\t序号\t操作人\t操作\t摘要\n");
+            for l in &lines {
+                let at =
+                    DateTime::parse_from_rfc3339(&l.at).map(|t| (t.with_timezone(&Utc) + Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string());
+                let device: String = l.device_id.chars().take(8).collect();
+                text.push_str(&format!("{}\t{device}\t{}\t{}\t{}\t{}\n", at.unwrap_or_else(|_| l.at.clone()), l.seq, l.actor, l.action, l.summary));
+            }
+            out(&text)
+        }
+        Command::Audit { command: AuditCommand::List { store, office: None, limit, json: as_json } } => {
             let s = store.open().await?;
             let lines = s.audit_log(limit as usize).await?;
             if as_json {

@@ -232,6 +232,50 @@ async fn the_audit_log_records_sign_ins_exports_and_offices(store: Arc<dyn Count
     assert!(doc["paths"]["/api/v1/dashboard/session"]["post"]["responses"]["429"].is_object());
 }
 
+/// An office's audit log, as its PCs sent it: admins read it per office, a viewer is refused,
+/// and one office's entries never show under another.
+async fn an_offices_audit_log_is_for_admins_and_stays_with_its_office(store: Arc<dyn CountyStore>) {
+    add_user(&*store, "张科长", Role::Admin, "admin-pass-1").await;
+    add_user(&*store, "李干事", Role::Viewer, "viewer-pass-1").await;
+    let (addr, _) = serve(store.clone()).await;
+    let mut admin = Client::new(addr);
+    assert_eq!(admin.sign_in("张科长", "admin-pass-1").await.0, 200);
+    let mut ids = vec![];
+    for (name, code) in [("城关镇司法所", "350102001"), ("东山镇司法所", "350102002")] {
+        let r = admin.send(reqwest::Method::POST, "/api/v1/dashboard/offices", Some(json!({"name": name, "division_code": code}))).await;
+        let added: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+        ids.push(added["office_id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap());
+    }
+    let device = uuid::Uuid::now_v7();
+    let mut e = fengqiao_store::AuditEntry {
+        seq: 1,
+        at: "2026-11-20T02:00:00.000000Z".into(),
+        actor: "李明".into(),
+        device_id: device.to_string(),
+        action: "unmask".into(),
+        kind: Some("released_person".into()),
+        record_id: None,
+        summary: "查看安置帮教档案（含完整身份证号、电话）：某某".into(),
+        detail: None,
+        prev_hash: fengqiao_store::audit::GENESIS.into(),
+        hash: String::new(),
+    };
+    e.hash = e.computed_hash();
+    assert_eq!(fengqiao_county::office_audit::accept(&*store, ids[0], device, vec![e.clone()], chrono::Utc::now()).await.unwrap(), Ok(1));
+
+    let r = admin.send(reqwest::Method::GET, &format!("/api/v1/dashboard/offices/{}/audit", ids[0]), None).await;
+    assert_eq!(r.status(), 200);
+    let log: Vec<fengqiao_store::AuditEntry> = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(log, [e]);
+    let r = admin.send(reqwest::Method::GET, &format!("/api/v1/dashboard/offices/{}/audit", ids[1]), None).await;
+    assert_eq!(serde_json::from_slice::<Vec<Value>>(&r.bytes().await.unwrap()).unwrap(), Vec::<Value>::new());
+    let r = admin.send(reqwest::Method::GET, &format!("/api/v1/dashboard/offices/{}/audit", uuid::Uuid::now_v7()), None).await;
+    assert_eq!(r.status(), 404);
+    let mut viewer = Client::new(addr);
+    assert_eq!(viewer.sign_in("李干事", "viewer-pass-1").await.0, 200);
+    assert_eq!(viewer.send(reqwest::Method::GET, &format!("/api/v1/dashboard/offices/{}/audit", ids[0]), None).await.status(), 403);
+}
+
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -260,6 +304,7 @@ both!(
     an_expired_session_is_refused,
     an_oversized_push_is_refused_and_writes_nothing,
     the_audit_log_records_sign_ins_exports_and_offices,
+    an_offices_audit_log_is_for_admins_and_stays_with_its_office,
 );
 
 /// The command line writes its administrative actions to the same log, and `audit list` shows it.

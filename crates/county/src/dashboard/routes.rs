@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/dashboard/settings", get(settings).put(put_settings))
         .route("/api/v1/dashboard/notices", post(add_notice))
         .route("/api/v1/dashboard/audit", get(audit_log))
+        .route("/api/v1/dashboard/offices/{id}/audit", get(office_audit_log))
         .route("/", get(super::ui::index))
         .route("/assets/{*path}", get(super::ui::asset))
 }
@@ -434,6 +435,21 @@ async fn add_office(
 #[derive(Debug, Deserialize)]
 struct AuditQuery {
     limit: Option<usize>,
+}
+
+/// An office's audit log as its devices sent it (admins only: it names who looked at whose
+/// file), newest first.
+async fn office_audit_log(
+    State(s): State<AppState>,
+    _: Admin,
+    Path(id): Path<Uuid>,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<fengqiao_store::AuditEntry>>, ApiError> {
+    let Query(q) = q.map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "invalid", format!("limit应为1到{AUDIT_MAX}的整数")))?;
+    if s.store.office(id).await?.is_none() {
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", "没有这个司法所"));
+    }
+    Ok(Json(s.store.office_audit(id, q.limit.unwrap_or(100).clamp(1, AUDIT_MAX)).await?))
 }
 
 /// Most lines `GET /api/v1/dashboard/audit` returns at once.
