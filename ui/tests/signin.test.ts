@@ -139,7 +139,7 @@ async function mountApp(first: AppStatus, header = "张明（所长）") {
   // Transitions run (not stubbed), as the lock focuses its password box once it has opened.
   const w = mount(App, { global: { plugins: [...plugins, router], stubs: { transition: false } }, attachTo: document.body });
   if (header) await wait(() => expect(find("current-account")?.textContent).toBe(header));
-  else await wait(() => expect(find("secure-banner")).not.toBeNull());
+  else await wait(() => expect(find("secure-banner") ?? find("sign-in")).not.toBeNull());
   return { w, set: (s: AppStatus) => (current = s) };
 }
 
@@ -189,6 +189,34 @@ describe("锁定", () => {
     await wait(() => expect(find("lock-overlay")).toBeNull());
     expect(calls("unlock").at(-1)).toEqual({ input: { name: "lina", password: "lina-mima-1" } });
     await wait(() => expect(find("current-account")?.textContent).toBe("李娜（工作人员）"));
+    w.unmount();
+  });
+
+  it("an encrypted office starts at 登录; signed in, the office's settings are read and its screens shown", async () => {
+    const { w, set } = await mountApp(signedOut(), "");
+    expect(find("sign-in")).not.toBeNull();
+    expect(calls("settings")).toHaveLength(0);
+    commands.sign_in = () => set(status());
+    type("sign-in-name", "zhangming");
+    type("sign-in-password", "dongshan2026");
+    enter("sign-in-password");
+    await wait(() => expect(find("current-account")?.textContent).toBe("张明（所长）"));
+    expect(calls("settings")).toHaveLength(1);
+    expect(find("draft")).not.toBeNull();
+    expect(find("sign-in")).toBeNull();
+    w.unmount();
+  });
+
+  it("a window that starts locked shows the lock at once, and reads the office's settings once unlocked", async () => {
+    const { w } = await mountApp(status({ locked: true }));
+    await wait(() => expect(find("lock-overlay")).not.toBeNull());
+    expect(calls("settings")).toHaveLength(0);
+    expect(find("draft")).toBeNull();
+    type("lock-password", "dongshan2026");
+    enter("lock-password");
+    await wait(() => expect(find("draft")).not.toBeNull());
+    expect(calls("settings")).toHaveLength(1);
+    expect(find("lock-overlay")).toBeNull();
     w.unmount();
   });
 
