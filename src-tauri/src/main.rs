@@ -104,6 +104,9 @@ commands! {
     set_account_password(input: accounts::SetPasswordInput) -> () = accounts::set_account_password;
     change_own_password(input: accounts::ChangePasswordInput) -> () = accounts::change_own_password;
     set_idle_lock_minutes(minutes: u32) -> setup::AppStatus = accounts::set_idle_lock_minutes;
+    backup_office(input: backup::BackupInput) -> backup::BackupDone = backup::backup_office;
+    backup_info(input: backup::BackupFileInput) -> backup::BackupSummary = backup::backup_info;
+    restore_office(input: backup::BackupFileInput) -> backup::BackupSummary = backup::restore_office;
     dashboard() -> dashboard::Dashboard = dashboard::dashboard;
     dashboard_reminders() -> dashboard::DashboardReminders = dashboard::dashboard_reminders;
     list_cases(input: cases::LedgerQuery) -> cases::LedgerPage = cases::list_cases;

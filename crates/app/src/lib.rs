@@ -12,6 +12,7 @@ mod state;
 
 pub mod about;
 pub mod accounts;
+pub mod backup;
 pub mod cases;
 pub mod dashboard;
 pub mod env;
