@@ -104,6 +104,7 @@ commands! {
     set_account_password(input: accounts::SetPasswordInput) -> () = accounts::set_account_password;
     change_own_password(input: accounts::ChangePasswordInput) -> () = accounts::change_own_password;
     set_idle_lock_minutes(minutes: u32) -> setup::AppStatus = accounts::set_idle_lock_minutes;
+    audit_log(input: audit_log::AuditQuery) -> audit_log::AuditLogView = audit_log::audit_log;
     backup_office(input: backup::BackupInput) -> backup::BackupDone = backup::backup_office;
     backup_info(input: backup::BackupFileInput) -> backup::BackupSummary = backup::backup_info;
     restore_office(input: backup::BackupFileInput) -> backup::BackupSummary = backup::restore_office;
@@ -136,10 +137,10 @@ commands! {
     save_handover_event(input: HandoverEvent) -> released::ReleasedView = released::save_handover_event;
     save_assessment_change(input: AssessmentChange) -> released::ReleasedView = released::save_assessment_change;
     release_from_help(input: released::ReleaseFromHelpInput) -> released::ReleasedView = released::release_from_help;
+    reveal_personal(input: privacy::RevealInput) -> privacy::PersonalNumbers = privacy::reveal_personal;
     statistics(input: statistics::PeriodInput) -> statistics::StatisticsView = statistics::statistics;
     print_documents() -> Vec<print::PrintableDocument> = print::documents;
     print(input: print::PrintInput) -> print::Printed = print::print;
-    reveal_personal(input: privacy::RevealInput) -> privacy::PersonalNumbers = privacy::reveal_personal;
     print_batch(input: print::BatchInput) -> print::BatchStatus = print::start_batch;
     print_batch_status(id: u64) -> print::BatchStatus = print::batch_status;
     print_batch_cancel(id: u64) -> print::BatchStatus = print::cancel_batch;

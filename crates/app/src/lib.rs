@@ -12,6 +12,7 @@ mod state;
 
 pub mod about;
 pub mod accounts;
+pub mod audit_log;
 pub mod backup;
 pub mod cases;
 pub mod dashboard;
@@ -20,8 +21,8 @@ pub mod excel;
 pub mod idcheck;
 pub mod logs;
 pub mod print;
-pub mod released;
 pub mod privacy;
+pub mod released;
 pub mod reminders;
 pub mod screening;
 pub mod settings;

@@ -161,3 +161,37 @@ fn an_office_made_before_accounts_is_secured_from_the_window() {
     let state = AppState::open(dir.path(), clock());
     accounts::sign_in(&state, sign_in("wang", "Wang#2026x")).unwrap();
 }
+
+/// The 审计日志 screen: the 所长 pages through who did what, with the chain checked; other
+/// roles are refused.
+#[test]
+fn the_director_reads_the_audit_log_and_others_may_not() {
+    use fengqiao_app::audit_log::{audit_log, AuditQuery};
+    let app = ready();
+    cases::create_case(&app.state, Default::default()).unwrap(); // a draft case
+    let page = audit_log(&app.state, AuditQuery { limit: Some(2), before_seq: None }).unwrap();
+    assert_eq!(page.lines.len(), 2);
+    assert!(page.more);
+    assert_eq!(page.problem, None);
+    assert!(page.checked >= 3);
+    let newest = &page.lines[0];
+    assert!(newest.seq > page.lines[1].seq);
+    assert!(newest.at.starts_with("2026-11-20 10:00"), "北京时间: {}", newest.at);
+    let all = audit_log(&app.state, AuditQuery { limit: Some(500), before_seq: None }).unwrap();
+    let sign_up = all.lines.iter().find(|l| l.action == "account_add").unwrap();
+    assert_eq!(sign_up.action_label, "新建账号");
+    assert!(all.lines.iter().any(|l| l.action == "create" && l.summary.starts_with("新建纠纷案件")), "{:#?}", all.lines);
+    assert!(all.lines.iter().any(|l| l.action == "sign_in" && l.actor == "李明" && l.action_label == "登录"));
+    let next = audit_log(&app.state, AuditQuery { limit: Some(500), before_seq: Some(page.lines[1].seq) }).unwrap();
+    assert_eq!(next.lines.len(), all.lines.len() - 2);
+    assert!(!next.more);
+
+    let staff = NewAccountInput { name: "zhao".into(), display_name: "赵工作".into(), role: "staff".into(), password: "staff-pass-1".into() };
+    accounts::add_account(&app.state, staff).unwrap();
+    let dir = app.dir.path().to_path_buf();
+    drop(app.state);
+    let state = reopen_as(&dir, clock(), "zhao", "staff-pass-1");
+    let e = audit_log(&state, AuditQuery::default()).unwrap_err();
+    assert_eq!(e.code, "forbidden");
+    assert_eq!(e.message, "当前账号（工作人员）没有权限查看审计日志");
+}

@@ -302,6 +302,11 @@ impl Store {
         read_entries(&self.conn, &format!("WHERE seq > {seq} ORDER BY seq LIMIT {}", limit.min(i64::MAX as usize)))
     }
 
+    /// The `limit` entries before `seq`, newest first (a page of the 审计日志 screen).
+    pub fn audit_entries_before(&self, seq: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        read_entries(&self.conn, &format!("WHERE seq < {seq} ORDER BY seq DESC LIMIT {}", limit.min(i64::MAX as usize)))
+    }
+
     /// The last `limit` audit entries, newest first.
     pub fn audit_entries(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         read_entries(&self.conn, &format!("ORDER BY seq DESC LIMIT {}", limit.min(i64::MAX as usize)))
