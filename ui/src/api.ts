@@ -76,6 +76,14 @@ import type { NewAccountInput } from "./generated/NewAccountInput";
 import type { AccountChangeInput } from "./generated/AccountChangeInput";
 import type { SetPasswordInput } from "./generated/SetPasswordInput";
 import type { ChangePasswordInput } from "./generated/ChangePasswordInput";
+import type { AuditQuery } from "./generated/AuditQuery";
+import type { AuditLogView } from "./generated/AuditLogView";
+import type { BackupInput } from "./generated/BackupInput";
+import type { BackupDone } from "./generated/BackupDone";
+import type { BackupFileInput } from "./generated/BackupFileInput";
+import type { BackupSummary } from "./generated/BackupSummary";
+import type { RevealInput } from "./generated/RevealInput";
+import type { PersonalNumbers } from "./generated/PersonalNumbers";
 
 export type { AppError };
 
@@ -208,4 +216,15 @@ export const api = {
   setAccountPassword: (input: SetPasswordInput) => call<null>("set_account_password", { input }),
   changeOwnPassword: (input: ChangePasswordInput) => call<null>("change_own_password", { input }),
   setIdleLockMinutes: (minutes: number) => call<AppStatus>("set_idle_lock_minutes", { minutes }),
+
+  /** 审计日志 (所长): a page of the office's log, newest first, the chain checked. */
+  auditLog: (input: Partial<AuditQuery>) => call<AuditLogView>("audit_log", { input }),
+  /** 备份 (所长): the office's data into a file encrypted with the 备份密码 typed twice. */
+  backupOffice: (input: BackupInput) => call<BackupDone>("backup_office", { input }),
+  /** What a backup file holds (read with its 备份密码), shown before the restore. */
+  backupInfo: (input: BackupFileInput) => call<BackupSummary>("backup_info", { input }),
+  /** 恢复 (所长): the office's data replaced by the backup's. */
+  restoreOffice: (input: BackupFileInput) => call<BackupSummary>("restore_office", { input }),
+  /** One record's whole ID and phone numbers (recorded in the audit log). */
+  revealPersonal: (input: RevealInput) => call<PersonalNumbers>("reveal_personal", { input }),
 };

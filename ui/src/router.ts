@@ -15,6 +15,7 @@ export const router = createRouter({
     { path: "/reminders", component: () => import("./views/Reminders.vue"), meta: { title: "到期提醒" } },
     { path: "/settings", component: () => import("./views/Settings.vue"), meta: { title: "设置" } },
     { path: "/about", component: () => import("./views/About.vue"), meta: { title: "关于" } },
+    { path: "/audit", component: () => import("./views/AuditLog.vue"), meta: { title: "审计日志" } },
     { path: "/sync", component: () => import("./views/Sync.vue"), meta: { title: "同步" } },
   ],
 });
