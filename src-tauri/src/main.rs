@@ -238,6 +238,7 @@ fn main() {
         }
         default_hook(info);
     }));
+    let print_data_dir = data_dir.clone();
     let state = Arc::new(AppState::open(data_dir, clock));
     if let Some(e) = state.open_error_code() {
         log.error(&format!("无法打开数据：{e}"));
@@ -255,9 +256,15 @@ fn main() {
             Ok(())
         })
         .invoke_handler(handlers())
-        .run(tauri::generate_context!())
+        .build(tauri::generate_context!())
         .unwrap_or_else(|e| {
             eprintln!("错误：无法启动窗口：{e}");
             std::process::exit(1)
+        })
+        .run(move |_, event| {
+            // The printed PDFs hold records in clear: gone when the window closes.
+            if let tauri::RunEvent::Exit = event {
+                print::clear_prints(&print_data_dir);
+            }
         });
 }

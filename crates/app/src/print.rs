@@ -27,8 +27,15 @@ use crate::{privacy, AppError, AppState};
 
 /// The folder under the data directory the PDFs go to.
 pub const PRINT_DIR: &str = "prints";
-/// PDFs older than this are removed when the next one is written.
-const KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
+/// PDFs older than this are removed when the next one is written. They hold the records in
+/// clear (the database is encrypted, a PDF for the viewer cannot be), so they live only while
+/// the clerk prints: the folder is also emptied at every start and when the window closes.
+const KEEP: Duration = Duration::from_secs(3600);
+
+/// Removes the print folder and every PDF in it (at start, and when the window closes).
+pub fn clear_prints(data_dir: &Path) {
+    let _ = std::fs::remove_dir_all(data_dir.join(PRINT_DIR));
+}
 
 /// One document of the catalogue, for the 打印 menus.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

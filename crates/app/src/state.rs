@@ -44,6 +44,8 @@ impl AppState {
     /// Opens the store in `data_dir` if there is one; without one the app starts in first run.
     pub fn open(data_dir: impl Into<PathBuf>, clock: Clock) -> AppState {
         let data_dir = data_dir.into();
+        // PDFs a crash left behind (they hold records in clear).
+        crate::print::clear_prints(&data_dir);
         // An encrypted store waits for a sign-in (`accounts::sign_in`).
         let opening = if Store::is_secured(&data_dir) { Err(StoreError::Locked) } else { Store::open_with_clock(&data_dir, clock.clone()) };
         let (opened, open_error) = match opening {
