@@ -131,6 +131,9 @@ pub enum Command {
         /// 备份文件（不能已存在）
         #[arg(long, value_name = "文件")]
         out: PathBuf,
+        /// 用备份口令加密（口令取自环境变量 FENGQIAO_BACKUP_PASSPHRASE，否则在终端输入两次）：只凭口令即可在另一台电脑上恢复
+        #[arg(long)]
+        passphrase: bool,
     },
     /// 从备份文件恢复（替换当前数据）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -138,6 +141,9 @@ pub enum Command {
         /// 备份文件
         #[arg(value_name = "文件", help_heading = "参数")]
         file: PathBuf,
+        /// 备份用口令加密（口令取自环境变量 FENGQIAO_BACKUP_PASSPHRASE，否则在终端输入）
+        #[arg(long)]
+        passphrase: bool,
     },
     /// 用县司法局给的一次性注册码登记本机，记住县级服务器地址（新电脑可在空数据目录中登记）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]

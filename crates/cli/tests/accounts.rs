@@ -10,7 +10,7 @@ use serde_json::Value;
 
 const NOW: &str = "2026-11-21T10:00:00+08:00";
 const PASSWORD: &str = "Dongshan#2026";
-const SECRET_VARS: [&str; 4] = ["FENGQIAO_USER", "FENGQIAO_PASSWORD", "FENGQIAO_NEW_PASSWORD", "FENGQIAO_RECOVERY_KEY"];
+const SECRET_VARS: [&str; 5] = ["FENGQIAO_USER", "FENGQIAO_PASSWORD", "FENGQIAO_NEW_PASSWORD", "FENGQIAO_RECOVERY_KEY", "FENGQIAO_BACKUP_PASSPHRASE"];
 
 /// Runs the binary with only the given credentials in its environment.
 fn cli(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
@@ -299,4 +299,34 @@ fn enroll_and_sync_sign_in_and_enrolling_is_the_directors() {
     assert!(status.contains("登记状态：未登记"), "{status}");
     let out = cli(&dir, &["sync", "--once"], &director());
     assert!(stderr(&out).contains("本机尚未登记到县司法局"), "{}", stderr(&out));
+}
+
+/// `backup --passphrase`: a file nothing can read without its passphrase; `restore --passphrase`
+/// brings the office back with it, and refuses a wrong one without changing anything.
+#[test]
+fn a_passphrase_backup_holds_nothing_readable_and_restores_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    ok(&dir, &["init", "--office", "城东镇司法所", "--division-code", "350503101"], &[]);
+    ok(&dir, &["demo-data", "--disputes", "10", "--released", "3", "--seed", "5"], &[]);
+    let page = json(&ok(&dir, &["--json", "list", "disputes", "--page-size", "100"], &[]));
+    let name =
+        page["rows"].as_array().unwrap().iter().filter_map(|r| r["party_names"].as_str()).next().unwrap().split('、').next().unwrap().to_string();
+    let out = tmp.path().join("usb").join("城东.fqbak");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let out_s = out.display().to_string();
+    // No passphrase and no terminal: refused, nothing written.
+    let refused = cli(&dir, &["backup", "--out", &out_s, "--passphrase"], &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(!out.exists());
+    let pass = [("FENGQIAO_BACKUP_PASSPHRASE", "U盘备份口令2026")];
+    ok(&dir, &["backup", "--out", &out_s, "--passphrase"], &pass);
+    assert_eq!(any_file_contains(out.parent().unwrap(), &name), None, "{name} readable in the backup");
+
+    let wrong = cli(&dir, &["restore", &out_s, "--passphrase"], &[("FENGQIAO_BACKUP_PASSPHRASE", "not-the-passphrase")]);
+    assert!(!wrong.status.success());
+    assert!(stderr(&wrong).contains("备份密码不正确"), "{}", stderr(&wrong));
+    ok(&dir, &["restore", &out_s, "--passphrase"], &pass);
+    let after = json(&ok(&dir, &["--json", "list", "disputes", "--page-size", "100"], &[]));
+    assert_eq!(after["total"], page["total"]);
 }

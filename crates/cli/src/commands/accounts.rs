@@ -88,6 +88,21 @@ fn new_password(var: &str, what: &str) -> Result<String, CliError> {
     Ok(first)
 }
 
+/// The variable a backup's passphrase is read from.
+const BACKUP_PASSPHRASE_VAR: &str = "FENGQIAO_BACKUP_PASSPHRASE";
+
+/// A backup's passphrase: from the environment, else typed (twice when `new`).
+pub(crate) fn backup_passphrase(new: bool) -> Result<String, CliError> {
+    if new {
+        return new_password(BACKUP_PASSPHRASE_VAR, "备份口令");
+    }
+    match from_env(BACKUP_PASSPHRASE_VAR) {
+        Some(p) => Ok(p),
+        None if terminal() => ask_hidden("备份口令："),
+        None => Err(CliError::Credentials(format!("请用环境变量 {BACKUP_PASSPHRASE_VAR} 提供备份口令，或在终端中运行本命令，按提示输入"))),
+    }
+}
+
 /// Opens an encrypted store signed in; returns the password too (to change one's own).
 fn open_signed_in(env: &Env) -> Result<(Store, String), CliError> {
     let (name, password) = sign_in_credentials(env)?;

@@ -42,8 +42,8 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         Command::Stats { from, to } => stats::stats(env, from, to),
         Command::Enroll { server, code, name } => sync::enroll(env, &server, &code, name.as_deref()),
         Command::Sync { action, once, server, attempts } => sync::sync(env, action, once, server.as_deref(), attempts),
-        Command::Backup { out } => backup(env, &out),
-        Command::Restore { file } => restore(env, &file),
+        Command::Backup { out, passphrase } => backup(env, &out, passphrase),
+        Command::Restore { file, passphrase } => restore(env, &file, passphrase),
         Command::DemoData { disputes, released, screenings, seed } => demo_data(env, DemoOptions { disputes, released, screenings, seed }),
         Command::Reminders { action, all } => reminders::reminders(env, action, all),
         Command::Audit { action } => audit::audit(env, action),
@@ -77,20 +77,31 @@ fn init(env: &Env, office: &str, division_code: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-fn backup(env: &Env, out: &Path) -> Result<(), CliError> {
+fn backup(env: &Env, out: &Path, with_passphrase: bool) -> Result<(), CliError> {
     let mut store = open(env)?;
-    store.backup(out)?;
+    if with_passphrase {
+        let passphrase = accounts::backup_passphrase(true)?;
+        store.backup_with_passphrase(out, &passphrase)?;
+    } else {
+        // Encrypted with the office's own key when the office is encrypted.
+        store.backup(out)?;
+    }
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     say(env, json!({ "ok": true, "backup": out, "bytes": size }), || format!("已备份到 {}（{}）", out.display(), human_bytes(size)));
     Ok(())
 }
 
-fn restore(env: &Env, file: &Path) -> Result<(), CliError> {
+fn restore(env: &Env, file: &Path, with_passphrase: bool) -> Result<(), CliError> {
     if !file.is_file() {
         return Err(CliError::file("打开备份文件", file, std::io::ErrorKind::NotFound.into()));
     }
     let mut store = open(env)?;
-    store.restore(file)?;
+    if with_passphrase {
+        let passphrase = accounts::backup_passphrase(false)?;
+        store.restore_with_passphrase(file, &passphrase)?;
+    } else {
+        store.restore(file)?;
+    }
     say(env, json!({ "ok": true, "restored_from": file }), || format!("已从 {} 恢复，备份之后的修改已被替换", file.display()));
     Ok(())
 }
