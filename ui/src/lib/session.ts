@@ -9,6 +9,8 @@ import type { Mediator } from "@/generated/Mediator";
 export const session = reactive({
   status: null as AppStatus | null,
   settings: null as SettingsView | null,
+  /** Bumped when the office's data was replaced (a restore): the open screen is drawn anew. */
+  generation: 0,
 });
 
 export async function loadStatus() {
@@ -19,6 +21,15 @@ export async function loadStatus() {
 export async function loadSettings() {
   session.settings = await api.settings();
   return session.settings;
+}
+
+/** After the office's data was replaced (a backup restored): the status and the settings read
+ * again as the window starts (an encrypted office's settings only while signed in and not
+ * locked), and the open screen drawn anew from them. */
+export async function reloadOffice() {
+  const s = await loadStatus();
+  if (s.initialized && s.office && (!s.secured || (s.account && !s.locked))) await loadSettings();
+  session.generation++;
 }
 
 export function setSettings(s: SettingsView) {
