@@ -141,6 +141,7 @@ impl Store {
             // The newest remote stamp is remembered once for the batch (local changes made
             // after it sort after it), not once a change.
             let mut newest: Option<&str> = None;
+            let mut applied: Vec<&ChangeEntry> = Vec::new();
             for c in changes {
                 let seen: Option<i64> =
                     w.tx.prepare_cached("SELECT seq FROM change_log WHERE change_id = ?1")?
@@ -153,6 +154,7 @@ impl Store {
                 match apply_one(w, c) {
                     Ok(()) => {
                         report.applied += 1;
+                        applied.push(c);
                         if newest.is_none_or(|n| hlc::parse(&c.hlc) > hlc::parse(n)) {
                             newest = Some(&c.hlc);
                         }
@@ -163,6 +165,9 @@ impl Store {
             }
             if let Some(stamp) = newest {
                 hlc::observe(w.tx, stamp)?;
+            }
+            if !applied.is_empty() {
+                audit_batch(w, &applied)?;
             }
             Ok(())
         })?;
@@ -293,13 +298,24 @@ fn apply_one(w: &Writer, c: &ChangeEntry) -> Result<()> {
         c.created_at,
         ts(Utc::now())
     ])?;
-    w.audit(
-        "sync_apply",
-        kind,
-        c.record_id,
-        &format!("同步收到{}“{}”的修改（来自设备{}）", kind.label(), crate::records::display_name(&merged), c.device_id),
-        Some(Value::from(c.changed_fields.clone())),
-    )
+    Ok(())
+}
+
+/// The one audit entry of a pulled batch: how many changes of which kinds, from which PCs, and
+/// every record they touched. One entry a batch rather than one a change: the changes are in
+/// the change log, and each was audited where it was made (and that log is at the county).
+fn audit_batch(w: &Writer, applied: &[&ChangeEntry]) -> Result<()> {
+    let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut devices: std::collections::BTreeSet<String> = Default::default();
+    for c in applied {
+        *kinds.entry(c.kind.as_str()).or_default() += 1;
+        devices.insert(c.device_id.to_string().chars().take(8).collect());
+    }
+    let by_kind: Vec<String> = kinds.iter().map(|(k, n)| format!("{}{n}条", Kind::from_code(k).map(|k| k.label()).unwrap_or(k))).collect();
+    let summary =
+        format!("同步收到{}条修改（{}；来自设备{}）", applied.len(), by_kind.join("、"), devices.into_iter().collect::<Vec<_>>().join("、"));
+    let records: Vec<String> = applied.iter().map(|c| format!("{}:{}", c.kind, c.record_id)).collect();
+    w.audit_plain("sync_apply", None, None, &summary, Some(&serde_json::to_string(&records)?))
 }
 
 /// Stores a merged record under its own type (so parent ids and the search index follow).

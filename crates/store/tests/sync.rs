@@ -169,3 +169,27 @@ fn a_remote_change_that_cannot_be_applied_is_refused_not_stored() {
     assert!(report.refused[0].1.contains("未知的记录类别"));
     assert_eq!(f.store.log_counts().unwrap(), before);
 }
+
+/// A pulled batch is audited once — how many changes of which kinds, from which PC, and the
+/// records they touched — not once a change (each was audited where it was made).
+#[test]
+fn a_pulled_batch_is_one_audit_entry() {
+    let mut f = fixture();
+    let (_dir, mut other) = second_pc(&f, fixed_clock());
+    f.case_with_parties("张伟与李娜相邻通行纠纷", "张伟", "李娜");
+    let before = other.audit_entries(usize::MAX).unwrap().len();
+    let report = relay(&f.store, &mut other);
+    assert_eq!(report.applied, 5, "a case, two persons, two parties: {report:?}");
+    let entries = other.audit_entries(usize::MAX).unwrap();
+    assert_eq!(entries.len(), before + 1);
+    let e = &entries[0];
+    assert_eq!(e.action, "sync_apply");
+    assert!(e.summary.starts_with(&format!("同步收到{}条修改（", report.applied)), "{}", e.summary);
+    assert!(e.summary.contains("当事人2条"), "{}", e.summary);
+    let records: Vec<String> = serde_json::from_str(e.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(records.len(), report.applied);
+    assert!(other.verify_audit().unwrap().is_ok());
+    // The same batch again changes nothing and adds no entry.
+    relay(&f.store, &mut other);
+    assert_eq!(other.audit_entries(usize::MAX).unwrap().len(), before + 1);
+}
