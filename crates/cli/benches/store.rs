@@ -58,6 +58,60 @@ fn main() {
         eprintln!("\ngenerated {disputes} cases, {released} released persons, {screenings} rounds in {:.1} s", t.elapsed().as_secs_f64());
     }
     let mut store = Store::open(&dir).unwrap();
+    let plain = figures(&mut store);
+    let cases: i64 = store.connection().query_row("SELECT count(*) FROM dispute_case", [], |r| r.get(0)).unwrap();
+    let people: i64 = store.connection().query_row("SELECT count(*) FROM released_person", [], |r| r.get(0)).unwrap();
+    let year = store.ctx().today.year() - 1;
+    drop(store);
+    let size = std::fs::metadata(dir.join(DB_FILE)).map(|m| m.len()).unwrap_or(0);
+    println!("\n{cases} dispute cases, {people} released persons, database {:.0} MB; statistics year {year}\n", size as f64 / 1e6);
+    print_table(&plain);
+
+    // The same operations on the same data encrypted (SQLCipher, the office's data key): a
+    // copy of the store, secured once and kept beside it.
+    let secured_dir = dir.with_file_name(format!("{}-encrypted", dir.file_name().unwrap().to_string_lossy()));
+    if !Store::is_secured(&secured_dir) {
+        let _ = std::fs::remove_dir_all(&secured_dir);
+        std::fs::create_dir_all(&secured_dir).unwrap();
+        std::fs::copy(dir.join(DB_FILE), secured_dir.join(DB_FILE)).unwrap();
+        let t = Instant::now();
+        let mut copy = Store::open(&secured_dir).unwrap();
+        copy.secure_existing(&NewAccount { name: "bench".into(), display_name: "基准".into(), role: None, password: BENCH_PASSWORD.into() }).unwrap();
+        eprintln!("encrypted a copy of the store in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let mut secured = Store::open_secured(&secured_dir, "bench", BENCH_PASSWORD, fengqiao_store::system_clock()).unwrap();
+    let encrypted = figures(&mut secured);
+    println!("\nEncrypted (SQLCipher), same data, same run:\n");
+    print_table(&encrypted);
+    println!("\n| operation | plain median | encrypted median | encrypted ÷ plain |");
+    println!("|---|---|---|---|");
+    for (p, e) in plain.iter().zip(&encrypted) {
+        println!("| {} | {} | {} | {:.2} |", p.name, ms(p.median), ms(e.median), e.median.as_secs_f64() / p.median.as_secs_f64());
+    }
+    println!("| 基准：{} | {} | {} | {:.2} |", plain[0].baseline_name, ms(plain[0].baseline), ms(encrypted[0].baseline), encrypted[0].baseline.as_secs_f64() / plain[0].baseline.as_secs_f64());
+}
+
+const BENCH_PASSWORD: &str = "bench-password";
+
+fn print_table(figures: &[Figure]) {
+    println!("| operation | median | p95 | target | baseline (same run) | median ÷ baseline |");
+    println!("|---|---|---|---|---|---|");
+    for f in figures {
+        println!(
+            "| {} | {} | {} | {} | {}: {} | {:.3} |",
+            f.name,
+            ms(f.median),
+            ms(f.p95),
+            f.target,
+            f.baseline_name,
+            ms(f.baseline),
+            f.median.as_secs_f64() / f.baseline.as_secs_f64()
+        );
+    }
+}
+
+/// The benchmark's operations on one store, each with its baseline measured on the same store.
+fn figures(store: &mut Store) -> Vec<Figure> {
     let today = store.ctx().today;
 
     let scan = |store: &Store, table: &str| {
@@ -67,8 +121,8 @@ fn main() {
         });
         median
     };
-    let case_scan = scan(&store, "dispute_case");
-    let released_scan = scan(&store, "released_person");
+    let case_scan = scan(store, "dispute_case");
+    let released_scan = scan(store, "released_person");
     let mut figures = Vec::new();
 
     // A ledger page: one status and one type, newest first, paging through the first pages.
@@ -174,22 +228,5 @@ fn main() {
         baseline_name: "扫描 dispute_case",
     });
 
-    let cases: i64 = store.connection().query_row("SELECT count(*) FROM dispute_case", [], |r| r.get(0)).unwrap();
-    let people: i64 = store.connection().query_row("SELECT count(*) FROM released_person", [], |r| r.get(0)).unwrap();
-    let size = std::fs::metadata(dir.join(DB_FILE)).map(|m| m.len()).unwrap_or(0);
-    println!("\n{cases} dispute cases, {people} released persons, database {:.0} MB; statistics year {year}\n", size as f64 / 1e6);
-    println!("| operation | median | p95 | target | baseline (same run) | median ÷ baseline |");
-    println!("|---|---|---|---|---|---|");
-    for f in figures {
-        println!(
-            "| {} | {} | {} | {} | {}: {} | {:.3} |",
-            f.name,
-            ms(f.median),
-            ms(f.p95),
-            f.target,
-            f.baseline_name,
-            ms(f.baseline),
-            f.median.as_secs_f64() / f.baseline.as_secs_f64()
-        );
-    }
+    figures
 }
