@@ -4,6 +4,7 @@
 import { onBeforeUnmount, onMounted } from "vue";
 import { api, isAppError, whenSignedOut, type AppError } from "@/api";
 import type { AppStatus } from "@/generated/AppStatus";
+import type { Abilities } from "@/generated/Abilities";
 import { loadStatus, session } from "./session";
 
 /** Said beside 确认密码 when it differs (checked here: the server only ever sees one password). */
@@ -13,6 +14,12 @@ export const MISMATCH = "两次输入的密码不一致";
 export function setStatus(s: AppStatus): AppStatus {
   session.status = s;
   return s;
+}
+
+/** Whether the signed-in account may do `what` (an office without accounts: everything), for
+ * the screens to offer only that; the server refuses the rest anyway. */
+export function can(what: keyof Abilities): boolean {
+  return !!session.status?.can[what];
 }
 
 /** Whether the window is signed in to an encrypted office (and so may lock). */
