@@ -88,7 +88,13 @@ fn main() {
     for (p, e) in plain.iter().zip(&encrypted) {
         println!("| {} | {} | {} | {:.2} |", p.name, ms(p.median), ms(e.median), e.median.as_secs_f64() / p.median.as_secs_f64());
     }
-    println!("| 基准：{} | {} | {} | {:.2} |", plain[0].baseline_name, ms(plain[0].baseline), ms(encrypted[0].baseline), encrypted[0].baseline.as_secs_f64() / plain[0].baseline.as_secs_f64());
+    println!(
+        "| 基准：{} | {} | {} | {:.2} |",
+        plain[0].baseline_name,
+        ms(plain[0].baseline),
+        ms(encrypted[0].baseline),
+        encrypted[0].baseline.as_secs_f64() / plain[0].baseline.as_secs_f64()
+    );
 }
 
 const BENCH_PASSWORD: &str = "bench-password";
