@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
-  startDriver, stopDriver, openApp, type, click, choose, date, text, fieldErrors, shot, menu, tab, idNumber,
+  startDriver, stopDriver, openApp, type, click, choose, date, text, fieldErrors, shot, menu, tab, idNumber, finishFirstRun, keepRecoveryKey,
 } from "./harness.mjs";
 
 before(startDriver);
@@ -32,7 +32,7 @@ test("first run refuses a wrong code, then sets the office up", async () => {
     await choose(b, "mediator-gender-0", "女");
     await click(b, "next");
     await type(b, "staff-name", "李明");
-    await click(b, "finish");
+    await finishFirstRun(b);
     // Refused: back on the first step with the model's message beside the field.
     await b.waitUntil(async () => (await fieldErrors(b)).length > 0, { timeout: 5000 });
     assert.deepEqual(await fieldErrors(b), ["行政区划代码应为6位、9位或12位数字"]);
@@ -43,6 +43,9 @@ test("first run refuses a wrong code, then sets the office up", async () => {
     await type(b, "division-code", "350502101");
     for (let i = 0; i < 3; i++) await click(b, "next");
     await click(b, "finish");
+    // The office's data is encrypted; its recovery key is shown once, to be printed.
+    const key = await keepRecoveryKey(b);
+    assert.match(key, /^[A-Z2-9]{4}(-[A-Z2-9]{4}){7}$/);
     await b.$('[data-test="dashboard"]').waitForDisplayed({ timeout: 10000 });
     assert.equal(await text(b, '[data-test="month-cases"] .el-statistic__number'), "0");
     assert.match(await text(b, ".el-header"), /行政区划代码 350502101\b/);

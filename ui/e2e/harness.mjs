@@ -72,7 +72,7 @@ export function stopDriver() {
 }
 
 /** A new app window on `dataDir` (a fresh temporary one by default). */
-export async function openApp(dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e-"))) {
+export async function openApp(dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e-")), { signIn = true } = {}) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port: driverPort,
@@ -83,7 +83,41 @@ export async function openApp(dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e
   await browser.execute(() => localStorage.clear());
   await browser.refresh();
   await browser.$("#app > *").waitForExist({ timeout: 15000 });
+  if (signIn) await signInIfAsked(browser);
   return { browser, dataDir };
+}
+
+/** The first account of every office the tests set up (the office's 所长). */
+export const LOGIN = "liming";
+export const PASSWORD = "Dongshan#2026";
+
+/** An encrypted office opens on its 登录 screen: signs in as the tests' 所长. */
+async function signInIfAsked(b) {
+  const screens = '[data-test="sign-in"], [data-test="first-run-mode"], [data-test="dashboard"], .el-header';
+  await b.$(screens).waitForExist({ timeout: 15000 });
+  if (!(await b.$('[data-test="sign-in"]').isExisting())) return;
+  await type(b, "sign-in-name", LOGIN);
+  await type(b, "sign-in-password", PASSWORD);
+  await click(b, "sign-in-submit");
+  await b.$('[data-test="sign-in"]').waitForExist({ reverse: true, timeout: 15000 });
+}
+
+/** The 所长 account's answers on first run's last step, then 完成设置 and the recovery key
+ *  dialog (shown once) confirmed. */
+export async function finishFirstRun(b) {
+  await type(b, "login-name", LOGIN);
+  await type(b, "password", PASSWORD);
+  await type(b, "password-confirm", PASSWORD);
+  await click(b, "finish");
+}
+
+/** Confirms the recovery key dialog first run shows once; returns the key it showed. */
+export async function keepRecoveryKey(b) {
+  await b.$('[data-test="recovery-key-dialog"]').waitForDisplayed({ timeout: 15000 });
+  const key = await b.$('[data-test="recovery-key-text"]').getText();
+  await click(b, "recovery-key-ack");
+  await b.$('[data-test="recovery-key-dialog"]').waitForDisplayed({ reverse: true, timeout: 10000 });
+  return key;
 }
 
 // ---- Element Plus helpers -------------------------------------------------------------
@@ -226,7 +260,8 @@ export async function setUpOffice(b) {
   await choose(b, "mediator-gender-0", "女");
   await click(b, "next");
   await type(b, "staff-name", "李明");
-  await click(b, "finish");
+  await finishFirstRun(b);
+  await keepRecoveryKey(b);
   await b.$('[data-test="dashboard"]').waitForDisplayed({ timeout: 10000 });
 }
 

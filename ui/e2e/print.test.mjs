@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { startDriver, stopDriver, withApp, setUpOffice, menu, shot, text, BIN } from "./harness.mjs";
+import { startDriver, stopDriver, withApp, setUpOffice, menu, shot, text, BIN, LOGIN, PASSWORD } from "./harness.mjs";
 
 before(startDriver);
 after(stopDriver);
@@ -31,7 +31,8 @@ test("a case's whole 卷宗 prints from the case file and its first page is prev
   // Cases with parties, sessions and agreements, as an office would have them.
   const demo = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", "4"], {
     encoding: "utf8",
-    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00" },
+    // The office first run made is encrypted: the CLI signs in as its 所长.
+    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00", FENGQIAO_USER: LOGIN, FENGQIAO_PASSWORD: PASSWORD },
   });
   assert.equal(demo.status, 0, demo.stderr);
 
@@ -89,7 +90,8 @@ test("cases ticked in the ledger print in one go with progress, and the ledger p
   await withApp(dataDir, async (b) => setUpOffice(b));
   const demo = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", "6"], {
     encoding: "utf8",
-    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00" },
+    // The office first run made is encrypted: the CLI signs in as its 所长.
+    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00", FENGQIAO_USER: LOGIN, FENGQIAO_PASSWORD: PASSWORD },
   });
   assert.equal(demo.status, 0, demo.stderr);
 

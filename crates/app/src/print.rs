@@ -98,6 +98,16 @@ pub struct Printed {
     pub page_height: f32,
 }
 
+/// A case's or a released person's documents carry whole ID and phone numbers: refused to an
+/// account that sees them masked (只读), naming the document.
+fn may_print_whole_numbers(store: &Store, kind: DocKind) -> Result<(), AppError> {
+    store.require_permission(fengqiao_store::Permission::SeePersonal).map_err(|e| {
+        let mut e = AppError::from(e);
+        e.message = format!("{}，不能打印《{}》", e.message, kind.name());
+        e
+    })
+}
+
 /// Makes the PDF, writes it to the print folder and returns it with its preview. A released
 /// person's form carries the full ID and phone numbers: it is printed only for an account
 /// that may see them, and every print is recorded in the audit log (a print that cannot be
@@ -119,12 +129,14 @@ pub fn print(state: &AppState, input: PrintInput) -> Result<Printed, AppError> {
     let fonts = FontSet::shared_default();
     let (paged, about, released) = state.with(|store| {
         let released = match (kind.input(), subject) {
+            // A case's documents carry its parties' whole ID numbers: not for an account that
+            // sees them masked (只读).
+            (Input::Case, Subject::Record(_)) => {
+                may_print_whole_numbers(store, kind)?;
+                None
+            }
             (Input::Released, Subject::Record(id)) => {
-                store.require_permission(fengqiao_store::Permission::SeePersonal).map_err(|e| {
-                    let mut e = AppError::from(e);
-                    e.message = format!("{}，不能打印《{}》", e.message, kind.name());
-                    e
-                })?;
+                may_print_whole_numbers(store, kind)?;
                 Some((id, privacy::person_name(&store.released_file(id)?).to_string()))
             }
             _ => None,
@@ -330,7 +342,8 @@ pub fn start_batch(state: &AppState, input: BatchInput) -> Result<BatchStatus, A
         return Err(AppError::bad_input("请先在台账中勾选要打印的案件"));
     }
     // Its own connection, opened now with the signed-in account's key (refused before first
-    // run and while locked, like every command).
+    // run and while locked, like every command). A 卷宗 carries whole ID numbers: not for 只读.
+    state.require(fengqiao_store::Permission::SeePersonal)?;
     let reader = state.with(|s| Ok(s.open_another()?))?;
     let jobs = jobs();
     let id = jobs.next.fetch_add(1, Ordering::Relaxed) + 1;

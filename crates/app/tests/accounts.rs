@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use fengqiao_app::accounts::{self, NewAccountInput, SignInInput};
+use fengqiao_app::print::{self, PrintInput};
 use fengqiao_app::{cases, excel, released, reminders, screening, settings, setup, sync, AppError, AppState};
 use fengqiao_model::*;
 use serde::de::DeserializeOwned;
@@ -126,6 +127,12 @@ fn a_readonly_account_is_refused_by_every_editing_command() {
         ("add_account", accounts::add_account(s, Default::default()).map(drop)),
         ("list_accounts", accounts::list_accounts(s).map(drop)),
         ("set_idle_lock_minutes", accounts::set_idle_lock_minutes(s, 5).map(drop)),
+        // Not edits, but a case's documents carry whole ID numbers a 只读 account sees masked.
+        (
+            "print a case document",
+            print::print(s, PrintInput { document: "intake-register".into(), record_id: Some(id), from: None, to: None }).map(drop),
+        ),
+        ("print cases", print::start_batch(s, input(json!({"case_ids": [id]}))).map(drop)),
     ];
     for (name, result) in refused {
         let e = result.expect_err(name);

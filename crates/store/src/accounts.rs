@@ -316,7 +316,11 @@ impl Store {
         let mut ring = KeyRing::load(&data_dir)?;
         let failed = ring.take_failures();
         for f in &failed {
-            let text = format!("登录失败：登录名“{}”，时间{}", f.name, f.at);
+            // When it happened, in office time (the entry itself is written now).
+            let at = chrono::DateTime::parse_from_rfc3339(&f.at)
+                .map(|t| (t.naive_utc() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_else(|_| f.at.clone());
+            let text = format!("登录失败：登录名“{}”，{at}", f.name);
             self.audit_security("sign_in_failed", &text)?;
         }
         if !failed.is_empty() {
