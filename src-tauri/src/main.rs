@@ -92,6 +92,8 @@ commands! {
     app_status() -> setup::AppStatus = setup::status;
     first_run(input: setup::FirstRunInput) -> setup::AppStatus = setup::first_run;
     join_office(input: setup::JoinInput) -> setup::AppStatus = setup::join_office;
+    joined_office() -> setup::JoinedOffice = setup::joined_office;
+    complete_joined_office(input: setup::CompleteOfficeInput) -> setup::AppStatus = setup::complete_joined_office;
     sign_in(input: accounts::SignInInput) -> setup::AppStatus = accounts::sign_in;
     lock_window() -> setup::AppStatus = accounts::lock;
     unlock(input: accounts::SignInInput) -> setup::AppStatus = accounts::unlock;

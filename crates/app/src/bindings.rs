@@ -31,6 +31,8 @@ pub fn export(dir: &Path) -> Result<(), String> {
         setup::AppStatus,
         setup::FirstRunInput,
         setup::JoinInput,
+        setup::JoinedOffice,
+        setup::CompleteOfficeInput,
         accounts::AccountView,
         accounts::Abilities,
         accounts::SignInInput,

@@ -1,7 +1,9 @@
 //! First run: either a new office — its 调委会 and 调解员, the first staff account and the
 //! county server address (optional: the app works offline without one) — or a PC joining an
 //! office already registered with the county (a second PC, a reinstalled one), with the county's
-//! address and a one-time enrollment code: its records then come from the county.
+//! address and a one-time enrollment code: its records then come from the county — or, when the
+//! county holds none (the office's very first PC chose to join), are filled in here as a new
+//! office's would be.
 
 use chrono::NaiveDate;
 use fengqiao_model::*;
@@ -96,18 +98,27 @@ pub struct FirstRunInput {
     pub county_server: Option<String>,
 }
 
-/// Checks the wizard's answers against the model's rules, each problem on its field.
-fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization, Vec<Mediator>), AppError> {
-    let mut issues = Issues::new();
+/// A new office's own answers — 司法所名称 and 行政区划代码, its 调委会 and 调解员 — checked
+/// against the model's rules into `issues`, each problem on its field (`office.name`,
+/// `committee.number_prefix`, `mediators[0].gender` …): first run's, and a joined office's
+/// when the county held nothing for it ([`complete_joined_office`]).
+fn check_office(
+    office_name: &str,
+    division_code: &str,
+    committee: &Organization,
+    mediators: &[Mediator],
+    ctx: &Ctx,
+    issues: &mut Issues,
+) -> (Organization, Organization, Vec<Mediator>) {
     let mut office = Organization {
-        name: Some(input.office_name.trim().to_string()),
+        name: Some(office_name.trim().to_string()),
         org_type: Some(OrgType::JudicialOffice),
-        division_code: Some(input.division_code.trim().to_string()),
+        division_code: Some(division_code.trim().to_string()),
         ..Default::default()
     };
     office.normalize(ctx);
     issues.nested("office", |i| office.validate(ctx, i));
-    let mut committee = input.committee.clone();
+    let mut committee = committee.clone();
     committee.org_type = Some(OrgType::MediationCommittee);
     committee.meta.draft = false;
     let inherited = committee.division_code.as_deref().is_none_or(|c| c.trim().is_empty());
@@ -121,19 +132,26 @@ fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization
     own.errors.retain(|e| !(inherited && e.field == "committee.division_code"));
     issues.errors.extend(own.errors);
     issues.warnings.extend(own.warnings);
-    if input.mediators.is_empty() {
+    if mediators.is_empty() {
         issues.error("mediators", "调解员", "至少登记一名调解员");
     }
     let placeholder = new_id();
-    let mut mediators = Vec::new();
-    for (n, m) in input.mediators.iter().enumerate() {
+    let mut checked = Vec::new();
+    for (n, m) in mediators.iter().enumerate() {
         let mut m = m.clone();
         m.committee_id = Some(placeholder);
         m.meta.draft = false;
         m.normalize(ctx);
         issues.nested(&format!("mediators[{n}]"), |i| m.validate(ctx, i));
-        mediators.push(m);
+        checked.push(m);
     }
+    (office, committee, checked)
+}
+
+/// Checks the wizard's answers against the model's rules, each problem on its field.
+fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization, Vec<Mediator>), AppError> {
+    let mut issues = Issues::new();
+    let answers = check_office(&input.office_name, &input.division_code, &input.committee, &input.mediators, ctx, &mut issues);
     let staff = Some(input.staff_name.trim().to_string());
     issues.required_text("staff_name", "工作人员姓名", &staff);
     issues.name("staff_name", "工作人员姓名", &staff, false);
@@ -143,7 +161,38 @@ fn check(input: &FirstRunInput, ctx: &Ctx) -> Result<(Organization, Organization
         }
     }
     AppError::check(issues)?;
-    Ok((office, committee, mediators))
+    Ok(answers)
+}
+
+/// Writes a new office's 调委会 (under the store's office) and its 调解员 (under the 调委会) in one
+/// transaction — after the office's own record when `office` is given (a joined office's: the
+/// store has none yet, and it takes the store's office id, the county's). Every record is new:
+/// whatever bookkeeping the window sent is dropped. A refusal is on the field of the record
+/// refused (`committee.name`, `mediators[1].gender`).
+fn save_office(store: &mut Store, office: Option<Organization>, committee: Organization, mediators: Vec<Mediator>) -> Result<(), AppError> {
+    let office_id = store.office_id();
+    let at = std::cell::RefCell::new(String::new());
+    store
+        .batch(|b| {
+            if let Some(mut office) = office {
+                *at.borrow_mut() = "office".into();
+                office.meta = Meta { id: office_id, ..Default::default() };
+                b.save(office)?;
+            }
+            *at.borrow_mut() = "committee".into();
+            let mut committee = committee;
+            committee.meta = Meta::default();
+            committee.parent_id = Some(office_id);
+            let committee_id = b.save(committee)?.record.meta.id;
+            for (n, mut m) in mediators.into_iter().enumerate() {
+                *at.borrow_mut() = format!("mediators[{n}]");
+                m.meta = Meta::default();
+                m.committee_id = Some(committee_id);
+                b.save(m)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| AppError::from(e).under(&at.borrow()))
 }
 
 /// Creates the store with everything the wizard asked for, or nothing: a problem in any
@@ -164,13 +213,7 @@ pub fn first_run(state: &AppState, input: FirstRunInput) -> Result<AppStatus, Ap
             )?;
             state.set_pending_recovery_key(Some(recovery.as_str().to_string()));
             let mut store = store;
-            let mut committee = committee.clone();
-            committee.parent_id = Some(store.office_id());
-            let committee_id = store.save(committee).map_err(|e| AppError::from(e).under("committee"))?.record.meta.id;
-            for (n, mut m) in mediators.clone().into_iter().enumerate() {
-                m.committee_id = Some(committee_id);
-                store.save(m).map_err(|e| AppError::from(e).under(&format!("mediators[{n}]")))?;
-            }
+            save_office(&mut store, None, committee.clone(), mediators.clone())?;
             let members = vec![StaffMember { name: staff.clone(), title: None }];
             store.set_sync_setting(keys::STAFF, Some(&serde_json::to_string(&members)?))?;
             store.set_sync_setting(keys::CURRENT_STAFF, Some(&staff))?;
@@ -258,7 +301,8 @@ const MAX_DEVICE_NAME: usize = 100;
 /// office's records — its own record among them: until it is here `status` has no `office`
 /// (the window waits for it). A refusal — a problem in an answer, a wrong address, a county
 /// that cannot be reached, a wrong or used code — is beside its field, and leaves nothing
-/// behind, so the clerk can try again.
+/// behind, so the clerk can try again. When the county holds nothing for the office (no PC of it
+/// ever set it up), [`complete_joined_office`] fills the office in on this PC.
 pub fn join_office(state: &AppState, input: JoinInput) -> Result<AppStatus, AppError> {
     let (server, code, staff) = (input.server.trim(), input.code.trim(), input.staff_name.trim().to_string());
     let device_name = match input.device_name.trim() {
@@ -279,13 +323,15 @@ pub fn join_office(state: &AppState, input: JoinInput) -> Result<AppStatus, AppE
     let ((), account) = both(AppError::check(issues).map(|_| ()), check_first_account(&staff, &input.login_name, &input.password))?;
     state.make_store(|| {
         let made = (|| -> Result<Store, AppError> {
-            crate::sync::enroll_new_store(state, server, code, &device_name)?;
+            let enrolled = crate::sync::enroll_new_store(state, server, code, &device_name)?;
             let mut store = Store::open_with_clock(state.data_dir(), state.clock())?;
             let recovery = store.secure_existing(&account)?;
             state.set_pending_recovery_key(Some(recovery.as_str().to_string()));
             let members = vec![StaffMember { name: staff.clone(), title: None }];
             store.set_sync_setting(keys::STAFF, Some(&serde_json::to_string(&members)?))?;
             store.set_sync_setting(keys::CURRENT_STAFF, Some(&staff))?;
+            let said = CountySaid { office_name: enrolled.office_name, division_code: enrolled.division_code };
+            store.set_sync_setting(COUNTY_SAID, Some(&serde_json::to_string(&said)?))?;
             Ok(store)
         })();
         if made.is_err() {
@@ -294,5 +340,91 @@ pub fn join_office(state: &AppState, input: JoinInput) -> Result<AppStatus, AppE
         made
     })?;
     crate::sync::start(state);
+    status(state)
+}
+
+/// Settings key: the office's name and 区划 as the county registered them, kept at joining to
+/// start the form of [`complete_joined_office`] with.
+const COUNTY_SAID: &str = "app_joined_office";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+struct CountySaid {
+    office_name: String,
+    division_code: String,
+}
+
+/// A joined office's first run, as far as it went: whether the office's own record is here,
+/// and whether a sync round has finished since this PC joined — when one has and the record is
+/// still not here, the county holds nothing for the office (it was registered at the county,
+/// but no PC of it ever set it up), and the window offers to fill the office in.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct JoinedOffice {
+    /// The office's id: the county's, and this store's.
+    pub office_id: uuid::Uuid,
+    /// 司法所名称 and 行政区划代码 as the county registered the office (empty when not known:
+    /// a PC joined by an earlier version), to start the form with.
+    pub office_name: String,
+    pub division_code: String,
+    /// The office's own record is here (it came from the county, or was filled in).
+    pub has_office: bool,
+    /// A sync round finished since this PC joined: what the county holds for the office is here.
+    pub pulled: bool,
+}
+
+/// Where a joined office's first run is (see [`JoinedOffice`]).
+pub fn joined_office(state: &AppState) -> Result<JoinedOffice, AppError> {
+    state.with(|store| {
+        let said: CountySaid = store.sync_setting(COUNTY_SAID)?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default();
+        Ok(JoinedOffice {
+            office_id: store.office_id(),
+            office_name: said.office_name,
+            division_code: said.division_code,
+            has_office: store.get::<Organization>(store.office_id())?.is_some(),
+            pulled: store.sync_status()?.last_sync_at.is_some(),
+        })
+    })
+}
+
+/// The office's own answers, when a joined office's county held nothing for it: as a new
+/// office's first run asks them (this PC's account and the county's address it has already).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default)]
+pub struct CompleteOfficeInput {
+    /// 司法所名称, e.g. 东山镇司法所.
+    pub office_name: String,
+    /// 行政区划代码 of the township (6, 9 or 12 digits).
+    pub division_code: String,
+    /// The office's 调委会; its 区划 defaults to the office's.
+    pub committee: Organization,
+    /// Its 调解员 (at least one).
+    pub mediators: Vec<Mediator>,
+}
+
+/// The way out for a PC that joined an office the county registered but holds no records for
+/// (the office's very first PC chose 加入 instead of 新建): once a sync round has finished and
+/// the office's record is still not here, the office, its 调委会 and 调解员 are filled in as a
+/// new office's first run would — checked alike, each problem on the same field — into the
+/// store this PC already has (enrolled, encrypted, signed in), the office record taking the
+/// store's office id, the county's. The agent then sends them to the county like any change.
+/// Refused when the office's record is here already, before the first round has finished
+/// (what the county holds is not known yet), and without an open store or the 所长's rights.
+pub fn complete_joined_office(state: &AppState, input: CompleteOfficeInput) -> Result<AppStatus, AppError> {
+    state.with(|store| {
+        store.require_permission(fengqiao_store::Permission::Administer)?;
+        if store.get::<Organization>(store.office_id())?.is_some() {
+            return Err(AppError::new("office_present", "本所的记录已从县司法局取回，不需要再填写"));
+        }
+        if store.sync_status()?.last_sync_at.is_none() {
+            return Err(AppError::new("not_pulled", "尚未与县司法局同步完毕，还不知道县司法局是否已有本所的记录：请等同步完成后再填写"));
+        }
+        let mut issues = Issues::new();
+        let (office, committee, mediators) =
+            check_office(&input.office_name, &input.division_code, &input.committee, &input.mediators, &store.ctx(), &mut issues);
+        AppError::check(issues)?;
+        save_office(store, Some(office), committee, mediators)
+    })?;
     status(state)
 }
