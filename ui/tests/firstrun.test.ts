@@ -5,7 +5,9 @@ import zhCn from "element-plus/es/locale/lang/zh-cn";
 import type { AppStatus } from "@/generated/AppStatus";
 import type { SyncIndicator } from "@/generated/SyncIndicator";
 
-const { api } = vi.hoisted(() => ({
+const { api, tauri } = vi.hoisted(() => ({
+  // The joined office's 填写本所信息 calls its two commands itself.
+  tauri: { invoke: vi.fn() },
   api: {
     appStatus: vi.fn(),
     firstRun: vi.fn(),
@@ -21,6 +23,8 @@ vi.mock("@/api", () => ({
   isAppError: (e: any) => e && typeof e === "object" && "code" in e,
   messageOf: (e: any) => String(e?.message ?? e),
 }));
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: tauri.invoke }));
 
 import FirstRun from "@/views/FirstRun.vue";
 import { session } from "@/lib/session";
@@ -78,6 +82,7 @@ async function fill(w: ReturnType<typeof mount>, server: string, code: string, s
 
 beforeEach(() => {
   for (const f of Object.values(api)) f.mockReset();
+  tauri.invoke.mockReset();
   api.validate.mockResolvedValue({ errors: [], warnings: [] });
   localStorage.clear();
   session.status = status();
@@ -256,5 +261,134 @@ describe("首次运行: 新建 or 加入", () => {
     await expectErrors(w, ["两次输入的密码不一致"]);
     await vi.waitFor(() => expect(document.activeElement).toBe(find(w, "join-password-confirm").element), { timeout: 3000, interval: 20 });
     w.unmount();
+  });
+
+  describe("加入 an office the county holds nothing for: 填写本所信息", () => {
+    const countySaid = {
+      office_id: "0190f3a0-0000-7000-8000-000000000001",
+      office_name: "东山镇司法所",
+      division_code: "350502101",
+      has_office: false,
+      pulled: true,
+    };
+    const numberPrefix = "编号代字必须填写";
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    function joinedAndWaiting() {
+      session.status = status({ initialized: true, secured: true, current_staff: "周芳" });
+      api.appStatus.mockResolvedValue(status({ initialized: true, secured: true, current_staff: "周芳" }));
+    }
+
+    it("offered once a round brought nothing; the new office's three steps, started from what the county registered; refusals beside their fields; then the 工作台", async () => {
+      joinedAndWaiting();
+      api.syncStatus.mockResolvedValue(indicator("syncing"));
+      const w = mount(FirstRun, { props: { pollMs: 10 }, global });
+      // While the first round runs, nothing is offered.
+      await vi.waitFor(() => expect(find(w, "join-progress-text").text()).toContain("正在从县司法局取回本所记录…"), { timeout: 3000, interval: 20 });
+      expect(find(w, "join-fill-office").exists()).toBe(false);
+
+      // The round finished without the office's record: the way out is offered beside 立即重试.
+      api.syncStatus.mockResolvedValue(indicator("synced"));
+      await vi.waitFor(() => expect(find(w, "join-fill-office").exists()).toBe(true), { timeout: 3000, interval: 20 });
+      expect(find(w, "join-progress-text").text()).toContain("本机是本所第一台使用本软件的电脑的，请点“填写本所信息”");
+      expect(find(w, "join-retry").exists()).toBe(true);
+
+      tauri.invoke.mockImplementation(async (cmd: string) => {
+        if (cmd === "joined_office") return countySaid;
+        throw new Error(`unexpected ${cmd}`);
+      });
+      await find(w, "join-fill-office").trigger("click");
+      await flushPromises();
+      expect(tauri.invoke).toHaveBeenCalledWith("joined_office", undefined);
+      expect(find(w, "join-progress").exists()).toBe(false);
+      expect(find(w, "fill-office-note").text()).toContain("县司法局已登记本所，但还没有本所的任何记录");
+      // The steps of a new office without its account and server: this PC has them.
+      expect(w.findAll(".el-step__title").map((t) => t.text())).toEqual(["司法所", "人民调解委员会", "人民调解员"]);
+      expect(find(w, "step-staff").exists()).toBe(false);
+      expect((find(w, "office-name").element as HTMLInputElement).value).toBe("东山镇司法所");
+      expect((find(w, "division-code").element as HTMLInputElement).value).toBe("350502101");
+      expect(find(w, "mode-join").classes()).toContain("is-active");
+      // No more waiting for the county meanwhile.
+      const polled = api.syncStatus.mock.calls.length;
+      await sleep(80);
+      expect(api.syncStatus.mock.calls.length).toBe(polled);
+
+      await find(w, "next").trigger("click");
+      await find(w, "committee-name").setValue("东山镇人民调解委员会");
+      await find(w, "next").trigger("click");
+      await find(w, "mediator-name-0").setValue("王秀英");
+      expect(find(w, "next").exists()).toBe(false);
+
+      // Refused: each problem beside its field, on the first step with one.
+      tauri.invoke.mockImplementation(async (cmd: string) => {
+        if (cmd === "complete_joined_office")
+          throw {
+            code: "invalid",
+            message: "有2处需要更正",
+            issues: [
+              { field: "committee.number_prefix", label: "编号代字", message: numberPrefix },
+              { field: "mediators[0].gender", label: "性别", message: "必须填写" },
+            ],
+            reasons: [],
+          };
+        throw new Error(`unexpected ${cmd}`);
+      });
+      await find(w, "finish").trigger("click");
+      await flushPromises();
+      expect(tauri.invoke).toHaveBeenLastCalledWith("complete_joined_office", {
+        input: {
+          office_name: "东山镇司法所",
+          division_code: "350502101",
+          committee: expect.objectContaining({ name: "东山镇人民调解委员会", committee_type: "township" }),
+          mediators: [expect.objectContaining({ name: "王秀英", role: "director" })],
+        },
+      });
+      await expectErrors(w, [numberPrefix, "必须填写"]);
+      expect((find(w, "step-committee").element as HTMLElement).style.display).not.toBe("none");
+      expect(w.emitted("done")).toBeUndefined();
+
+      // Corrected: done, the draft forgotten.
+      await find(w, "number-prefix").setValue("东山");
+      tauri.invoke.mockImplementation(async (cmd: string) => {
+        if (cmd === "complete_joined_office") return status({ initialized: true, secured: true, current_staff: "周芳", office });
+        throw new Error(`unexpected ${cmd}`);
+      });
+      await find(w, "next").trigger("click");
+      await find(w, "finish").trigger("click");
+      await vi.waitFor(() => expect(w.emitted("done")).toHaveLength(1), { timeout: 3000, interval: 20 });
+      expect(tauri.invoke).toHaveBeenLastCalledWith("complete_joined_office", {
+        input: expect.objectContaining({ committee: expect.objectContaining({ number_prefix: "东山" }) }),
+      });
+      expect(localStorage.getItem("fengqiao:draft:first-run")).toBeNull();
+      w.unmount();
+    });
+
+    it("返回 waits for the county again; the office's record came meanwhile: the refusal ends the wait as its arrival would", async () => {
+      joinedAndWaiting();
+      api.syncStatus.mockResolvedValue(indicator("synced"));
+      tauri.invoke.mockImplementation(async (cmd: string) => {
+        if (cmd === "joined_office") return countySaid;
+        throw { code: "office_present", message: "本所的记录已从县司法局取回，不需要再填写", issues: [], reasons: [] };
+      });
+      const w = mount(FirstRun, { props: { pollMs: 10 }, global });
+      await vi.waitFor(() => expect(find(w, "join-fill-office").exists()).toBe(true), { timeout: 3000, interval: 20 });
+      await find(w, "join-fill-office").trigger("click");
+      await flushPromises();
+      await find(w, "fill-back").trigger("click");
+      await flushPromises();
+      expect(find(w, "step-office").exists()).toBe(false);
+      // Waiting again: the county is asked again.
+      const polled = api.syncStatus.mock.calls.length;
+      await vi.waitFor(() => expect(api.syncStatus.mock.calls.length).toBeGreaterThan(polled + 1), { timeout: 3000, interval: 20 });
+
+      await find(w, "join-fill-office").trigger("click");
+      await flushPromises();
+      for (let n = 0; n < 2; n++) await find(w, "next").trigger("click");
+      // Meanwhile another PC of the office synced: its record came, and the command says so.
+      api.appStatus.mockResolvedValue(status({ initialized: true, secured: true, current_staff: "周芳", office }));
+      await find(w, "finish").trigger("click");
+      await vi.waitFor(() => expect(w.emitted("done")).toHaveLength(1), { timeout: 3000, interval: 20 });
+      w.unmount();
+    });
   });
 });
