@@ -6,6 +6,8 @@ import type { AppError } from "./generated/AppError";
 import type { AppStatus } from "./generated/AppStatus";
 import type { FirstRunInput } from "./generated/FirstRunInput";
 import type { JoinInput } from "./generated/JoinInput";
+import type { JoinedOffice } from "./generated/JoinedOffice";
+import type { CompleteOfficeInput } from "./generated/CompleteOfficeInput";
 import type { Dashboard } from "./generated/Dashboard";
 import type { DashboardReminders } from "./generated/DashboardReminders";
 import type { About } from "./generated/About";
@@ -127,6 +129,8 @@ export const api = {
   firstRun: (input: FirstRunInput) => call<AppStatus>("first_run", { input }),
   /** 加入已登记的司法所: enrolls with the county's one-time code; the records come with the sync. */
   joinOffice: (input: JoinInput) => call<AppStatus>("join_office", { input }),
+  joinedOffice: () => call<JoinedOffice>("joined_office"),
+  completeJoinedOffice: (input: CompleteOfficeInput) => call<AppStatus>("complete_joined_office", { input }),
   dashboard: () => call<Dashboard>("dashboard"),
   dashboardReminders: () => call<DashboardReminders>("dashboard_reminders"),
   about: () => call<About>("about"),

@@ -5,10 +5,14 @@ import zhCn from "element-plus/es/locale/lang/zh-cn";
 import type { AppStatus } from "@/generated/AppStatus";
 import type { SyncIndicator } from "@/generated/SyncIndicator";
 
-const { api, tauri } = vi.hoisted(() => ({
-  // The joined office's 填写本所信息 calls its two commands itself.
-  tauri: { invoke: vi.fn() },
-  api: {
+const { api, tauri } = vi.hoisted(() => {
+  // The joined office's two commands go through invoke, so a test answers them by name.
+  const tauri = { invoke: vi.fn() };
+  return {
+    tauri,
+    api: {
+    joinedOffice: vi.fn(() => tauri.invoke("joined_office")),
+    completeJoinedOffice: vi.fn((input: unknown) => tauri.invoke("complete_joined_office", { input })),
     appStatus: vi.fn(),
     firstRun: vi.fn(),
     joinOffice: vi.fn(),
@@ -16,15 +20,15 @@ const { api, tauri } = vi.hoisted(() => ({
     syncNow: vi.fn(),
     validate: vi.fn(),
     checkIdNumber: vi.fn(),
-  },
-}));
+    },
+  };
+});
 vi.mock("@/api", () => ({
   api,
   isAppError: (e: any) => e && typeof e === "object" && "code" in e,
   messageOf: (e: any) => String(e?.message ?? e),
 }));
 
-vi.mock("@tauri-apps/api/core", () => ({ invoke: tauri.invoke }));
 
 import FirstRun from "@/views/FirstRun.vue";
 import { session } from "@/lib/session";
@@ -82,6 +86,8 @@ async function fill(w: ReturnType<typeof mount>, server: string, code: string, s
 
 beforeEach(() => {
   for (const f of Object.values(api)) f.mockReset();
+  api.joinedOffice.mockImplementation(() => tauri.invoke("joined_office"));
+  api.completeJoinedOffice.mockImplementation((input: unknown) => tauri.invoke("complete_joined_office", { input }));
   tauri.invoke.mockReset();
   api.validate.mockResolvedValue({ errors: [], warnings: [] });
   localStorage.clear();
@@ -299,7 +305,7 @@ describe("首次运行: 新建 or 加入", () => {
       });
       await find(w, "join-fill-office").trigger("click");
       await flushPromises();
-      expect(tauri.invoke).toHaveBeenCalledWith("joined_office", undefined);
+      expect(api.joinedOffice).toHaveBeenCalled();
       expect(find(w, "join-progress").exists()).toBe(false);
       expect(find(w, "fill-office-note").text()).toContain("县司法局已登记本所，但还没有本所的任何记录");
       // The steps of a new office without its account and server: this PC has them.
