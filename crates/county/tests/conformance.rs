@@ -177,6 +177,42 @@ async fn pull_excludes_own_changes_and_pages(s: &dyn CountyStore) {
     assert!(s.offices().await.unwrap().iter().find(|x| x.office.id == o.id).unwrap().last_sync_at.is_some());
 }
 
+/// Each office's latest change in one query: 0 before any, then where a pull from 0 ends (what
+/// the dashboard compares with a mirror's cursor); another office's changes and a refused
+/// change leave it where it was; the offices in `offices()`'s order.
+async fn office_heads_follow_each_offices_latest_change(s: &dyn CountyStore) {
+    let x = office(s, "甲所").await;
+    let y = office(s, "乙所").await;
+    let (ax, _) = device(s, &x).await;
+    let (ay, _) = device(s, &y).await;
+    let heads = |list: Vec<fengqiao_county::store::OfficeHead>| list.into_iter().map(|h| (h.office.id, h.head)).collect::<Vec<_>>();
+    assert_eq!(heads(s.office_heads().await.unwrap()), [(x.id, 0), (y.id, 0)]);
+    for i in 0..3 {
+        s.push(x.id, ax.id, vec![person_created(x.id, ax.id, Uuid::now_v7(), 1_000 + i)], Utc::now()).await.unwrap();
+    }
+    let end_x = s.pull(x.id, Uuid::nil(), 0, MAX_BATCH, Utc::now()).await.unwrap().next_cursor;
+    assert!(end_x > 0);
+    assert_eq!(heads(s.office_heads().await.unwrap()), [(x.id, end_x), (y.id, 0)]);
+    // y's change moves y's head only, past x's.
+    s.push(y.id, ay.id, vec![person_created(y.id, ay.id, Uuid::now_v7(), 2_000)], Utc::now()).await.unwrap();
+    let end_y = s.pull(y.id, Uuid::nil(), 0, MAX_BATCH, Utc::now()).await.unwrap().next_cursor;
+    assert!(end_y > end_x);
+    assert_eq!(heads(s.office_heads().await.unwrap()), [(x.id, end_x), (y.id, end_y)]);
+    // A refused change (y's org claimed by x's device) and a duplicate move nothing.
+    let forged = person_change(y.id, ax.id, Uuid::now_v7(), 1, 3_000, json!({"name": "篡改"}), &["name"]);
+    assert_eq!(s.push(x.id, ax.id, vec![forged], Utc::now()).await.unwrap()[0].status, PushStatus::Rejected);
+    let again = s.pull(x.id, Uuid::nil(), 0, MAX_BATCH, Utc::now()).await.unwrap().changes[0].clone();
+    assert_eq!(s.push(x.id, ax.id, vec![again], Utc::now()).await.unwrap()[0].status, PushStatus::Duplicate);
+    let list = s.office_heads().await.unwrap();
+    assert_eq!(heads(list.clone()), [(x.id, end_x), (y.id, end_y)]);
+    // The offices as `offices()` lists them.
+    let summaries: Vec<_> = s.offices().await.unwrap().into_iter().map(|o| o.office).collect();
+    assert_eq!(list.into_iter().map(|h| h.office).collect::<Vec<_>>(), summaries);
+    // Nothing past the head: a pull from it is empty.
+    let page = s.pull(x.id, Uuid::nil(), end_x, MAX_BATCH, Utc::now()).await.unwrap();
+    assert!(page.changes.is_empty() && !page.more && page.next_cursor == end_x);
+}
+
 async fn tenant_isolation(s: &dyn CountyStore) {
     let x = office(s, "甲所").await;
     let y = office(s, "乙所").await;
@@ -641,6 +677,7 @@ conformance!(
     reused_change_id_with_other_content_is_refused,
     merge_converges_in_either_order,
     pull_excludes_own_changes_and_pages,
+    office_heads_follow_each_offices_latest_change,
     tenant_isolation,
     revoke_takes_effect_at_once,
     enrollment_code_is_one_time,

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{CountyError, Result};
-use crate::store::{CountyStore, Office, OfficeSummary};
+use crate::store::{CountyStore, OfficeHead, OfficeSummary};
 
 /// The key of the county's settings in the store.
 pub const SETTINGS_KEY: &str = "dashboard";
@@ -195,8 +195,11 @@ impl Dashboard {
         self.store.set_setting(SETTINGS_KEY, &serde_json::to_value(s)?, Utc::now()).await
     }
 
-    /// The office's mirror, brought up to date with what the county holds.
-    async fn mirror(&self, office: &Office) -> Result<(Arc<Mirror>, i64)> {
+    /// The office's mirror, brought up to date with what the county holds: pulled only when
+    /// the office's latest change (`office.head`, read for every office in one query by
+    /// [`Dashboard::scope`]) is past the mirror's cursor, so a query with nothing new makes no
+    /// round trip per office.
+    async fn mirror(&self, office: &OfficeHead) -> Result<(Arc<Mirror>, i64)> {
         let existing = self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).get(&office.id).cloned();
         let m = match existing {
             Some(m) => m,
@@ -213,7 +216,10 @@ impl Dashboard {
             }
         };
         let mut cursor = m.cursor.lock().await;
-        loop {
+        // A pull ends at the office's latest change (its `next_cursor`), so a cursor at or past
+        // the head has nothing to pull. Changes committed after the head was read are taken
+        // by the next query.
+        while office.head > *cursor {
             let page = self.store.pull(office.id, Uuid::nil(), *cursor, MAX_BATCH, Utc::now()).await?;
             if !page.changes.is_empty() {
                 let entries: Vec<_> = page.changes.into_iter().map(fengqiao_sync::agent::from_wire).collect();
@@ -241,7 +247,7 @@ impl Dashboard {
     /// `key` (the query and everything it depends on) when no change has arrived since.
     async fn with<T: Clone + Send + Sync + 'static>(
         &self,
-        office: &Office,
+        office: &OfficeHead,
         key: String,
         f: impl FnOnce(&Store) -> fengqiao_store::Result<T> + Send + 'static,
     ) -> Result<T> {
@@ -265,9 +271,10 @@ impl Dashboard {
         Ok(t)
     }
 
-    /// The offices a query covers: one (by id) or all.
-    async fn scope(&self, office: Option<Uuid>) -> Result<Vec<Office>> {
-        let all: Vec<Office> = self.store.offices().await?.into_iter().map(|s| s.office).collect();
+    /// The offices a query covers, one (by id) or all, each with its latest change: one
+    /// query, whatever the number of offices.
+    async fn scope(&self, office: Option<Uuid>) -> Result<Vec<OfficeHead>> {
+        let all = self.store.office_heads().await?;
         match office {
             None => Ok(all),
             Some(id) => {

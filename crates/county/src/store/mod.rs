@@ -63,6 +63,20 @@ pub struct OfficeSummary {
     pub changes: i64,
 }
 
+/// An office and the sequence number of its latest change (0 when none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeHead {
+    pub office: Office,
+    pub head: i64,
+}
+
+impl std::ops::Deref for OfficeHead {
+    type Target = Office;
+    fn deref(&self) -> &Office {
+        &self.office
+    }
+}
+
 /// A device as the county sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeviceInfo {
@@ -142,6 +156,11 @@ pub trait CountyStore: dashboard::DashboardStore + Send + Sync + 'static {
     async fn office(&self, id: Uuid) -> Result<Option<Office>>;
     /// Every office, oldest first, with its devices and last sync.
     async fn offices(&self) -> Result<Vec<OfficeSummary>>;
+    /// Every office, oldest first (as `offices`), with the sequence number of its latest
+    /// change (0 when it has none): where a pull from 0 with nothing held back would end. One
+    /// query for all offices, each an index lookup (`changes_office_seq`), not a count: a
+    /// reader compares it with its cursor and pulls only the offices with something new.
+    async fn office_heads(&self) -> Result<Vec<OfficeHead>>;
     /// Devices of one office, or of all.
     async fn devices(&self, office_id: Option<Uuid>) -> Result<Vec<DeviceInfo>>;
     /// Stores a one-time enrollment code (its hash) for an office.

@@ -215,6 +215,21 @@ impl CountyStore for PgStore {
             .collect())
     }
 
+    async fn office_heads(&self) -> Result<Vec<OfficeHead>> {
+        let client = self.pool.get().await?;
+        // Each max() becomes a backward index-only scan of `changes_office_seq` with LIMIT 1 (one
+        // seek per office), where a GROUP BY would read every change.
+        let stmt = client
+            .prepare_cached(
+                "SELECT o.id, o.org_id, o.name, o.division_code, o.county_device_id, o.created_at, \
+                 (SELECT max(seq) FROM changes ch WHERE ch.office_id = o.id) \
+                 FROM offices o ORDER BY o.created_at, o.id",
+            )
+            .await?;
+        let rows = client.query(&stmt, &[]).await?;
+        Ok(rows.iter().map(|r| OfficeHead { office: office_from(r), head: r.get::<_, Option<i64>>(6).unwrap_or(0) }).collect())
+    }
+
     async fn devices(&self, office_id: Option<Uuid>) -> Result<Vec<DeviceInfo>> {
         let client = self.pool.get().await?;
         let rows = client

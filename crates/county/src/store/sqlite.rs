@@ -286,6 +286,26 @@ impl CountyStore for SqliteStore {
         .await
     }
 
+    async fn office_heads(&self) -> Result<Vec<OfficeHead>> {
+        self.run(|c| {
+            // max() alone in the subquery: SQLite reads it from the end of the office's range of
+            // `changes_office_seq` (one seek), where a GROUP BY would scan every change.
+            let mut stmt = c.prepare_cached(
+                "SELECT o.id, o.org_id, o.name, o.division_code, o.county_device_id, o.created_at, \
+                 (SELECT max(seq) FROM changes ch WHERE ch.office_id = o.id) \
+                 FROM offices o ORDER BY o.created_at, o.id",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((office_row(r)?, r.get::<_, Option<i64>>(6)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (o, head) = row?;
+                out.push(OfficeHead { office: office_from(o)?, head: head.unwrap_or(0) });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
     async fn devices(&self, office_id: Option<Uuid>) -> Result<Vec<DeviceInfo>> {
         self.run(move |c| {
             let mut stmt = c.prepare(
