@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use fengqiao_model::*;
 use fengqiao_store::reminders::{period_containing, CountyPolicy, ReminderSettings, Rule, Severity};
-use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, StatRow, Targets};
+use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, ScreeningSuccessBase, StatRow, Targets};
 use fengqiao_store::sync::keys;
 use fengqiao_store::{DisputeFilter, Store, MAX_PAGE_SIZE};
 use fengqiao_sync::protocol::MAX_BATCH;
@@ -357,6 +357,8 @@ impl Dashboard {
             None => Vec::new(),
             Some(first) => (0..first.len()).map(|i| sum_rates(all_rates.iter().map(|r| &r[i]))).collect(),
         };
+        let rates =
+            rates.into_iter().map(|rate| FigureRate { figure: RateCode::of_label(rate.label).map(|c| format!("rate:{}", c.code())), rate }).collect();
         let by_source = vec![
             SourceCount { code: CaseSource::Proactive.code(), label: CaseSource::Proactive.label(), count: total.sources.proactive },
             SourceCount {
@@ -385,10 +387,19 @@ impl Dashboard {
         })
     }
 
-    /// The cases behind a figure (read-only): the cases counted in the period (the 统计表's
-    /// rule), narrowed by `figure`: `cases`, `success`, `difficult`, `type:CODE`,
-    /// `source:CODE`, `month:YYYY-MM`.
-    pub async fn drill(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>, figure: &str) -> Result<Vec<DrillRow>> {
+    /// The records behind a figure (read-only), as many as it counts. `figure` is one of:
+    ///
+    /// - cases counted in the period (the 统计表's rule), narrowed: `cases`, `success`,
+    ///   `difficult`, `amount` (successful cases with an amount: their amounts sum to 协议涉及金额),
+    ///   `parties` (cases with parties, each with its number: they sum to 涉及当事人),
+    ///   `type:CODE`, `source:CODE`, `month:YYYY-MM`;
+    /// - `rounds`: the 排查 rounds held in the period (排查纠纷, 次);
+    /// - `rate:CODE` for each §3.4 rate ([`RateCode`]): the records of its denominator, each
+    ///   marked `in_numerator`; `rate:CODE:numerator` only those of its numerator. Cases for
+    ///   调解成功率, agreements in force for 协议履行率, 排查 items for 排查调处率 and 排查成功率,
+    ///   released persons for the others — each by the conditions of the office's own
+    ///   `Store::metrics`, so the counts are the figure's.
+    pub async fn drill(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>, figure: &str) -> Result<Drill> {
         check_period(from, to)?;
         let (mut from, mut to) = (from, to);
         let test = Figure::parse(figure)?;
@@ -397,13 +408,46 @@ impl Dashboard {
             from = from.max(a);
             to = to.min(b);
         }
+        let offices = self.scope(office).await?;
+        fn only<T>(rows: &mut Vec<T>, numerator: bool, flag: impl Fn(&T) -> Option<bool>) {
+            if numerator {
+                rows.retain(|r| flag(r) == Some(true));
+            }
+        }
+        Ok(match test {
+            Figure::Rate(code, numerator) if code.records() == RateRecords::Agreements => {
+                let mut out = self.drill_agreements(&offices, from, to).await?;
+                only(&mut out, numerator, |r: &AgreementDrillRow| r.in_numerator);
+                Drill::Agreements(out)
+            }
+            Figure::Rate(code, numerator) if code.records() == RateRecords::Items => {
+                let base = self.settings().await?.targets.screening_success_base;
+                let mut out = self.drill_items(&offices, code, base, from, to).await?;
+                only(&mut out, numerator, |r: &ItemDrillRow| r.in_numerator);
+                Drill::Items(out)
+            }
+            Figure::Rate(code, numerator) if code.records() == RateRecords::Persons => {
+                let mut out = self.drill_persons(&offices, code, from, to).await?;
+                only(&mut out, numerator, |r: &ReleasedDrillRow| r.in_numerator);
+                Drill::Persons(out)
+            }
+            Figure::Rounds => Drill::Rounds(self.drill_rounds(&offices, from, to).await?),
+            test => {
+                let mut out = self.drill_cases(&offices, &test, from, to).await?;
+                if let Figure::Rate(_, numerator) = test {
+                    only(&mut out, numerator, |r: &DrillRow| r.in_numerator);
+                }
+                Drill::Cases(out)
+            }
+        })
+    }
+
+    /// The cases counted in the period that `test` counts (调解成功率: all of them, marked).
+    async fn drill_cases(&self, offices: &[OfficeHead], test: &Figure, from: NaiveDate, to: NaiveDate) -> Result<Vec<DrillRow>> {
         let mut out = Vec::new();
-        for o in self.scope(office).await? {
-            let test = test.clone();
-            let name = o.name.clone();
-            let id = o.id;
+        for o in offices {
             let rows = self
-                .with(&o, format!("drill:{from}:{to}"), move |s| {
+                .with(o, format!("drill:{from}:{to}"), move |s| {
                     let mut rows = Vec::new();
                     let mut page = 1;
                     loop {
@@ -424,13 +468,223 @@ impl Dashboard {
                     Ok(rows)
                 })
                 .await?;
-            for (c, parties) in rows {
-                if counted(&c) && test.matches(&c) {
-                    out.push(DrillRow::new(id, &name, &c, parties));
+            // 涉及当事人 counts the live party rows of each case (as the 统计表 does).
+            let parties = match test {
+                Figure::Parties => Some(
+                    self.with(o, "party_counts".into(), |s| {
+                        let mut n: HashMap<Uuid, i64> = HashMap::new();
+                        for p in s.all::<CaseParty>()? {
+                            if let Some(c) = p.case_id {
+                                *n.entry(c).or_default() += 1;
+                            }
+                        }
+                        Ok(n)
+                    })
+                    .await?,
+                ),
+                _ => None,
+            };
+            for (c, names) in rows {
+                if !counted(&c) || !test.matches(&c) {
+                    continue;
                 }
+                let mut row = DrillRow::new(o.id, &o.name, &c, names);
+                if let Some(parties) = &parties {
+                    let n = parties.get(&c.meta.id).copied().unwrap_or(0);
+                    if n == 0 {
+                        continue;
+                    }
+                    row.party_count = Some(n);
+                }
+                if let Figure::Rate(RateCode::MediationSuccess, _) = test {
+                    row.in_numerator = Some(c.result == Some(MediationResult::Success));
+                }
+                out.push(row);
             }
         }
         out.sort_by(|a, b| (a.accepted_on, &a.case_no).cmp(&(b.accepted_on, &b.case_no)));
+        Ok(out)
+    }
+
+    /// 协议履行率's records: the agreement in force of each case counted in the period (final,
+    /// not superseded by a live agreement), marked when performed (immediately or in full).
+    async fn drill_agreements(&self, offices: &[OfficeHead], from: NaiveDate, to: NaiveDate) -> Result<Vec<AgreementDrillRow>> {
+        let mut out = Vec::new();
+        for o in offices {
+            let rows = self
+                .with(o, format!("agreements:{from}:{to}"), move |s| {
+                    let cases: HashMap<Uuid, DisputeCase> = s
+                        .all::<DisputeCase>()?
+                        .into_iter()
+                        .filter(|c| counted(c) && c.accepted_on.is_some_and(|d| d >= from && d <= to))
+                        .map(|c| (c.meta.id, c))
+                        .collect();
+                    let agreements = s.all::<Agreement>()?;
+                    // A live agreement (draft or not) naming another of its case supersedes it.
+                    let superseded: std::collections::HashSet<(Uuid, Uuid)> =
+                        agreements.iter().filter_map(|b| Some((b.case_id?, b.supersedes_agreement_id?))).collect();
+                    let mut rows = Vec::new();
+                    for a in agreements {
+                        let Some(case) = a.case_id.and_then(|id| cases.get(&id)) else { continue };
+                        if a.meta.draft || superseded.contains(&(case.meta.id, a.meta.id)) {
+                            continue;
+                        }
+                        let performed = matches!(a.performance_status, Some(PerformanceStatus::Immediate | PerformanceStatus::Fulfilled));
+                        rows.push(AgreementDrillRow {
+                            office_id: Uuid::nil(),
+                            office_name: String::new(),
+                            id: a.meta.id,
+                            case_id: case.meta.id,
+                            case_no: case.case_no.clone(),
+                            title: case.title.clone(),
+                            accepted_on: case.accepted_on,
+                            agreement_no: a.agreement_no.clone(),
+                            form: a.form.map(|f| f.label()),
+                            effective_on: a.effective_on(),
+                            performance_status: a.performance_status.map(|p| p.label()),
+                            in_numerator: Some(performed),
+                        });
+                    }
+                    Ok(rows)
+                })
+                .await?;
+            out.extend(rows.into_iter().map(|mut r| {
+                r.office_id = o.id;
+                r.office_name = o.name.clone();
+                r
+            }));
+        }
+        out.sort_by(|a, b| (a.accepted_on, &a.case_no, &a.office_name).cmp(&(b.accepted_on, &b.case_no, &b.office_name)));
+        Ok(out)
+    }
+
+    /// 排查调处率's and 排查成功率's records: the items found in the period in live rounds (or,
+    /// for 排查成功率 divided by items handled, those handled), marked as the numerator counts.
+    async fn drill_items(
+        &self,
+        offices: &[OfficeHead],
+        code: RateCode,
+        base: ScreeningSuccessBase,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ItemDrillRow>> {
+        let mut out = Vec::new();
+        for o in offices {
+            let items = self
+                .with(o, format!("items:{from}:{to}"), move |s| {
+                    let rounds: HashMap<Uuid, ScreeningRound> = s.all::<ScreeningRound>()?.into_iter().map(|r| (r.meta.id, r)).collect();
+                    let mut rows = Vec::new();
+                    for i in s.all::<ScreeningItem>()? {
+                        let Some(round) = i.round_id.and_then(|id| rounds.get(&id)) else { continue };
+                        if i.found_on.is_some_and(|d| d >= from && d <= to) {
+                            rows.push((i, round.unit_name.clone()));
+                        }
+                    }
+                    Ok(rows)
+                })
+                .await?;
+            for (i, unit) in items {
+                let Some(in_numerator) = item_in(code, base, &i) else { continue };
+                out.push(ItemDrillRow {
+                    office_id: o.id,
+                    office_name: o.name.clone(),
+                    id: i.meta.id,
+                    round_id: i.round_id,
+                    unit,
+                    found_on: i.found_on,
+                    place: i.place.clone(),
+                    party_summary: i.party_summary.clone(),
+                    summary: i.summary.clone(),
+                    dispute_type: i.dispute_type.map(|t| t.label()),
+                    risk_level: i.risk_level.map(|r| r.label()),
+                    status: i.status.map(|s| s.label()),
+                    resolved_on: i.resolved_on,
+                    in_numerator: Some(in_numerator),
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.found_on, &a.office_name, a.id).cmp(&(b.found_on, &b.office_name, b.id)));
+        Ok(out)
+    }
+
+    /// 排查纠纷 (次): the rounds held (screened) in the period, with the items each found.
+    async fn drill_rounds(&self, offices: &[OfficeHead], from: NaiveDate, to: NaiveDate) -> Result<Vec<RoundDrillRow>> {
+        let mut out = Vec::new();
+        for o in offices {
+            let rows = self
+                .with(o, format!("rounds:{from}:{to}"), move |s| {
+                    let mut items: HashMap<Uuid, i64> = HashMap::new();
+                    for i in s.all::<ScreeningItem>()? {
+                        if let Some(r) = i.round_id {
+                            *items.entry(r).or_default() += 1;
+                        }
+                    }
+                    let mut rows = Vec::new();
+                    for r in s.all::<ScreeningRound>()? {
+                        if !r.screened_on.is_some_and(|d| d >= from && d <= to) {
+                            continue;
+                        }
+                        let unit = match (&r.unit_name, r.unit_org_id) {
+                            (Some(n), _) => Some(n.clone()),
+                            (None, Some(id)) => s.get::<Organization>(id)?.and_then(|o| o.name),
+                            (None, None) => None,
+                        };
+                        rows.push(RoundDrillRow {
+                            office_id: Uuid::nil(),
+                            office_name: String::new(),
+                            id: r.meta.id,
+                            unit,
+                            period_type: r.period_type.map(|p| p.label()),
+                            period_start: r.period_start,
+                            period_end: r.period_end,
+                            screened_on: r.screened_on,
+                            items: items.get(&r.meta.id).copied().unwrap_or(0),
+                            zero_report: r.zero_report,
+                        });
+                    }
+                    Ok(rows)
+                })
+                .await?;
+            out.extend(rows.into_iter().map(|mut r| {
+                r.office_id = o.id;
+                r.office_name = o.name.clone();
+                r
+            }));
+        }
+        out.sort_by(|a, b| (a.screened_on, &a.office_name, a.id).cmp(&(b.screened_on, &b.office_name, b.id)));
+        Ok(out)
+    }
+
+    /// The released persons of a rate of persons (衔接率 … 重新犯罪率): its denominator, each
+    /// marked whether its numerator counts them.
+    async fn drill_persons(&self, offices: &[OfficeHead], code: RateCode, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReleasedDrillRow>> {
+        let mut out = Vec::new();
+        for o in offices {
+            let (id, name) = (o.id, o.name.clone());
+            let rows = self
+                .with(o, format!("persons:{}:{from}:{to}", code.code()), move |s| {
+                    let groups: std::collections::HashSet<Uuid> = s.all::<HelpGroup>()?.into_iter().filter_map(|g| g.released_person_id).collect();
+                    let mut rows = Vec::new();
+                    for r in s.all::<ReleasedPerson>()? {
+                        let has_group = groups.contains(&r.meta.id);
+                        let Some(in_numerator) = person_in(code, &r, has_group, from, to) else { continue };
+                        let person = match r.person_id {
+                            Some(p) => s.get::<Person>(p)?.and_then(|p| p.name),
+                            None => None,
+                        };
+                        rows.push((r, person, has_group, in_numerator));
+                    }
+                    Ok(rows)
+                })
+                .await?;
+            for (r, person, has_group, in_numerator) in rows {
+                let mut row = ReleasedDrillRow::new(id, &name, &r, person);
+                row.help_group = Some(has_group);
+                row.in_numerator = Some(in_numerator);
+                out.push(row);
+            }
+        }
+        out.sort_by(|a, b| (a.released_on, &a.office_name, a.id).cmp(&(b.released_on, &b.office_name, b.id)));
         Ok(out)
     }
 
@@ -458,18 +712,7 @@ impl Dashboard {
                 })
                 .await?;
             for (r, person) in rows {
-                out.push(ReleasedDrillRow {
-                    office_id: id,
-                    office_name: name.clone(),
-                    id: r.meta.id,
-                    name: person,
-                    released_on: r.released_on,
-                    assessment: r.assessment_type.map(|a| a.label()),
-                    handover_status: r.handover_status.map(|h| h.label()),
-                    handed_over: r.handover_status == Some(HandoverStatus::Done),
-                    handover_method: r.handover_method.map(|m| m.label()),
-                    help_status: r.help_status.map(|h| h.label()),
-                });
+                out.push(ReleasedDrillRow::new(id, &name, &r, person));
             }
         }
         out.sort_by(|a, b| (a.released_on, &a.office_name).cmp(&(b.released_on, &b.office_name)));
@@ -700,23 +943,155 @@ fn counted(c: &DisputeCase) -> bool {
         && (c.status != CaseStatus::Withdrawn || c.case_no.as_deref().is_some_and(|n| !n.is_empty()))
 }
 
+/// The §3.4 rates, as a drill-down names them (`rate:CODE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateCode {
+    MediationSuccess,
+    Performance,
+    ScreeningHandled,
+    ScreeningSuccess,
+    Handover,
+    MustEscort,
+    Resettlement,
+    Help,
+    Reoffense,
+}
+
+/// What a rate counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RateRecords {
+    Cases,
+    Agreements,
+    Items,
+    Persons,
+}
+
+impl RateCode {
+    pub const ALL: [RateCode; 9] = [
+        RateCode::MediationSuccess,
+        RateCode::Performance,
+        RateCode::ScreeningHandled,
+        RateCode::ScreeningSuccess,
+        RateCode::Handover,
+        RateCode::MustEscort,
+        RateCode::Resettlement,
+        RateCode::Help,
+        RateCode::Reoffense,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RateCode::MediationSuccess => "mediation_success",
+            RateCode::Performance => "performance",
+            RateCode::ScreeningHandled => "screening_handled",
+            RateCode::ScreeningSuccess => "screening_success",
+            RateCode::Handover => "handover",
+            RateCode::MustEscort => "must_escort",
+            RateCode::Resettlement => "resettlement",
+            RateCode::Help => "help",
+            RateCode::Reoffense => "reoffense",
+        }
+    }
+
+    /// The label the office's metrics give the rate (`Rate::label`).
+    pub fn label(self) -> &'static str {
+        match self {
+            RateCode::MediationSuccess => "调解成功率",
+            RateCode::Performance => "协议履行率",
+            RateCode::ScreeningHandled => "排查调处率",
+            RateCode::ScreeningSuccess => "排查成功率",
+            RateCode::Handover => "衔接率",
+            RateCode::MustEscort => "必接必送率",
+            RateCode::Resettlement => "安置率",
+            RateCode::Help => "帮教率",
+            RateCode::Reoffense => "重新犯罪率",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<RateCode> {
+        RateCode::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    pub fn of_label(label: &str) -> Option<RateCode> {
+        RateCode::ALL.into_iter().find(|r| r.label() == label)
+    }
+
+    fn records(self) -> RateRecords {
+        match self {
+            RateCode::MediationSuccess => RateRecords::Cases,
+            RateCode::Performance => RateRecords::Agreements,
+            RateCode::ScreeningHandled | RateCode::ScreeningSuccess => RateRecords::Items,
+            _ => RateRecords::Persons,
+        }
+    }
+}
+
+/// Where a 排查 item (found in the period, in a live round) stands in 排查调处率 or 排查成功率:
+/// None outside the denominator, else whether the numerator counts it (`Store::metrics`'s
+/// conditions).
+fn item_in(code: RateCode, base: ScreeningSuccessBase, i: &ScreeningItem) -> Option<bool> {
+    let handled = matches!(i.status, Some(ItemStatus::InProgress | ItemStatus::Resolved | ItemStatus::Referred | ItemStatus::Unresolved));
+    let resolved = i.status == Some(ItemStatus::Resolved);
+    match (code, base) {
+        (RateCode::ScreeningHandled, _) => Some(handled),
+        (RateCode::ScreeningSuccess, ScreeningSuccessBase::Found) => Some(resolved),
+        (RateCode::ScreeningSuccess, ScreeningSuccessBase::Handled) => handled.then_some(resolved),
+        _ => None,
+    }
+}
+
+/// Where a released person stands in a rate of persons for the period: None outside its
+/// denominator, else whether its numerator counts them — record by record, the conditions
+/// `Store::metrics` puts in SQL. 在册 = 在册帮教 with a 帮教期 overlapping the period.
+fn person_in(code: RateCode, r: &ReleasedPerson, has_group: bool, from: NaiveDate, to: NaiveDate) -> Option<bool> {
+    let within = |d: Option<NaiveDate>| d.is_some_and(|d| d >= from && d <= to);
+    let released_in = within(r.released_on);
+    let on_roll = r.help_status == Some(HelpStatus::Active)
+        && r.help_period_start.or(r.released_on).is_some_and(|d| d <= to)
+        && r.help_period_end.is_some_and(|d| d >= from);
+    let reoffended_in = within(r.reoffense_on);
+    let (base, numerator) = match code {
+        RateCode::Handover => (released_in, r.handover_status == Some(HandoverStatus::Done)),
+        RateCode::MustEscort => (released_in && r.assessment_type == Some(AssessmentType::Key), r.handover_method.is_some_and(|m| m.is_escort())),
+        RateCode::Resettlement => (on_roll, r.resettled_on.is_some_and(|d| d <= to)),
+        RateCode::Help => (on_roll, has_group),
+        // The denominator: 在册, or 重新犯罪 in the period after leaving the roll; the numerator
+        // of either, those who reoffended in the period.
+        RateCode::Reoffense => (on_roll || (r.help_status == Some(HelpStatus::Reoffended) && reoffended_in), reoffended_in),
+        _ => return None,
+    };
+    base.then_some(numerator)
+}
+
 #[derive(Debug, Clone)]
 enum Figure {
     Cases,
     Success,
     Difficult,
+    Amount,
+    Parties,
     Type(DisputeType),
     Source(CaseSource),
     Month(i32, u32),
+    Rounds,
+    /// A rate's denominator (its numerator only when true).
+    Rate(RateCode, bool),
 }
 
 impl Figure {
     fn parse(s: &str) -> Result<Figure> {
-        let bad = || CountyError::Invalid(format!("不认识的统计项“{s}”（应为 cases、success、difficult、type:代码、source:代码 或 month:年-月）"));
+        let bad = || {
+            CountyError::Invalid(format!(
+                "不认识的统计项“{s}”（应为 cases、success、difficult、amount、parties、rounds、type:代码、source:代码、month:年-月 或 rate:指标代码[:numerator]）"
+            ))
+        };
         Ok(match s.split_once(':') {
             None if s == "cases" => Figure::Cases,
             None if s == "success" => Figure::Success,
             None if s == "difficult" => Figure::Difficult,
+            None if s == "amount" => Figure::Amount,
+            None if s == "parties" => Figure::Parties,
+            None if s == "rounds" => Figure::Rounds,
             Some(("type", c)) => Figure::Type(DisputeType::from_code(c).ok_or_else(bad)?),
             Some(("source", c)) => Figure::Source(CaseSource::from_code(c).ok_or_else(bad)?),
             Some(("month", ym)) => {
@@ -727,19 +1102,125 @@ impl Figure {
                 }
                 Figure::Month(y, m)
             }
+            Some(("rate", rest)) => {
+                let (code, numerator) = match rest.split_once(':') {
+                    None => (rest, false),
+                    Some((code, "numerator")) => (code, true),
+                    Some(_) => return Err(bad()),
+                };
+                Figure::Rate(RateCode::from_code(code).ok_or_else(bad)?, numerator)
+            }
             _ => return Err(bad()),
         })
     }
 
+    /// Whether a counted case is one of the figure's (every case for the figures of other
+    /// records, which never ask).
     fn matches(&self, c: &DisputeCase) -> bool {
+        let success = c.result == Some(MediationResult::Success);
         match self {
-            Figure::Cases | Figure::Month(..) => true,
-            Figure::Success => c.result == Some(MediationResult::Success),
+            Figure::Cases | Figure::Month(..) | Figure::Parties | Figure::Rate(..) | Figure::Rounds => true,
+            Figure::Success => success,
+            // 协议涉及金额 sums the amounts of successful cases.
+            Figure::Amount => success && c.amount_cents.is_some_and(|a| a != 0),
             Figure::Difficult => c.is_difficult,
             Figure::Type(t) => c.dispute_type == Some(*t),
             Figure::Source(s) => c.source == Some(*s),
         }
     }
+}
+
+/// The records behind a figure: an array of one kind of row, by the figure asked for.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Drill {
+    Cases(Vec<DrillRow>),
+    Agreements(Vec<AgreementDrillRow>),
+    Items(Vec<ItemDrillRow>),
+    Rounds(Vec<RoundDrillRow>),
+    Persons(Vec<ReleasedDrillRow>),
+}
+
+impl Drill {
+    pub fn len(&self) -> usize {
+        match self {
+            Drill::Cases(v) => v.len(),
+            Drill::Agreements(v) => v.len(),
+            Drill::Items(v) => v.len(),
+            Drill::Rounds(v) => v.len(),
+            Drill::Persons(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows a rate's numerator counts (0 for other figures).
+    pub fn in_numerator(&self) -> usize {
+        fn n<T>(v: &[T], f: impl Fn(&T) -> Option<bool>) -> usize {
+            v.iter().filter(|r| f(r) == Some(true)).count()
+        }
+        match self {
+            Drill::Cases(v) => n(v, |r| r.in_numerator),
+            Drill::Agreements(v) => n(v, |r| r.in_numerator),
+            Drill::Items(v) => n(v, |r| r.in_numerator),
+            Drill::Rounds(_) => 0,
+            Drill::Persons(v) => n(v, |r| r.in_numerator),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementDrillRow {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub case_no: Option<String>,
+    pub title: Option<String>,
+    pub accepted_on: Option<NaiveDate>,
+    pub agreement_no: Option<String>,
+    pub form: Option<&'static str>,
+    pub effective_on: Option<NaiveDate>,
+    pub performance_status: Option<&'static str>,
+    /// Counted in 协议履行率's numerator (履行完毕, 即时履行 included).
+    pub in_numerator: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemDrillRow {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub id: Uuid,
+    pub round_id: Option<Uuid>,
+    /// The round's unit.
+    pub unit: Option<String>,
+    pub found_on: Option<NaiveDate>,
+    pub place: Option<String>,
+    pub party_summary: Option<String>,
+    pub summary: Option<String>,
+    pub dispute_type: Option<&'static str>,
+    pub risk_level: Option<&'static str>,
+    pub status: Option<&'static str>,
+    pub resolved_on: Option<NaiveDate>,
+    /// Counted in the rate's numerator (调处: 调处中, 已化解, 已移交, 未化解; 成功: 已化解).
+    pub in_numerator: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundDrillRow {
+    pub office_id: Uuid,
+    pub office_name: String,
+    pub id: Uuid,
+    pub unit: Option<String>,
+    pub period_type: Option<&'static str>,
+    pub period_start: Option<NaiveDate>,
+    pub period_end: Option<NaiveDate>,
+    pub screened_on: Option<NaiveDate>,
+    /// Items the round found (live).
+    pub items: i64,
+    pub zero_report: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -786,6 +1267,14 @@ pub struct OfficeFigures {
     pub rates: Vec<Rate>,
 }
 
+/// A rate of the county's figures and the `figure` of its drill-down (`rate:CODE`).
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureRate {
+    #[serde(flatten)]
+    pub rate: Rate,
+    pub figure: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
     pub from: NaiveDate,
@@ -802,8 +1291,8 @@ pub struct Figures {
     pub by_type: Vec<Count>,
     pub by_source: Vec<SourceCount>,
     pub by_month: Vec<MonthCount>,
-    /// The §3.4 rates in display order (调解成功率 … 重新犯罪率).
-    pub rates: Vec<Rate>,
+    /// The §3.4 rates in display order (调解成功率 … 重新犯罪率), each with its drill-down.
+    pub rates: Vec<FigureRate>,
     pub per_office: Vec<OfficeFigures>,
 }
 
@@ -822,6 +1311,12 @@ pub struct DrillRow {
     pub difficult: bool,
     pub amount_cents: Option<i64>,
     pub parties: String,
+    /// Its parties (live party rows), in the drill-down of 涉及当事人.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_count: Option<i64>,
+    /// Counted in 调解成功率's numerator, in that rate's drill-down.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_numerator: Option<bool>,
 }
 
 impl DrillRow {
@@ -840,6 +1335,8 @@ impl DrillRow {
             difficult: c.is_difficult,
             amount_cents: c.amount_cents,
             parties,
+            party_count: None,
+            in_numerator: None,
         }
     }
 }
@@ -857,6 +1354,39 @@ pub struct ReleasedDrillRow {
     pub handed_over: bool,
     pub handover_method: Option<&'static str>,
     pub help_status: Option<&'static str>,
+    pub help_period_start: Option<NaiveDate>,
+    pub help_period_end: Option<NaiveDate>,
+    pub resettled_on: Option<NaiveDate>,
+    pub reoffense_on: Option<NaiveDate>,
+    /// Whether a 帮教小组 was formed for them, in the drill-down of a rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_group: Option<bool>,
+    /// Counted in the rate's numerator, in the drill-down of a rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_numerator: Option<bool>,
+}
+
+impl ReleasedDrillRow {
+    fn new(office_id: Uuid, office_name: &str, r: &ReleasedPerson, name: Option<String>) -> ReleasedDrillRow {
+        ReleasedDrillRow {
+            office_id,
+            office_name: office_name.to_string(),
+            id: r.meta.id,
+            name,
+            released_on: r.released_on,
+            assessment: r.assessment_type.map(|a| a.label()),
+            handover_status: r.handover_status.map(|h| h.label()),
+            handed_over: r.handover_status == Some(HandoverStatus::Done),
+            handover_method: r.handover_method.map(|m| m.label()),
+            help_status: r.help_status.map(|h| h.label()),
+            help_period_start: r.help_period_start,
+            help_period_end: r.help_period_end,
+            resettled_on: r.resettled_on,
+            reoffense_on: r.reoffense_on,
+            help_group: None,
+            in_numerator: None,
+        }
+    }
 }
 
 /// One cell of the 零报告 matrix.
@@ -1088,5 +1618,19 @@ mod tests {
         assert!(matches!(Figure::parse("month:2026-03").unwrap(), Figure::Month(2026, 3)));
         assert!(Figure::parse("month:2026-13").unwrap_err().to_string().contains("不认识的统计项"));
         assert!(Figure::parse("xyz").is_err());
+        assert!(matches!(Figure::parse("rate:handover").unwrap(), Figure::Rate(RateCode::Handover, false)));
+        assert!(matches!(Figure::parse("rate:reoffense:numerator").unwrap(), Figure::Rate(RateCode::Reoffense, true)));
+        assert!(Figure::parse("rate:handover:denominator").is_err());
+        assert!(Figure::parse("rate:nonsense").is_err());
+        assert!(matches!(Figure::parse("amount").unwrap(), Figure::Amount));
+        assert!(matches!(Figure::parse("rounds").unwrap(), Figure::Rounds));
+    }
+
+    #[test]
+    fn every_rate_code_names_one_rate() {
+        for r in RateCode::ALL {
+            assert_eq!(RateCode::from_code(r.code()), Some(r));
+            assert_eq!(RateCode::of_label(r.label()), Some(r));
+        }
     }
 }

@@ -33,7 +33,7 @@ const PATHS: &[Operation] = &[
         "/api/v1/dashboard/drill",
         "get",
         "drill",
-        "一个数字背后的案件（只读）：figure为cases、success、difficult、type:代码、source:代码或month:年-月",
+        "一个数字背后的记录（只读），行数即该数字：figure为cases、success、difficult、amount（协议涉及金额，金额之和）、parties（涉及当事人，人数之和）、type:代码、source:代码、month:年-月（案件），rounds（排查纠纷：各次排查），或rate:指标代码（该指标分母的记录，in_numerator标出计入分子的；rate:指标代码:numerator只列分子），指标代码为mediation_success、performance、screening_handled、screening_success、handover、must_escort、resettlement、help、reoffense",
         false,
         &["from", "to", "office", "figure"],
     ),

@@ -232,7 +232,7 @@ async fn figures(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<sup
     Ok(Json(s.dashboard.figures(from, to, q.office()?).await.map_err(county)?))
 }
 
-async fn drill(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<Vec<super::DrillRow>>, ApiError> {
+async fn drill(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<super::Drill>, ApiError> {
     let q = period_query(q)?;
     let (from, to) = q.period()?;
     let figure = q.figure.clone().unwrap_or_else(|| "cases".into());
