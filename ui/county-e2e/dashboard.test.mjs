@@ -1,6 +1,6 @@
 // The county dashboard in Debian's Chromium against the real server: fengqiao-county serving
 // its embedded front end, one office (fengqiao-cli with demo data) enrolled and synced, another
-// registered but silent. Sign in, see the office that synced, drill into a figure, export the
+// registered but silent. Sign in, see the office that synced, drill into figures and rates, export the
 // roll-up and check its totals, and a viewer refused an admin action by the server.
 // Needs `npm run build:county` then `cargo build -p fengqiao-county -p fengqiao-cli`, and the
 // chromium and chromium-driver packages. Screenshots go to target/e2e-shots/county-*.png.
@@ -185,7 +185,7 @@ test("signs in and sees the office that synced, the silent one marked", async ()
   await shot("offices");
 });
 
-test("drills into a figure: the cases behind 调解成功", async () => {
+test("drills into figures: the cases behind 调解成功, the records behind rates", async () => {
   await page("figures");
   // The whole demo period.
   const inputs = await browser.$$(".el-range-input");
@@ -212,17 +212,48 @@ test("drills into a figure: the cases behind 调解成功", async () => {
   await shot("drill");
   await browser.keys("Escape");
   await sleep(600);
-  // 衔接率's persons: as many as its denominator, as many handed over as its numerator.
-  const rateRow = await browser.$('//div[@data-test="rates"]//tr[.//td[normalize-space(.)="衔接率"]]');
-  const [, num, den] = /（(\d+)\/(\d+)）/.exec(await rateRow.getText());
-  await click("persons-衔接率");
-  const title = await browser.$('[data-test="released-drill"] .el-dialog__title');
-  await browser.waitUntil(async () => /本期释放人员：\d+人/.test(await title.getText()), { timeout: 15000 });
-  await browser.waitUntil(async () => (await title.getText()) === `本期释放人员：${den}人，已衔接${num}人（只读）`, {
+  // 衔接率's persons: as many as its denominator, those handed over (its numerator) marked.
+  const rateOf = async (label) => {
+    const row = await browser.$(`//div[@data-test="rates"]//tr[.//td[normalize-space(.)="${label}"]]`);
+    const [, num, den] = /（(\d+)\/(\d+)）/.exec(await row.getText());
+    return [Number(num), Number(den)];
+  };
+  const drillTitle = await browser.$('[data-test="drill"] .el-dialog__title');
+  const [num, den] = await rateOf("衔接率");
+  await click("rate-衔接率");
+  await browser.waitUntil(async () => (await drillTitle.getText()) === `衔接率：计入分子${num}人，分母${den}人（只读）`, {
     timeout: 15000,
     timeoutMsg: `persons do not match 衔接率 ${num}/${den}`,
   });
   await shot("drill-released");
+  await browser.keys("Escape");
+  await sleep(600);
+  // 协议履行率 from its figure: the agreements in force, the performed ones marked; 只看计入分子的
+  // leaves as many as the numerator.
+  const [performed, agreements] = await rateOf("协议履行率");
+  assert.ok(agreements > 0, "the demo office's cases have agreements");
+  await click("rate-value-协议履行率");
+  await browser.waitUntil(async () => (await drillTitle.getText()) === `协议履行率：计入分子${performed}件，分母${agreements}件（只读）`, {
+    timeout: 15000,
+    timeoutMsg: `agreements do not match 协议履行率 ${performed}/${agreements}`,
+  });
+  const total = async () => Number(/共\s*(\d+)\s*条/.exec(await (await browser.$('[data-test="drill"] .el-pagination__total')).getText())[1]);
+  assert.equal(await total(), agreements);
+  assert.match(await (await browser.$('[data-test="drill"] .el-table__header')).getText(), /协议编号[\s\S]*履行情况[\s\S]*计入分子/);
+  await click("drill-numerator-only");
+  await browser.waitUntil(async () => (await total()) === performed, { timeout: 10000, timeoutMsg: "只看计入分子的 did not leave the numerator" });
+  const firstRow = await browser.$('[data-test="drill"] .el-table__body tr');
+  assert.match(await firstRow.getText(), /履行/);
+  await shot("drill-agreements");
+  await browser.keys("Escape");
+  await sleep(600);
+  // One office's 安置率 from the per-office table: the one synced office holds all of it.
+  const [resettled, onRoll] = await rateOf("安置率");
+  await click("office-rate-东山镇司法所-安置率");
+  await browser.waitUntil(async () => (await drillTitle.getText()) === `东山镇司法所安置率：计入分子${resettled}人，分母${onRoll}人（只读）`, {
+    timeout: 15000,
+    timeoutMsg: `persons do not match 安置率 ${resettled}/${onRoll}`,
+  });
   await browser.keys("Escape");
   await sleep(400);
 });

@@ -77,6 +77,8 @@ export type Rate = {
   target: number | null;
   better: "higher" | "lower";
   meets_target: boolean | null;
+  /** Its drill-down (`rate:CODE`), in the county's figures. */
+  figure?: string | null;
 };
 export type Count = { code: string; label: string; group?: string; count: number };
 export type OfficeRow = {
@@ -123,4 +125,79 @@ export type DrillRow = {
   difficult: boolean;
   amount_cents: number | null;
   parties: string;
+  /** In the drill-down of 涉及当事人. */
+  party_count?: number;
+  /** In the drill-down of a rate: counted in its numerator. */
+  in_numerator?: boolean;
 };
+export type AgreementDrillRow = {
+  office_id: string;
+  office_name: string;
+  id: string;
+  case_id: string;
+  case_no: string | null;
+  title: string | null;
+  accepted_on: string | null;
+  agreement_no: string | null;
+  form: string | null;
+  effective_on: string | null;
+  performance_status: string | null;
+  in_numerator?: boolean;
+};
+export type ItemDrillRow = {
+  office_id: string;
+  office_name: string;
+  id: string;
+  unit: string | null;
+  found_on: string | null;
+  place: string | null;
+  party_summary: string | null;
+  summary: string | null;
+  dispute_type: string | null;
+  risk_level: string | null;
+  status: string | null;
+  resolved_on: string | null;
+  in_numerator?: boolean;
+};
+export type RoundDrillRow = {
+  office_id: string;
+  office_name: string;
+  id: string;
+  unit: string | null;
+  period_type: string | null;
+  period_start: string | null;
+  period_end: string | null;
+  screened_on: string | null;
+  items: number;
+  zero_report: boolean;
+};
+export type PersonDrillRow = {
+  office_id: string;
+  office_name: string;
+  id: string;
+  name: string | null;
+  released_on: string | null;
+  assessment: string | null;
+  handover_status: string | null;
+  handed_over: boolean;
+  handover_method: string | null;
+  help_status: string | null;
+  help_period_start: string | null;
+  help_period_end: string | null;
+  resettled_on: string | null;
+  reoffense_on: string | null;
+  help_group?: boolean;
+  in_numerator?: boolean;
+};
+/** What a drill-down lists: cases, agreements, 排查 items, 排查 rounds or released persons. */
+export type DrillKind = "cases" | "agreements" | "items" | "rounds" | "persons";
+
+/** The records of a figure (`GET /drill?figure=…`): the kind its rows are. */
+export function drillKind(figure: string): DrillKind {
+  if (figure === "rounds") return "rounds";
+  const rate = /^rate:([a-z_]+)/.exec(figure)?.[1];
+  if (!rate || rate === "mediation_success") return "cases";
+  if (rate === "performance") return "agreements";
+  if (rate.startsWith("screening_")) return "items";
+  return "persons";
+}
