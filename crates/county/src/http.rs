@@ -386,8 +386,9 @@ async fn push_audit(
     Device(d): Device,
     JsonBody(req): JsonBody<fengqiao_sync::protocol::AuditPushRequest>,
 ) -> Result<Json<fengqiao_sync::protocol::AuditPushResponse>, ApiError> {
-    if req.entries.len() > MAX_BATCH {
-        return Err(ApiError::too_large(format!("一次最多发送{MAX_BATCH}条审计记录（本次{}条），请分批发送", req.entries.len())));
+    let most = fengqiao_sync::protocol::MAX_AUDIT_BATCH;
+    if req.entries.len() > most {
+        return Err(ApiError::too_large(format!("一次最多发送{most}条审计记录（本次{}条），请分批发送", req.entries.len())));
     }
     match crate::office_audit::accept(&*s.store, d.office_id, d.id, req.entries, Utc::now()).await? {
         Ok(held_through) => Ok(Json(fengqiao_sync::protocol::AuditPushResponse { held_through })),

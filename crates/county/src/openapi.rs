@@ -119,7 +119,7 @@ pub fn document() -> Value {
                         "400": error_response("请求体不是有效的JSON或字段不正确"),
                         "401": error_response("缺少、无效或已停用的设备令牌"),
                         "409": error_response("条目接不上县司法局保存的哈希链（audit_chain_broken），或本设备的另一个请求正在写入（audit_busy）"),
-                        "413": error_response(&format!("请求体过大，或一批超过{MAX_BATCH}条")),
+                        "413": error_response(&format!("请求体过大，或一批超过{}条", fengqiao_sync::protocol::MAX_AUDIT_BATCH)),
                         "426": error_response("缺少或不支持的协议版本")
                     }
                 }
@@ -194,7 +194,7 @@ pub fn document() -> Value {
                 "AuditPushRequest": {
                     "type": "object",
                     "required": ["entries"],
-                    "properties": { "entries": { "type": "array", "maxItems": MAX_BATCH, "items": { "$ref": "#/components/schemas/AuditEntry" } } }
+                    "properties": { "entries": { "type": "array", "maxItems": fengqiao_sync::protocol::MAX_AUDIT_BATCH, "items": { "$ref": "#/components/schemas/AuditEntry" } } }
                 },
                 "AuditEntry": {
                     "type": "object",

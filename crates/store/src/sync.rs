@@ -136,6 +136,24 @@ impl Store {
     /// transaction. Idempotent: a change already here has no effect. The merged record is the
     /// same whatever order changes arrive in; what lost stays in the change log (history).
     pub fn apply_remote(&mut self, changes: &[ChangeEntry]) -> Result<ApplyReport> {
+        self.apply_pulled(changes, None)
+    }
+
+    /// `apply_remote`, and the pull's cursor moved past them in the same transaction, so the
+    /// two cannot part.
+    ///
+    /// Written without waiting for the disk (`synchronous=NORMAL`): what a pull brings is held
+    /// by the county, so a power cut that loses the last pages loses their cursor with them,
+    /// and they are pulled again. The WAL keeps the file whole either way, and the next local
+    /// save (`FULL`) makes everything before it durable too.
+    pub fn apply_pulled(&mut self, changes: &[ChangeEntry], cursor: Option<i64>) -> Result<ApplyReport> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let applied = self.apply_in_transaction(changes, cursor);
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        applied
+    }
+
+    fn apply_in_transaction(&mut self, changes: &[ChangeEntry], cursor: Option<i64>) -> Result<ApplyReport> {
         let mut report = ApplyReport::default();
         self.write_unchecked(Mode::Import, |w| {
             // The newest remote stamp is remembered once for the batch (local changes made
@@ -168,6 +186,12 @@ impl Store {
             }
             if !applied.is_empty() {
                 audit_batch(w, &applied)?;
+            }
+            if let Some(cursor) = cursor {
+                w.tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    params![keys::CURSOR, cursor.to_string()],
+                )?;
             }
             Ok(())
         })?;

@@ -416,11 +416,12 @@ impl Agent {
 
     async fn push_audit(&self, report: &mut RoundReport) -> Result<(), SyncError> {
         use fengqiao_store::audit::SENT_TO_COUNTY_KEY;
+        let mut limit = MAX_AUDIT_BATCH;
         loop {
             let (after, entries) = self
-                .with_store(|s| {
+                .with_store(move |s| {
                     let after = s.sync_setting(SENT_TO_COUNTY_KEY)?.and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-                    Ok((after, s.audit_entries_after(after, MAX_BATCH)?))
+                    Ok((after, s.audit_entries_after(after, limit)?))
                 })
                 .await?;
             let Some(last) = entries.last().map(|e| e.seq) else { return Ok(()) };
@@ -428,6 +429,11 @@ impl Agent {
                 Ok(r) => r.held_through,
                 Err(ClientError::Unauthorized { message }) => return Err(SyncError::Revoked { detail: message }),
                 Err(ClientError::Refused { status: 404, .. }) => return Ok(()),
+                // Too large a body (entries with long details): the same entries in smaller sends.
+                Err(ClientError::Refused { status: 413, .. }) if limit > 1 => {
+                    limit /= 2;
+                    continue;
+                }
                 Err(ClientError::Refused { status: 409, code, message }) if code == "audit_chain_broken" => {
                     self.with_store({
                         let m = message.clone();
@@ -553,8 +559,7 @@ impl Agent {
         let entries: Vec<ChangeEntry> = page.changes.into_iter().map(from_wire).collect();
         let (applied, new_settings) = self
             .with_store(move |s| {
-                let r = s.apply_remote(&entries)?;
-                s.set_sync_setting(keys::CURSOR, Some(&next.to_string()))?;
+                let r = s.apply_pulled(&entries, Some(next))?;
                 let new_settings = match settings {
                     Some(p) if s.apply_county_settings(&p)? => Some(p.version),
                     _ => None,
