@@ -133,6 +133,22 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
             }),
         ),
         (
+            "drill (安置率, county)",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.drill(from, to, None, "rate:resettlement").await.unwrap();
+                })
+            }),
+        ),
+        (
+            "drill (协议履行率, county)",
+            Box::new(|| {
+                Box::pin(async {
+                    dash.drill(from, to, None, "rate:performance").await.unwrap();
+                })
+            }),
+        ),
+        (
             "compliance (3 months)",
             Box::new(|| {
                 Box::pin(async {
