@@ -120,8 +120,13 @@ pub fn negotiate(offered: Option<&str>, oldest: u32, newest: u32) -> Result<u32,
     let (min, max) = (versions.iter().copied().min().unwrap_or(0), versions.iter().copied().max().unwrap_or(0));
     Err(if max < oldest { Unsupported::ClientTooOld { newest_offered: max } } else { Unsupported::ClientTooNew { oldest_offered: min } })
 }
-/// Most changes in one push, and in one pull page.
-pub const MAX_BATCH: usize = 500;
+/// Most changes in one push, and in one pull page. (Up to 500 before 2026-11: a county of
+/// then clamps a larger pull `limit` to its own 500, and an agent sends pushes of 500.)
+pub const MAX_BATCH: usize = 2_000;
+
+/// Changes an agent sends in one push: small enough that the next batch is read from the
+/// change log while one travels and the county applies it.
+pub const PUSH_BATCH: usize = 500;
 
 /// Most audit entries in one `POST /api/v1/audit`: they are small and only appended, so ten
 /// times a change batch (fewer round trips and transactions for an office's first send).

@@ -154,7 +154,8 @@ fn fast() -> AgentConfig {
         backoff_min: Duration::from_millis(10),
         backoff_max: Duration::from_millis(40),
         probe_every: Duration::from_millis(20),
-        batch: MAX_BATCH,
+        batch: PUSH_BATCH,
+        pull_page: MAX_BATCH,
         client: ClientOptions { connect_timeout: Duration::from_secs(2), request_timeout: Duration::from_secs(10) },
     }
 }
@@ -279,7 +280,7 @@ async fn pulls_page_by_page_and_keeps_the_cursor() {
         b.pending_changes(100).unwrap()
     };
     *stub.pull_log.lock().unwrap() = other.iter().map(fengqiao_sync::agent::to_wire).collect();
-    let (agent, shared) = agent(store, AgentConfig { batch: 10, ..fast() }, Arc::new(NoStatus));
+    let (agent, shared) = agent(store, AgentConfig { batch: 10, pull_page: 10, ..fast() }, Arc::new(NoStatus));
     let report = agent.drain(1).await.unwrap();
     assert_eq!((report.pulled, report.pull_pages, report.cursor), (25, 3, 25));
     assert_eq!(stub.applied.lock().unwrap().len(), 1, "only the office record went up: pulled changes are not pushed back");
@@ -289,7 +290,8 @@ async fn pulls_page_by_page_and_keeps_the_cursor() {
         assert_eq!(s.all::<Person>().unwrap().len(), 25);
         assert_eq!(s.sync_status().unwrap().pending, 0);
     }
-    // A crash after merging a page but before saving its cursor: the page comes again, harmlessly.
+    // A cursor behind what was merged (a store restored from an older copy): the pages come
+    // again, harmlessly. (A page and its cursor are one transaction, so a crash cannot part them.)
     shared.lock().unwrap().set_sync_setting(keys::CURSOR, Some("5")).unwrap();
     let report = agent.drain(1).await.unwrap();
     assert_eq!((report.pushed, report.pulled, report.pull_duplicates), (0, 0, 20));
