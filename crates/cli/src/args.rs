@@ -82,9 +82,12 @@ pub enum Command {
     /// 导出全部记录（JSON Lines，每行一个案卷）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Export {
-        /// 写入的文件（不指定则输出到标准输出）
+        /// 写入的文件（不指定则输出到标准输出）。已加密的司法所：文件用口令加密（口令取自环境变量 FENGQIAO_EXPORT_PASSPHRASE，否则在终端输入两次）
         #[arg(long, value_name = "文件")]
         out: Option<PathBuf>,
+        /// 已加密的司法所也导出明文（含姓名、身份证号，记入审计日志）：只在确需交给其他系统时使用，用后删除
+        #[arg(long)]
+        plain: bool,
     },
     /// 导入JSON Lines文件（全部成功或全部不导入），或Excel台账（.xlsx/.xls：纠纷、排查、安置帮教）
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]

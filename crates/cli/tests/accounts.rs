@@ -146,7 +146,7 @@ fn a_readonly_account_reads_but_is_refused_every_edit() {
     init_secured(&dir);
     ok(&dir, &["demo-data", "--disputes", "3", "--seed", "5"], &director());
     let export = tmp.path().join("all.jsonl");
-    ok(&dir, &["export", "--out", export.to_str().unwrap()], &director());
+    ok(&dir, &["export", "--out", export.to_str().unwrap()], &[director()[0], director()[1], ("FENGQIAO_EXPORT_PASSPHRASE", "导出口令-2026")]);
 
     // The new account's password must be given; then it is added.
     let add = ["account", "add", "--name", "zhaoli", "--display-name", "赵丽", "--role", "readonly"];
@@ -329,4 +329,45 @@ fn a_passphrase_backup_holds_nothing_readable_and_restores_with_it() {
     ok(&dir, &["restore", &out_s, "--passphrase"], &pass);
     let after = json(&ok(&dir, &["--json", "list", "disputes", "--page-size", "100"], &[]));
     assert_eq!(after["total"], page["total"]);
+}
+
+/// An encrypted office's `export` writes a file sealed with a passphrase (no name on disk in
+/// clear), `import` opens it with the passphrase (a wrong one changes nothing), and a plain
+/// export must be asked for with --plain and is recorded in the audit log.
+#[test]
+fn an_encrypted_offices_export_is_sealed_with_a_passphrase() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    init_secured(&dir);
+    ok(&dir, &["demo-data", "--disputes", "8", "--released", "2", "--seed", "7"], &director());
+    let page = json(&ok(&dir, &["--json", "list", "disputes", "--page-size", "100"], &director()));
+    let name =
+        page["rows"].as_array().unwrap().iter().filter_map(|r| r["party_names"].as_str()).next().unwrap().split('、').next().unwrap().to_string();
+
+    // To standard output: refused without --plain.
+    let refused = cli(&dir, &["export"], &director());
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--plain"), "{}", stderr(&refused));
+    let out = tmp.path().join("usb").join("东山.jsonl.sealed");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let out_s = out.display().to_string();
+    let mut vars = director().to_vec();
+    vars.push(("FENGQIAO_EXPORT_PASSPHRASE", "导出口令-2026"));
+    ok(&dir, &["export", "--out", &out_s], &vars);
+    assert_eq!(any_file_contains(out.parent().unwrap(), &name), None, "{name} readable in the export");
+
+    // Into a new data directory: a wrong passphrase makes nothing, the right one the office.
+    let other = tmp.path().join("other");
+    let wrong = cli(&other, &["import", &out_s], &[("FENGQIAO_EXPORT_PASSPHRASE", "not-it")]);
+    assert!(!wrong.status.success() && stderr(&wrong).contains("口令不正确"), "{}", stderr(&wrong));
+    assert!(!other.join("fengqiao.db").exists());
+    ok(&other, &["import", &out_s], &[("FENGQIAO_EXPORT_PASSPHRASE", "导出口令-2026")]);
+    assert_eq!(json(&ok(&other, &["--json", "list", "disputes", "--page-size", "100"], &[]))["total"], page["total"]);
+
+    // Plain, asked for: the names are there, and the export is in the audit log.
+    let plain = ok(&dir, &["export", "--plain"], &director());
+    assert!(plain.contains(&name));
+    let log = ok(&dir, &["audit", "list", "--limit", "5"], &director());
+    assert!(log.contains("导出全部记录（JSON Lines，明文）到标准输出"), "{log}");
+    assert!(ok(&dir, &["audit", "list", "--limit", "20"], &director()).contains("用口令加密"));
 }

@@ -249,6 +249,39 @@ impl KeyRing {
     }
 }
 
+/// How a file sealed with a passphrase begins (an encrypted `export`).
+pub const SEALED_MAGIC: &[u8] = b"FENGQIAO-SEALED-1\n";
+
+/// Seals `plain` under a passphrase: the magic line, a random salt and nonce, then
+/// ChaCha20-Poly1305 under argon2id(passphrase). For files that leave the store (an export):
+/// nothing of them can be read, or changed unnoticed, without the passphrase.
+pub fn seal_with_passphrase(passphrase: &str, plain: &[u8]) -> Result<Vec<u8>> {
+    let mut salt = [0u8; 16];
+    let mut nonce = [0u8; 12];
+    rand::rng().fill_bytes(&mut salt);
+    rand::rng().fill_bytes(&mut nonce);
+    let key = derive(passphrase.as_bytes(), &salt)?;
+    let sealed = ChaCha20Poly1305::new(Key::from_slice(&key))
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: SEALED_MAGIC })
+        .map_err(|_| StoreError::Corrupt("无法加密导出的内容".into()))?;
+    Ok([SEALED_MAGIC, &salt, &nonce, &sealed].concat())
+}
+
+/// The content of a file made by [`seal_with_passphrase`]; a wrong passphrase or a changed
+/// byte is refused.
+pub fn open_with_passphrase(passphrase: &str, file: &[u8]) -> Result<Vec<u8>> {
+    let head = SEALED_MAGIC.len();
+    if !file.starts_with(SEALED_MAGIC) || file.len() < head + 28 {
+        return Err(StoreError::Corrupt("文件不是用口令加密的枫桥导出文件".into()));
+    }
+    let (salt, rest) = file[head..].split_at(16);
+    let (nonce, sealed) = rest.split_at(12);
+    let key = derive(passphrase.as_bytes(), salt)?;
+    ChaCha20Poly1305::new(Key::from_slice(&key))
+        .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: SEALED_MAGIC })
+        .map_err(|_| StoreError::SignIn("导出文件的口令不正确，或文件已被改动".into()))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -277,6 +310,18 @@ mod tests {
         let typed = recovery.as_str().to_lowercase().replace('-', " ");
         assert_eq!(RecoveryKey::parse(&typed).unwrap(), recovery);
         assert!(RecoveryKey::parse("ABCD").is_err());
+    }
+
+    #[test]
+    fn a_sealed_file_opens_with_its_passphrase_only() {
+        let sealed = seal_with_passphrase("导出口令-2026", "张伟 350502198001010011".as_bytes()).unwrap();
+        assert!(!sealed.windows(6).any(|w| w == "张伟".as_bytes()));
+        assert_eq!(open_with_passphrase("导出口令-2026", &sealed).unwrap(), "张伟 350502198001010011".as_bytes());
+        assert!(open_with_passphrase("wrong", &sealed).is_err());
+        let mut flipped = sealed.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(open_with_passphrase("导出口令-2026", &flipped).is_err());
+        assert!(open_with_passphrase("导出口令-2026", b"{\"kind\":\"organization\"}").is_err());
     }
 
     #[test]

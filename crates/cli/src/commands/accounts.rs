@@ -90,16 +90,27 @@ fn new_password(var: &str, what: &str) -> Result<String, CliError> {
 
 /// The variable a backup's passphrase is read from.
 const BACKUP_PASSPHRASE_VAR: &str = "FENGQIAO_BACKUP_PASSPHRASE";
+/// The variable an encrypted export's passphrase is read from.
+const EXPORT_PASSPHRASE_VAR: &str = "FENGQIAO_EXPORT_PASSPHRASE";
 
 /// A backup's passphrase: from the environment, else typed (twice when `new`).
 pub(crate) fn backup_passphrase(new: bool) -> Result<String, CliError> {
+    passphrase(BACKUP_PASSPHRASE_VAR, "备份口令", new)
+}
+
+/// An encrypted export's passphrase, likewise.
+pub(crate) fn export_passphrase(new: bool) -> Result<String, CliError> {
+    passphrase(EXPORT_PASSPHRASE_VAR, "导出口令", new)
+}
+
+fn passphrase(var: &str, what: &str, new: bool) -> Result<String, CliError> {
     if new {
-        return new_password(BACKUP_PASSPHRASE_VAR, "备份口令");
+        return new_password(var, what);
     }
-    match from_env(BACKUP_PASSPHRASE_VAR) {
+    match from_env(var) {
         Some(p) => Ok(p),
-        None if terminal() => ask_hidden("备份口令："),
-        None => Err(CliError::Credentials(format!("请用环境变量 {BACKUP_PASSPHRASE_VAR} 提供备份口令，或在终端中运行本命令，按提示输入"))),
+        None if terminal() => ask_hidden(&format!("{what}：")),
+        None => Err(CliError::Credentials(format!("请用环境变量 {var} 提供{what}，或在终端中运行本命令，按提示输入"))),
     }
 }
 

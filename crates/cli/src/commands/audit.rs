@@ -9,6 +9,8 @@ use crate::{CliError, Env};
 
 pub fn audit(env: &Env, action: AuditAction) -> Result<(), CliError> {
     let store = open(env)?;
+    // The audit log is the 所长's to read (it says who looked at whose file).
+    store.require_permission(fengqiao_store::Permission::ViewAudit)?;
     match action {
         AuditAction::Verify => {
             let check = store.verify_audit()?;

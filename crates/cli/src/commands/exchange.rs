@@ -10,8 +10,37 @@ use serde_json::json;
 use super::{open, say};
 use crate::{CliError, Env};
 
-pub fn export(env: &Env, out: Option<&Path>) -> Result<(), CliError> {
-    let store = open(env)?;
+/// Writes every record as JSON Lines. For an encrypted office the file is sealed with a
+/// passphrase (names and ID numbers never land on disk in clear), unless `plain` is asked
+/// for — then the export is recorded in the audit log as one in clear.
+pub fn export(env: &Env, out: Option<&Path>, plain: bool) -> Result<(), CliError> {
+    let mut store = open(env)?;
+    if Store::is_secured(&env.data_dir) {
+        let office = store.office_id();
+        let Some(path) = out.filter(|_| !plain) else {
+            if !plain {
+                return Err(CliError::Usage("本所数据已加密：导出请用 --out 文件（文件用口令加密）；确需明文时加 --plain（记入审计日志）".into()));
+            }
+            let to = out.map_or("标准输出".to_string(), |p| p.display().to_string());
+            store.record_access("export", fengqiao_model::Kind::Organization, office, &format!("导出全部记录（JSON Lines，明文）到{to}"))?;
+            return export_plain(env, &store, out);
+        };
+        let passphrase = super::accounts::export_passphrase(true)?;
+        let mut lines = Vec::new();
+        let n = store.export(&mut lines)?;
+        let sealed = fengqiao_store::keyring::seal_with_passphrase(&passphrase, &lines)?;
+        write_atomically(path, |w| w.write_all(&sealed).map_err(|e| CliError::file("写入", path, e)))?;
+        let summary = format!("导出全部记录（JSON Lines，{n}行，用口令加密）到{}", path.display());
+        store.record_access("export", fengqiao_model::Kind::Organization, office, &summary)?;
+        say(env, json!({ "ok": true, "out": path, "lines": n, "bytes": sealed.len(), "encrypted": true }), || {
+            format!("已导出{n}行到 {}（{}，已用口令加密）", path.display(), super::human_bytes(sealed.len() as u64))
+        });
+        return Ok(());
+    }
+    export_plain(env, &store, out)
+}
+
+fn export_plain(env: &Env, store: &Store, out: Option<&Path>) -> Result<(), CliError> {
     let Some(path) = out else {
         let stdout = std::io::stdout().lock();
         let mut w = BufWriter::with_capacity(1 << 20, stdout);
@@ -62,10 +91,43 @@ pub(crate) fn write_atomically<T>(path: &Path, f: impl FnOnce(&mut dyn Write) ->
 }
 
 pub fn import(env: &Env, file: &Path) -> Result<(), CliError> {
-    let open_file = || File::open(file).map_err(|e| CliError::file("打开导入文件", file, e));
+    // Signed in (and allowed to edit) before any passphrase is asked for.
+    let existing = if env.data_dir.join(DB_FILE).exists() {
+        let store = open(env)?;
+        store.require_permission(fengqiao_store::Permission::EditRecords)?;
+        Some(store)
+    } else {
+        None
+    };
+    // An encrypted export: opened with its passphrase, in memory.
+    let sealed = {
+        let mut head = vec![0u8; fengqiao_store::keyring::SEALED_MAGIC.len()];
+        let n = std::io::Read::read(&mut File::open(file).map_err(|e| CliError::file("打开导入文件", file, e))?, &mut head).unwrap_or(0);
+        n == head.len() && head == fengqiao_store::keyring::SEALED_MAGIC
+    };
+    if sealed {
+        let bytes = std::fs::read(file).map_err(|e| CliError::file("读取", file, e))?;
+        let passphrase = super::accounts::export_passphrase(false)?;
+        let plain = fengqiao_store::keyring::open_with_passphrase(&passphrase, &bytes)?;
+        return import_from(env, file, existing, &|| Ok(Box::new(std::io::Cursor::new(plain.clone())) as Box<dyn std::io::Read>));
+    }
+    import_from(env, file, existing, &|| {
+        Ok(Box::new(File::open(file).map_err(|e| CliError::file("打开导入文件", file, e))?) as Box<dyn std::io::Read>)
+    })
+}
+
+/// Imports what `open_file` reads from `file` (opened twice: for the first line, then all).
+fn import_from(
+    env: &Env,
+    file: &Path,
+    existing: Option<Store>,
+    open_file: &dyn Fn() -> Result<Box<dyn std::io::Read>, CliError>,
+) -> Result<(), CliError> {
     let db = env.data_dir.join(DB_FILE);
-    let fresh = !db.exists();
-    let mut store = if fresh {
+    let fresh = existing.is_none();
+    let mut store = if let Some(store) = existing {
+        store
+    } else {
         let first = first_line(&mut BufReader::new(open_file()?)).map_err(|e| CliError::file("读取", file, e))?;
         match Store::init_for_import(&env.data_dir, &first, env.clock.clone()) {
             Ok(s) => s,
@@ -74,8 +136,6 @@ pub fn import(env: &Env, file: &Path) -> Result<(), CliError> {
                 return Err(e.into());
             }
         }
-    } else {
-        open(env)?
     };
     let result = store.import(&mut BufReader::with_capacity(1 << 20, open_file()?)).map_err(CliError::from);
     match result {

@@ -30,7 +30,7 @@ pub fn run(env: &Env, command: Command) -> Result<(), CliError> {
         Command::Secure { account, display_name } => accounts::secure(env, &account, &display_name),
         Command::Account { action } => accounts::account(env, action),
         Command::ResetPassword => accounts::reset_password(env),
-        Command::Export { out } => exchange::export(env, out.as_deref()),
+        Command::Export { out, plain } => exchange::export(env, out.as_deref(), plain),
         Command::Import { file, mapping, preview } if fengqiao_sheets::is_workbook(&file) => sheets::import(env, &file, mapping.as_deref(), preview),
         Command::Import { file, mapping, preview } => {
             if mapping.is_some() || preview {
