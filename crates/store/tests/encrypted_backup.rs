@@ -203,19 +203,7 @@ fn wrong_passphrase_damaged_files_and_other_offices_are_refused_and_change_nothi
 fn a_secured_office_restores_with_the_passphrase_here_and_on_a_new_pc() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _recovery) = Store::init_secured(dir.path(), "东山镇司法所", "350502101", &director(), fixed_clock()).unwrap();
-    let committee = store
-        .save(Organization {
-            name: Some("东山镇人民调解委员会".into()),
-            org_type: Some(OrgType::MediationCommittee),
-            committee_type: Some(CommitteeType::Township),
-            division_code: Some("350502101".into()),
-            number_prefix: Some("东山".into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .record
-        .meta
-        .id;
+    let (committee, _) = committee_and_mediator(&mut store);
     let people: Vec<Person> = NAMES.iter().zip(ids()).map(|(n, id)| store.save(person(n, Some(id))).unwrap().record).collect();
     let usb = tempfile::tempdir().unwrap();
     let out = usb.path().join("东山.fqbak");

@@ -38,31 +38,7 @@ fn secured() -> Secured {
 }
 
 fn fill(store: &mut Store, committee: &mut uuid::Uuid, mediator: &mut uuid::Uuid) {
-    *committee = store
-        .save(Organization {
-            name: Some("东山镇人民调解委员会".into()),
-            org_type: Some(OrgType::MediationCommittee),
-            committee_type: Some(CommitteeType::Township),
-            division_code: Some("350502101".into()),
-            number_prefix: Some("东山".into()),
-            ..Default::default()
-        })
-        .unwrap()
-        .record
-        .meta
-        .id;
-    *mediator = store
-        .save(Mediator {
-            name: Some("王调解".into()),
-            gender: Some(Gender::Female),
-            committee_id: Some(*committee),
-            role: Some(MediatorRole::Director),
-            ..Default::default()
-        })
-        .unwrap()
-        .record
-        .meta
-        .id;
+    (*committee, *mediator) = committee_and_mediator(store);
     let case = store
         .save(DisputeCase {
             committee_id: Some(*committee),

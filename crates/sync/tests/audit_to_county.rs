@@ -4,11 +4,10 @@
 //! the PC — even one whose chain was recomputed so that the PC's own check passes — is refused
 //! by the county with the place where the chains part, while the records keep syncing.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 
-use chrono::Utc;
-use fengqiao_county::store::Office;
-use fengqiao_county::{auth, CountyStore, SqliteStore};
 use fengqiao_model::*;
 use fengqiao_store::audit::GENESIS;
 use fengqiao_store::Store;
@@ -18,36 +17,13 @@ use fengqiao_sync::{Client, ClientOptions, NoStatus};
 use uuid::Uuid;
 
 struct Setup {
-    county: Arc<dyn CountyStore>,
-    office: Office,
-    url: String,
-    _county_dir: tempfile::TempDir,
+    county: common::County,
     office_dir: tempfile::TempDir,
 }
 
+/// The county, and an office of three persons enrolled with it.
 async fn setup() -> Setup {
-    let county_dir = tempfile::tempdir().unwrap();
-    let county: Arc<dyn CountyStore> = Arc::new(SqliteStore::open(county_dir.path()).await.unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = fengqiao_county::http::router(county.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let office = Office {
-        id: Uuid::now_v7(),
-        org_id: None,
-        name: "东山镇司法所".into(),
-        division_code: "350502101".into(),
-        county_device_id: Uuid::now_v7(),
-        created_at: Utc::now(),
-    };
-    county.create_office(&office).await.unwrap();
-    let code = auth::new_enrollment_code();
-    county
-        .add_enrollment_code(office.id, &auth::hash_code(&auth::normalize_code(&code)), Utc::now() + chrono::Duration::days(1), Utc::now())
-        .await
-        .unwrap();
+    let county = common::county().await;
     let office_dir = tempfile::tempdir().unwrap();
     {
         let mut store = Store::init(office_dir.path(), "东山镇司法所", "350502101").unwrap();
@@ -56,8 +32,8 @@ async fn setup() -> Setup {
             store.save(Person { name: Some(name.into()), gender: Some(Gender::Male), ..Default::default() }).unwrap();
         }
     }
-    enroll(office_dir.path(), &url, &code, "东山镇司法所-1", fengqiao_store::system_clock(), ClientOptions::default()).await.unwrap();
-    Setup { county, office, url, _county_dir: county_dir, office_dir }
+    enroll(office_dir.path(), &county.url, &county.code, "东山镇司法所-1", fengqiao_store::system_clock(), ClientOptions::default()).await.unwrap();
+    Setup { county, office_dir }
 }
 
 fn all_entries(store: &Arc<Mutex<Store>>) -> Vec<fengqiao_store::AuditEntry> {
@@ -75,7 +51,7 @@ async fn the_audit_log_reaches_the_county_once_and_a_rewritten_one_is_refused() 
     assert!(mine.len() >= 4, "{}", mine.len());
     assert_eq!(report.audit_sent, mine.len());
     assert_eq!(report.audit_refused, None);
-    let mut held = s.county.office_audit(s.office.id, 10_000).await.unwrap();
+    let mut held = s.county.store.office_audit(s.county.office.id, 10_000).await.unwrap();
     held.reverse();
     assert_eq!(held, mine, "the county holds the office's entries as written");
 
@@ -84,14 +60,14 @@ async fn the_audit_log_reaches_the_county_once_and_a_rewritten_one_is_refused() 
     let report = agent.round().await.unwrap();
     let now_mine = all_entries(&store);
     assert_eq!(report.audit_sent, now_mine.len() - mine.len());
-    assert_eq!(s.county.office_audit(s.office.id, 10_000).await.unwrap().len(), now_mine.len());
+    assert_eq!(s.county.store.office_audit(s.county.office.id, 10_000).await.unwrap().len(), now_mine.len());
 
     // A resend of everything (a reply lost on the way) adds nothing.
     let token = store.lock().unwrap().sync_setting(fengqiao_store::sync::keys::TOKEN).unwrap().unwrap();
-    let client = Client::new(&s.url, Some(&token), ClientOptions::default()).unwrap();
+    let client = Client::new(&s.county.url, Some(&token), ClientOptions::default()).unwrap();
     let again = client.push_audit(&AuditPushRequest { entries: now_mine.clone() }).await.unwrap();
     assert_eq!(again.held_through, now_mine.last().unwrap().seq);
-    assert_eq!(s.county.office_audit(s.office.id, 10_000).await.unwrap().len(), now_mine.len());
+    assert_eq!(s.county.store.office_audit(s.county.office.id, 10_000).await.unwrap().len(), now_mine.len());
 
     // Someone rewrites the second entry on the PC and recomputes the chain after it, so the
     // PC's own check passes.
@@ -102,7 +78,7 @@ async fn the_audit_log_reaches_the_county_once_and_a_rewritten_one_is_refused() 
     let why = report.audit_refused.expect("refused by the county");
     assert!(why.contains("接不上"), "{why}");
     assert_eq!(report.pushed, 1, "the records still sync");
-    let held = s.county.office_audit(s.office.id, 10_000).await.unwrap();
+    let held = s.county.store.office_audit(s.county.office.id, 10_000).await.unwrap();
     assert_eq!(held.len(), now_mine.len(), "nothing of the rewritten chain is taken");
     assert!(held.iter().all(|e| !e.summary.contains("被改写")));
     let kept = store.lock().unwrap().sync_setting(Agent::AUDIT_REFUSED_KEY).unwrap();

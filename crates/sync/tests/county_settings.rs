@@ -4,13 +4,13 @@
 //! reminders following them, not sent again while unchanged, a change arriving on the next
 //! round, and a client that does not know the `settings` parameter still getting a valid page.
 
+mod common;
+
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use fengqiao_county::dashboard::{CountySettings, Dashboard};
-use fengqiao_county::store::Office;
-use fengqiao_county::{auth, CountyStore, SqliteStore};
 use fengqiao_model::*;
 use fengqiao_store::reminders::{ReminderSettings, Rule};
 use fengqiao_store::stats::Targets;
@@ -111,28 +111,8 @@ fn applied_count(store: &Arc<Mutex<Store>>) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_countys_settings_reach_the_office_through_sync() {
     // The county: its SQLite store and router on loopback, one office with a one-time code.
-    let county_dir = tempfile::tempdir().unwrap();
-    let county: Arc<dyn CountyStore> = Arc::new(SqliteStore::open(county_dir.path()).await.unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = fengqiao_county::http::router(county.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let office = Office {
-        id: Uuid::now_v7(),
-        org_id: None,
-        name: "东山镇司法所".into(),
-        division_code: "350502101".into(),
-        county_device_id: Uuid::now_v7(),
-        created_at: Utc::now(),
-    };
-    county.create_office(&office).await.unwrap();
-    let code = auth::new_enrollment_code();
-    county
-        .add_enrollment_code(office.id, &auth::hash_code(&auth::normalize_code(&code)), Utc::now() + chrono::Duration::days(1), Utc::now())
-        .await
-        .unwrap();
+    let c = common::county().await;
+    let (county, url, code) = (c.store.clone(), c.url.clone(), c.code.clone());
     let dashboard = Dashboard::new(county.clone()).unwrap();
 
     // The office: its records, enrolled with the code.
@@ -213,11 +193,7 @@ async fn the_countys_settings_reach_the_office_through_sync() {
     assert_eq!(client.pull(cursor, MAX_BATCH).await.unwrap().settings, Some(first.clone()));
     // Not on a page that is not the last: a second PC of the office pulls the first one's
     // records a page at a time.
-    let code = auth::new_enrollment_code();
-    county
-        .add_enrollment_code(office.id, &auth::hash_code(&auth::normalize_code(&code)), Utc::now() + chrono::Duration::days(1), Utc::now())
-        .await
-        .unwrap();
+    let code = c.another_code().await;
     let office_id = store.lock().unwrap().office_id();
     let request =
         EnrollRequest { enrollment_code: code, device_id: Uuid::now_v7(), device_name: "东山镇司法所-2".into(), office_id: Some(office_id) };

@@ -36,6 +36,12 @@ pub fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::init_with_clock(dir.path(), "东山镇司法所", "350502101", fixed_clock()).unwrap();
     store.set_actor("测试员");
+    let (committee, mediator) = committee_and_mediator(&mut store);
+    Fixture { dir, store, committee, mediator }
+}
+
+/// The office's 调委会 (东山, township) and its 主任调解员 王调解; returns their ids.
+pub fn committee_and_mediator(store: &mut Store) -> (Uuid, Uuid) {
     let committee = store
         .save(Organization {
             name: Some("东山镇人民调解委员会".into()),
@@ -61,7 +67,7 @@ pub fn fixture() -> Fixture {
         .record
         .meta
         .id;
-    Fixture { dir, store, committee, mediator }
+    (committee, mediator)
 }
 
 pub fn person(name: &str, id: Option<String>) -> Person {
