@@ -22,7 +22,8 @@ fn setup(tmp: &tempfile::TempDir) -> (County, Proxy, Office) {
     (county, proxy, a)
 }
 
-/// Spoils the second push of the first office and the second pull page of a new PC; after
+/// Spoils the second push of the first office and the first pull page of a new PC (the
+/// office's ≈1,200 changes come in one page of up to 2,000); after
 /// each, heals and syncs again; then everything must agree. `county_applied`: the spoiled push
 /// reached the county whole, so the next sync sends that batch again and the county answers
 /// `duplicate` for each of its changes.
@@ -55,7 +56,7 @@ fn scenario(push_fault: Fault, pull_fault: Fault, spoiled_round_fails: bool, cou
     let mut b = Office::new(&tmp.path().join("b"));
     b.timeout_secs = Some(5.0);
     b.enroll(&proxy.url(), &county.new_code(DIVISION));
-    proxy.fail("/api/v1/pull", 1, 1, pull_fault);
+    proxy.fail("/api/v1/pull", 0, 1, pull_fault);
     let out = b.sync(&[]);
     assert_eq!(proxy.spoiled(), 2, "the fault hit a pull");
     eprintln!("{pull_fault:?} on a pull: {}", text(&out.stderr).trim());
