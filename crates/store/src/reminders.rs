@@ -921,6 +921,19 @@ impl Store {
         Ok(true)
     }
 
+    /// Drops the settings a county sent (the office enrolled with another county server): the
+    /// office's own reminder settings and the default targets apply again, until the new
+    /// county sends its own on the next pull. False when none were held.
+    pub fn forget_county_settings(&mut self) -> Result<bool> {
+        let Some(held) = self.county_policy()? else { return Ok(false) };
+        let summary = format!("改登记到另一县级服务器，不再沿用{}下发的提醒周期和目标", held.policy.county_name);
+        self.write_unchecked(Mode::Edit, |w| {
+            w.tx.execute("DELETE FROM settings WHERE key = ?1", [COUNTY_POLICY_KEY])?;
+            audit_plain(w, "county_settings", None, None, &summary, None)
+        })?;
+        Ok(true)
+    }
+
     /// Every reminder due today, acknowledged and snoozed ones included (marked hidden).
     pub fn all_reminders(&self) -> Result<Vec<ReminderView>> {
         let today = self.ctx().today;

@@ -787,8 +787,10 @@ async fn enroll_store(store: SharedStore, client: &Client, code: String, device_
         store.set_sync_setting(keys::SERVER, Some(&server))?;
         store.set_sync_setting(keys::TOKEN, Some(&resp.device_token))?;
         if before.as_deref() != Some(server.as_str()) {
-            // Another county server: pull everything it holds (already-held changes are no-ops).
+            // Another county server: pull everything it holds (already-held changes are no-ops),
+            // and its settings, not the last county's (the same county moved sends them again).
             store.set_sync_setting(keys::CURSOR, None)?;
+            store.forget_county_settings()?;
         }
         store.set_sync_setting(keys::LAST_ERROR, None)?;
         Ok(Enrolled {

@@ -241,3 +241,40 @@ async fn the_countys_settings_reach_the_office_through_sync() {
     let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(json["settings"]["version"], second.version.as_str());
 }
+
+/// An office that enrolls with another county server drops the last county's settings: a
+/// county that never saved any leaves the office's own settings in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrolling_with_another_county_drops_the_last_countys_settings() {
+    let first = common::county().await;
+    let dashboard = Dashboard::new(first.store.clone()).unwrap();
+    let settings = CountySettings {
+        county_name: "东山县司法局".into(),
+        reminders: ReminderSettings { help_visit_key_months: 2, reports: vec![], ..Default::default() },
+        ..Default::default()
+    };
+    dashboard.set_settings(&settings).await.unwrap();
+    let office_dir = tempfile::tempdir().unwrap();
+    let day = Day(Arc::new(AtomicI64::new(0)));
+    day.set(date(11, 20));
+    Store::init_with_clock(office_dir.path(), "东山镇司法所", "350502101", day.clock()).unwrap();
+    enroll(office_dir.path(), &first.url, &first.code, "东山镇司法所-1", day.clock(), ClientOptions::default()).await.unwrap();
+    let store = Arc::new(Mutex::new(Store::open_with_clock(office_dir.path(), day.clock()).unwrap()));
+    let agent = Agent::new(store.clone(), AgentConfig::default(), Arc::new(NoStatus)).unwrap();
+    agent.round().await.unwrap();
+    assert_eq!(store.lock().unwrap().reminder_settings().unwrap().help_visit_key_months, 2);
+    drop(agent);
+    drop(store);
+
+    // Another county, which never saved settings.
+    let second = common::county().await;
+    enroll(office_dir.path(), &second.url, &second.code, "东山镇司法所-1", day.clock(), ClientOptions::default()).await.unwrap();
+    let store = Arc::new(Mutex::new(Store::open_with_clock(office_dir.path(), day.clock()).unwrap()));
+    assert_eq!(store.lock().unwrap().county_policy().unwrap(), None);
+    assert_eq!(store.lock().unwrap().reminder_settings().unwrap().help_visit_key_months, 1, "the office's own again");
+    let agent = Agent::new(store.clone(), AgentConfig::default(), Arc::new(NoStatus)).unwrap();
+    agent.round().await.unwrap();
+    assert_eq!(store.lock().unwrap().county_policy().unwrap(), None);
+    let log = store.lock().unwrap().audit_entries(20).unwrap();
+    assert!(log.iter().any(|e| e.summary.contains("不再沿用东山县司法局下发的")), "{log:#?}");
+}
