@@ -278,8 +278,12 @@ impl Store {
         let (mut ring, recovery) = KeyRing::new(&key)?;
         let account_id = fengqiao_model::new_id();
         ring.set_password(account_id, &name, &director.password, &key)?;
-        crate::encrypt::encrypt_in_place(self, &data_dir, &key, || ring.save(&data_dir))?;
+        // The account goes in before the copy is made, so the encrypted copy holds it: a crash
+        // after the key ring is written is finished at the next sign-in with that account. An
+        // earlier attempt cut short before its key ring leaves accounts nobody can open: gone.
+        self.conn.execute("DELETE FROM account", [])?;
         self.insert_account(account_id, &name, &display, Role::Director)?;
+        crate::encrypt::encrypt_in_place(self, &data_dir, &key, || ring.save(&data_dir))?;
         self.begin_session(account_id, key)?;
         self.audit_security("secure_store", "数据已加密，建立了所长账号")?;
         Ok(recovery)

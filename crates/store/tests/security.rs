@@ -261,3 +261,40 @@ fn a_store_made_before_accounts_is_encrypted_in_place() {
     drop(store);
     Store::reset_with_recovery(&dir, recovery.as_str(), "wangsz", "after-recovery", fixed_clock()).unwrap();
 }
+
+/// Power lost while a store made before accounts is encrypted, after the key ring was written
+/// and before the encrypted copy replaced the plain file: the next sign-in finishes the job,
+/// with every record and the new account. An attempt cut short before its key ring can simply
+/// be made again.
+#[test]
+fn an_encryption_cut_short_is_finished_at_the_next_sign_in() {
+    let mut f = fixture();
+    f.case_with_parties("欧阳明辉与司马秀英相邻通行纠纷", NAMES[0], NAMES[1]);
+    let persons = f.store.all::<Person>().unwrap().len();
+    let dir = f.dir.path().to_path_buf();
+    drop(f.store);
+    // The same office copied, to encrypt there and bring back the pieces a crash would leave.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.join("fengqiao.db"), other.path().join("fengqiao.db")).unwrap();
+    let mut copy = Store::open_with_clock(other.path(), fixed_clock()).unwrap();
+    copy.secure_existing(&director()).unwrap();
+    drop(copy);
+    // Here: the plain file still in place, the encrypted copy beside it, the key ring written.
+    std::fs::copy(other.path().join("fengqiao.db"), dir.join("fengqiao.db.encrypting")).unwrap();
+    std::fs::copy(other.path().join("keyring.json"), dir.join("keyring.json")).unwrap();
+    let store = Store::open_secured(&dir, "wangsz", PASSWORD, fixed_clock()).unwrap();
+    assert_eq!(store.all::<Person>().unwrap().len(), persons);
+    assert_eq!(store.account().unwrap().role, Role::Director);
+    drop(store);
+    assert!(!dir.join("fengqiao.db.encrypting").exists());
+    assert_eq!(clear_text_hits(&dir, &needles()), Vec::<String>::new());
+
+    // Cut short before the key ring: the store is still plain, and securing it again works.
+    let mut g = fixture();
+    g.store
+        .connection()
+        .execute("INSERT INTO account (id, name, display_name, role, created_at, updated_at) VALUES ('x', 'wangsz', '旧', 'director', '', '')", [])
+        .unwrap();
+    g.store.secure_existing(&director()).unwrap();
+    assert_eq!(g.store.accounts().unwrap().len(), 1);
+}
