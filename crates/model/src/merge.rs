@@ -18,10 +18,84 @@ const IDENTITY: [&str; 4] = ["id", "org_id", "created_at", "created_by"];
 /// The clock key that holds the greatest stamp applied to the record.
 const LAST: &str = "_last";
 
-/// Per-field clocks of one record.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+/// Per-field clocks of one record: field → the stamp of the change that last set it.
+///
+/// Stored grouped by stamp (`{"STAMP": ["field", …]}`): most fields of a record were set by
+/// the same few changes, and a stamp is ~70 characters, so writing it once per field made the
+/// clocks the largest table of an office store (1.6 KB per record). Both layouts are read —
+/// stores and county databases written before hold `{"field": "STAMP"}` — and a value's type
+/// tells them apart (a list of fields, or one stamp).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldClocks(pub BTreeMap<String, String>);
+
+impl Serialize for FieldClocks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut by_stamp: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (field, stamp) in &self.0 {
+            by_stamp.entry(stamp).or_default().push(field);
+        }
+        by_stamp.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldClocks {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// A value of the stored map: the fields of a stamp, or (the older layout) a field's stamp.
+        enum Entry {
+            Fields(Vec<String>),
+            Stamp(String),
+        }
+        impl<'de> Deserialize<'de> for Entry {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct EntryVisitor;
+                impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+                    type Value = Entry;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a list of field names or a clock stamp")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entry, E> {
+                        Ok(Entry::Stamp(v.to_string()))
+                    }
+                    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Entry, E> {
+                        Ok(Entry::Stamp(v))
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Entry, A::Error> {
+                        let mut fields = Vec::with_capacity(seq.size_hint().unwrap_or(8));
+                        while let Some(f) = seq.next_element::<String>()? {
+                            fields.push(f);
+                        }
+                        Ok(Entry::Fields(fields))
+                    }
+                }
+                deserializer.deserialize_any(EntryVisitor)
+            }
+        }
+        struct ClocksVisitor;
+        impl<'de> serde::de::Visitor<'de> for ClocksVisitor {
+            type Value = FieldClocks;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a record's field clocks")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<FieldClocks, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match map.next_value::<Entry>()? {
+                        Entry::Stamp(stamp) => {
+                            out.insert(key, stamp);
+                        }
+                        Entry::Fields(fields) => {
+                            for f in fields {
+                                out.insert(f, key.clone());
+                            }
+                        }
+                    }
+                }
+                Ok(FieldClocks(out))
+            }
+        }
+        deserializer.deserialize_map(ClocksVisitor)
+    }
+}
 
 impl FieldClocks {
     pub fn last(&self) -> Option<&str> {
@@ -125,6 +199,23 @@ mod tests {
         let r = merge(None, &mut clocks, change(&v1, &f, "009-A"));
         let r = merge(Some(&r), &mut clocks, change(&v0, &f, "005-B"));
         assert_eq!(r["phone"], "new");
+    }
+
+    #[test]
+    fn clocks_are_stored_once_per_stamp_and_the_older_layout_still_reads() {
+        let mut c = FieldClocks::default();
+        c.touch(&["name".to_string(), "phone".to_string()], "S1");
+        c.touch(&["phone".to_string()], "S2");
+        let text = serde_json::to_string(&c).unwrap();
+        assert_eq!(text, r#"{"S1":["name"],"S2":["_last","phone"]}"#);
+        assert_eq!(serde_json::from_str::<FieldClocks>(&text).unwrap(), c);
+        let older = r#"{"_last":"S2","name":"S1","phone":"S2"}"#;
+        assert_eq!(serde_json::from_str::<FieldClocks>(older).unwrap(), c);
+        // Read from a parsed value too (PostgreSQL hands back JSONB text, tests build values).
+        let v: Value = serde_json::from_str(older).unwrap();
+        assert_eq!(serde_json::from_value::<FieldClocks>(v).unwrap(), c);
+        assert!(serde_json::from_str::<FieldClocks>(r#"{"S1":3}"#).is_err());
+        assert_eq!(serde_json::from_str::<FieldClocks>("{}").unwrap(), FieldClocks::default());
     }
 
     #[test]

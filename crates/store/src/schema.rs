@@ -187,6 +187,8 @@ pub fn migrations() -> Vec<Step> {
         Step::Code(crate::audit::add_chain),
         // Staff accounts and their roles (accounts.rs).
         Step::Sql(crate::accounts::SCHEMA),
+        // The field clocks stored once per stamp (sync.rs).
+        Step::Code(crate::sync::compact_clocks),
     ]
 }
 

@@ -43,6 +43,23 @@ pub fn backfill_clocks(tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
+/// Schema step: the clocks rewritten in the layout grouped by stamp (`FieldClocks`' own), which
+/// is about a fifth of the size. Both layouts read, so the step only saves space; it also
+/// makes a program from before refuse the store as newer rather than fail on the clocks.
+pub fn compact_clocks(tx: &Transaction) -> Result<()> {
+    let rows: Vec<(String, String, String)> = {
+        let mut stmt = tx.prepare("SELECT kind, record_id, clocks FROM field_clock")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut update = tx.prepare("UPDATE field_clock SET clocks = ?3 WHERE kind = ?1 AND record_id = ?2")?;
+    for (kind, id, text) in rows {
+        let clocks: FieldClocks = serde_json::from_str(&text)?;
+        update.execute(params![kind, id, serde_json::to_string(&clocks)?])?;
+    }
+    Ok(())
+}
+
 fn load_clocks(tx: &Transaction, kind: &str, id: &str) -> Result<FieldClocks> {
     let text: Option<String> =
         tx.prepare_cached("SELECT clocks FROM field_clock WHERE kind = ?1 AND record_id = ?2")?.query_row([kind, id], |r| r.get(0)).optional()?;

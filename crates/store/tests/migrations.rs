@@ -205,3 +205,42 @@ fn a_failing_migration_rolls_back_and_leaves_the_data() {
     drop(conn);
     Store::open(dir.path()).unwrap();
 }
+
+#[test]
+fn clocks_of_the_older_layout_are_rewritten_once_per_stamp_and_keep_their_stamps() {
+    use fengqiao_model::merge::FieldClocks;
+    let dir = tempfile::tempdir().unwrap();
+    make_at(dir.path(), schema::current_version() - 1);
+    // The clocks as the program before wrote them: a stamp per field.
+    let before: Vec<(String, String, FieldClocks)> = {
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        let rows: Vec<(String, String, String)> = conn
+            .prepare("SELECT kind, record_id, clocks FROM field_clock ORDER BY kind, record_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut out = Vec::new();
+        for (kind, id, text) in rows {
+            let clocks: FieldClocks = serde_json::from_str(&text).unwrap();
+            let older = serde_json::to_string(&clocks.0).unwrap();
+            conn.execute("UPDATE field_clock SET clocks = ?3 WHERE kind = ?1 AND record_id = ?2", [&kind, &id, &older]).unwrap();
+            out.push((kind, id, clocks));
+        }
+        out
+    };
+    assert!(before.len() >= 4, "{}", before.len());
+
+    let store = Store::open(dir.path()).unwrap();
+    let mut stmt = store.connection().prepare("SELECT kind, record_id, clocks FROM field_clock ORDER BY kind, record_id").unwrap();
+    let after: Vec<(String, String, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap();
+    assert_eq!(after.len(), before.len());
+    for ((kind, id, text), (k0, id0, clocks)) in after.iter().zip(&before) {
+        assert_eq!((kind, id), (k0, id0));
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert!(v.as_object().unwrap().values().all(|s| s.is_array()), "{kind} {id}: {text}");
+        assert_eq!(&serde_json::from_str::<FieldClocks>(text).unwrap(), clocks, "{kind} {id}");
+    }
+}
