@@ -205,6 +205,10 @@ async fn office_heads_follow_each_offices_latest_change(s: &dyn CountyStore) {
     assert_eq!(s.push(x.id, ax.id, vec![again], Utc::now()).await.unwrap()[0].status, PushStatus::Duplicate);
     let list = s.office_heads().await.unwrap();
     assert_eq!(heads(list.clone()), [(x.id, end_x), (y.id, end_y)]);
+    // The 司法所 list's counts of changes (kept by the store, not counted per query) leave out
+    // the refused change and the duplicate too.
+    let counts: Vec<_> = s.offices().await.unwrap().into_iter().map(|o| (o.office.id, o.changes)).collect();
+    assert_eq!(counts, [(x.id, 3), (y.id, 1)]);
     // The offices as `offices()` lists them.
     let summaries: Vec<_> = s.offices().await.unwrap().into_iter().map(|o| o.office).collect();
     assert_eq!(list.into_iter().map(|h| h.office).collect::<Vec<_>>(), summaries);

@@ -91,6 +91,11 @@ async fn sqlite_every_earlier_schema_version_upgrades_with_its_records_after_a_b
         assert!(store.record(office, "person", person).await.unwrap().is_some());
         let page = store.pull(office, other_device, 0, MAX_BATCH, chrono::Utc::now()).await.unwrap();
         assert_eq!(page.changes.iter().map(|c| c.record_id).collect::<Vec<_>>(), vec![person]);
+        // The office's count of changes (version 5) takes in the change made before it.
+        let count = || async { store.offices().await.unwrap().into_iter().find(|o| o.office.id == office).unwrap().changes };
+        assert_eq!(count().await, 1, "version {version}");
+        store.push(office, other_device, vec![person_created(office, other_device, uuid::Uuid::now_v7(), 2_000)], chrono::Utc::now()).await.unwrap();
+        assert_eq!(count().await, 2, "version {version}");
         drop(store);
         // Opening again neither migrates nor backs up.
         drop(SqliteStore::open(dir.path()).await.unwrap());
@@ -188,6 +193,11 @@ async fn postgres_every_earlier_schema_version_upgrades_with_its_records() {
             assert!(store.record(o.id, "person", person).await.unwrap().is_some());
             let page = store.pull(o.id, b.id, 0, MAX_BATCH, chrono::Utc::now()).await.unwrap();
             assert_eq!(page.changes.iter().map(|c| c.record_id).collect::<Vec<_>>(), vec![person]);
+            // The office's count of changes (version 5) takes in the change made before it.
+            let count = || async { store.offices().await.unwrap().into_iter().find(|x| x.office.id == o.id).unwrap().changes };
+            assert_eq!(count().await, 1, "version {version}");
+            store.push(o.id, b.id, vec![person_created(o.id, b.id, uuid::Uuid::now_v7(), 2_000)], chrono::Utc::now()).await.unwrap();
+            assert_eq!(count().await, 2, "version {version}");
         }
         client
     })

@@ -28,7 +28,7 @@ use crate::error::Result;
 pub const DB_FILE: &str = "county.db";
 
 /// Schema version this program writes; a database of a newer version is refused.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// How long a device's `last_seen_at` may lag: it is written at most this often.
 pub const LAST_SEEN_RESOLUTION_SECS: i64 = 60;

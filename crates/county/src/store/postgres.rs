@@ -135,7 +135,8 @@ impl PgStore {
         if version > SCHEMA_VERSION {
             return Err(CountyError::TooNew { found: version, supported: SCHEMA_VERSION });
         }
-        let steps: [&str; SCHEMA_VERSION as usize] = [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3, dashboard::SCHEMA_V4];
+        let steps: [&str; SCHEMA_VERSION as usize] =
+            [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3, dashboard::SCHEMA_V4, dashboard::SCHEMA_V5];
         let result: Result<()> = async {
             for (n, sql) in steps.iter().enumerate().take(target.clamp(0, SCHEMA_VERSION) as usize).skip(version as usize) {
                 tx.batch_execute(sql).await?;
@@ -198,7 +199,7 @@ impl CountyStore for PgStore {
                  (SELECT count(*) FROM devices d WHERE d.office_id = o.id AND d.revoked_at IS NULL), \
                  (SELECT count(*) FROM devices d WHERE d.office_id = o.id AND d.revoked_at IS NOT NULL), \
                  (SELECT max(greatest(s.last_push_at, s.last_pull_at)) FROM sync_status s JOIN devices d ON d.id = s.device_id WHERE d.office_id = o.id), \
-                 (SELECT count(*) FROM changes ch WHERE ch.office_id = o.id) \
+                 o.change_count \
                  FROM offices o ORDER BY o.created_at, o.id",
                 &[],
             )

@@ -113,7 +113,7 @@ impl SqliteStore {
 
 /// The schema, as forward-only steps: version N is the first N applied.
 fn steps() -> [&'static str; SCHEMA_VERSION as usize] {
-    [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3, dashboard::SCHEMA_V4]
+    [SCHEMA_V1, dashboard::SCHEMA_V2, dashboard::SCHEMA_V3, dashboard::SCHEMA_V4, dashboard::SCHEMA_V5]
 }
 
 /// The folder inside the data directory where the backups before an upgrade go.
@@ -270,7 +270,7 @@ impl CountyStore for SqliteStore {
                  (SELECT count(*) FROM devices d WHERE d.office_id = o.id AND d.revoked_at IS NOT NULL), \
                  (SELECT max(max(coalesce(s.last_push_at, ''), coalesce(s.last_pull_at, ''))) \
                     FROM sync_status s JOIN devices d ON d.id = s.device_id WHERE d.office_id = o.id), \
-                 (SELECT count(*) FROM changes ch WHERE ch.office_id = o.id) \
+                 o.change_count \
                  FROM offices o ORDER BY o.created_at, o.id",
             )?;
             let rows = stmt.query_map([], |r| {
