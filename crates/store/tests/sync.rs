@@ -193,3 +193,36 @@ fn a_pulled_batch_is_one_audit_entry() {
     relay(&f.store, &mut other);
     assert_eq!(other.audit_entries(usize::MAX).unwrap().len(), before + 1);
 }
+
+#[test]
+fn a_copy_without_pulled_history_merges_to_the_same_records_and_keeps_no_log() {
+    let mut a = fixture();
+    let case_id = a.case_with_parties("王芳与赵强债务纠纷", "王芳", "赵强");
+    let mut c = a.store.require::<DisputeCase>(case_id).unwrap();
+    c.amount_cents = Some(50_000);
+    a.store.save(c).unwrap();
+    let mut c = a.store.require::<DisputeCase>(case_id).unwrap();
+    c.occurred_place = Some("东山村".into());
+    a.store.save(c).unwrap();
+    let changes = a.store.pending_changes(100_000).unwrap();
+
+    let (_full_dir, full) = second_pc(&a, fengqiao_store::system_clock());
+    let lean_dir = tempfile::tempdir().unwrap();
+    let mut lean = Store::init_for_enrollment(lean_dir.path(), uuid::Uuid::now_v7(), a.store.office_id(), system_clock()).unwrap();
+    lean.without_pulled_history();
+    // Newest first, then everything again: the clocks decide, not the order or the repeats.
+    let mut reversed = changes.clone();
+    reversed.reverse();
+    let first = lean.apply_remote(&reversed).unwrap();
+    let again = lean.apply_remote(&changes).unwrap();
+    assert_eq!((first.applied, first.duplicates, again.duplicates), (changes.len(), 0, 0));
+
+    let records = |s: &Store| export(s).lines().skip(1).map(str::to_string).collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(records(&lean), records(&full), "the same records as a copy with its history");
+    let merged = lean.require::<DisputeCase>(case_id).unwrap();
+    assert_eq!((merged.amount_cents, merged.occurred_place.as_deref()), (Some(50_000), Some("东山村")));
+    let logged: i64 = lean.connection().query_row("SELECT count(*) FROM change_log", [], |r| r.get(0)).unwrap();
+    assert_eq!(logged, 0, "no pulled change is kept");
+    let (from, to) = (chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2030, 12, 31).unwrap());
+    assert_eq!(lean.case_statistics(from, to).unwrap().own_total, full.case_statistics(from, to).unwrap().own_total);
+}

@@ -118,11 +118,15 @@ pub struct Dashboard {
 
 /// An office's mirror in `dir` and how far it has pulled: the one kept from an earlier run when
 /// it opens and is the same office's, else a new one.
+///
+/// Mirrors keep no history of what they pull (`Store::without_pulled_history`): the county
+/// holds every change already, and the pulled changes' log was a third of each mirror.
 fn open_mirror(dir: &Path, org: Uuid) -> Result<(Store, i64)> {
     if dir.join(fengqiao_store::DB_FILE).exists() {
         match Store::open(dir) {
-            Ok(store) if store.office_id() == org => {
+            Ok(mut store) if store.office_id() == org => {
                 let cursor = store.sync_setting(keys::CURSOR).map_err(blocking_err)?.and_then(|c| c.parse().ok()).unwrap_or(0);
+                store.without_pulled_history();
                 return Ok((store, cursor));
             }
             Ok(_) => eprintln!("fengqiao-county: 统计副本{}属于另一个司法所，重新建立", dir.display()),
@@ -132,7 +136,8 @@ fn open_mirror(dir: &Path, org: Uuid) -> Result<(Store, i64)> {
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
-    let store = Store::init_for_enrollment(dir, fengqiao_model::new_id(), org, fengqiao_store::system_clock()).map_err(blocking_err)?;
+    let mut store = Store::init_for_enrollment(dir, fengqiao_model::new_id(), org, fengqiao_store::system_clock()).map_err(blocking_err)?;
+    store.without_pulled_history();
     Ok((store, 0))
 }
 
