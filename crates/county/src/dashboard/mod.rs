@@ -280,13 +280,28 @@ impl Dashboard {
     /// query, whatever the number of offices.
     async fn scope(&self, office: Option<Uuid>) -> Result<Vec<OfficeHead>> {
         let all = self.store.office_heads().await?;
-        match office {
-            None => Ok(all),
+        let list = match office {
+            None => all,
             Some(id) => {
                 let o = all.into_iter().find(|o| o.id == id).ok_or_else(|| CountyError::NotFound(format!("没有编号为{id}的司法所")))?;
-                Ok(vec![o])
+                vec![o]
             }
-        }
+        };
+        self.catch_up(&list).await?;
+        Ok(list)
+    }
+
+    /// Brings the offices' mirrors up to date several at a time (one per core): each merges
+    /// into its own file, so after a start, or after many offices synced, the merging runs
+    /// side by side rather than office after office. Mirrors already up to date cost a lock
+    /// and a comparison.
+    async fn catch_up(&self, offices: &[OfficeHead]) -> Result<()> {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let width = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+        // The futures made first: a closure inside the stream trips the compiler's check that
+        // the handlers' futures are `Send`.
+        let each: Vec<_> = offices.iter().map(|o| self.mirror(o)).collect();
+        stream::iter(each).buffer_unordered(width).try_for_each(|_| std::future::ready(Ok(()))).await
     }
 
     // -----------------------------------------------------------------------------------------
