@@ -88,7 +88,17 @@ impl Store {
         let device_id = fengqiao_model::new_id();
         let office_id = fengqiao_model::new_id();
         conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?1), ('office_id', ?2)", [device_id.to_string(), office_id.to_string()])?;
-        let mut store = Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default(), session: None, keep_pulled: true };
+        let mut store = Store {
+            conn,
+            path,
+            clock,
+            actor: "system".into(),
+            device_id,
+            office_id,
+            reminder_memo: Default::default(),
+            session: None,
+            keep_pulled: true,
+        };
         let office = Organization {
             meta: fengqiao_model::Meta { id: office_id, ..Default::default() },
             name: Some(office_name.trim().to_string()),
@@ -155,7 +165,17 @@ impl Store {
         };
         let device_id = setting("device_id")?;
         let office_id = setting("office_id")?;
-        Ok(Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default(), session: None, keep_pulled: true })
+        Ok(Store {
+            conn,
+            path,
+            clock,
+            actor: "system".into(),
+            device_id,
+            office_id,
+            reminder_memo: Default::default(),
+            session: None,
+            keep_pulled: true,
+        })
     }
 
     /// Sets who is acting (a staff account name) for the records and the audit log.
