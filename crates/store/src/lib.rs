@@ -67,6 +67,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// A store on an open connection, acting as "system" until someone signs in.
+    fn from_parts(conn: Connection, path: PathBuf, clock: Clock, device_id: Uuid, office_id: Uuid) -> Store {
+        Store { conn, path, clock, actor: "system".into(), device_id, office_id, reminder_memo: Default::default(), session: None, keep_pulled: true }
+    }
+
     /// Creates the store for an office in `data_dir` (made if missing). Refuses if one exists.
     pub fn init(data_dir: &Path, office_name: &str, division_code: &str) -> Result<Store> {
         Self::init_with_clock(data_dir, office_name, division_code, system_clock())
@@ -88,17 +93,7 @@ impl Store {
         let device_id = fengqiao_model::new_id();
         let office_id = fengqiao_model::new_id();
         conn.execute("INSERT INTO settings(key, value) VALUES ('device_id', ?1), ('office_id', ?2)", [device_id.to_string(), office_id.to_string()])?;
-        let mut store = Store {
-            conn,
-            path,
-            clock,
-            actor: "system".into(),
-            device_id,
-            office_id,
-            reminder_memo: Default::default(),
-            session: None,
-            keep_pulled: true,
-        };
+        let mut store = Store::from_parts(conn, path, clock, device_id, office_id);
         let office = Organization {
             meta: fengqiao_model::Meta { id: office_id, ..Default::default() },
             name: Some(office_name.trim().to_string()),
@@ -165,17 +160,7 @@ impl Store {
         };
         let device_id = setting("device_id")?;
         let office_id = setting("office_id")?;
-        Ok(Store {
-            conn,
-            path,
-            clock,
-            actor: "system".into(),
-            device_id,
-            office_id,
-            reminder_memo: Default::default(),
-            session: None,
-            keep_pulled: true,
-        })
+        Ok(Store::from_parts(conn, path, clock, device_id, office_id))
     }
 
     /// Sets who is acting (a staff account name) for the records and the audit log.
