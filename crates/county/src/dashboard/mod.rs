@@ -145,6 +145,11 @@ fn blocking_err(e: fengqiao_store::StoreError) -> CountyError {
     CountyError::Corrupt(format!("司法所数据无法统计：{e}"))
 }
 
+/// How many offices are worked on at once: one per core (at most 8).
+fn width() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8)
+}
+
 /// The office's date today (UTC+8).
 pub fn today() -> NaiveDate {
     (Utc::now() + Duration::hours(8)).date_naive()
@@ -297,11 +302,23 @@ impl Dashboard {
     /// and a comparison.
     async fn catch_up(&self, offices: &[OfficeHead]) -> Result<()> {
         use futures_util::stream::{self, StreamExt, TryStreamExt};
-        let width = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
         // The futures made first: a closure inside the stream trips the compiler's check that
         // the handlers' futures are `Send`.
         let each: Vec<_> = offices.iter().map(|o| self.mirror(o)).collect();
-        stream::iter(each).buffer_unordered(width).try_for_each(|_| std::future::ready(Ok(()))).await
+        stream::iter(each).buffer_unordered(width()).try_for_each(|_| std::future::ready(Ok(()))).await
+    }
+
+    /// `with` on every office, one office per core, the answers in the offices' order: a first
+    /// answer (a new period, a figure's first drill) is each office's own computation, and they
+    /// are independent.
+    async fn each<T, F>(&self, offices: &[OfficeHead], key: &str, f: F) -> Result<Vec<T>>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce(&Store) -> fengqiao_store::Result<T> + Clone + Send + 'static,
+    {
+        use futures_util::stream::{self, StreamExt, TryStreamExt};
+        let each: Vec<_> = offices.iter().map(|o| self.with(o, key.to_string(), f.clone())).collect();
+        stream::iter(each).buffered(width()).try_collect().await
     }
 
     // -----------------------------------------------------------------------------------------
@@ -341,21 +358,20 @@ impl Dashboard {
         let mut per_office = Vec::new();
         let mut all_rates: Vec<Vec<Rate>> = Vec::new();
         let mut by_month: Vec<MonthCount> = months.iter().map(|(m, _, _)| MonthCount { month: m.clone(), cases: 0, success: 0 }).collect();
-        for o in &offices {
-            let t = targets.clone();
-            let ms = months.clone();
-            let (table, metrics, month_rows) = self
-                .with(o, format!("figures:{from}:{to}:{}", serde_json::to_string(&targets)?), move |s| {
-                    let table = s.case_statistics(from, to)?;
-                    let metrics = s.metrics(from, to, &t)?;
-                    let mut month_rows = Vec::new();
-                    for (_, a, b) in &ms {
-                        let r = s.case_statistics(*a, *b)?.own_total;
-                        month_rows.push((r.total, r.success));
-                    }
-                    Ok((table, metrics, month_rows))
-                })
-                .await?;
+        let (t, ms) = (targets.clone(), months.clone());
+        let answers = self
+            .each(&offices, &format!("figures:{from}:{to}:{}", serde_json::to_string(&targets)?), move |s| {
+                let table = s.case_statistics(from, to)?;
+                let metrics = s.metrics(from, to, &t)?;
+                let mut month_rows = Vec::new();
+                for (_, a, b) in &ms {
+                    let r = s.case_statistics(*a, *b)?.own_total;
+                    month_rows.push((r.total, r.success));
+                }
+                Ok((table, metrics, month_rows))
+            })
+            .await?;
+        for (o, (table, metrics, month_rows)) in offices.iter().zip(answers) {
             total.add(&table.own_total);
             for (m, (c, s)) in by_month.iter_mut().zip(month_rows) {
                 m.cases += c;
@@ -465,51 +481,52 @@ impl Dashboard {
     /// The cases counted in the period that `test` counts (调解成功率: all of them, marked).
     async fn drill_cases(&self, offices: &[OfficeHead], test: &Figure, from: NaiveDate, to: NaiveDate) -> Result<Vec<DrillRow>> {
         let mut out = Vec::new();
-        for o in offices {
-            let rows = self
-                .with(o, format!("drill:{from}:{to}"), move |s| {
-                    let mut rows = Vec::new();
-                    let mut page = 1;
-                    loop {
-                        let p = s.list_disputes(&DisputeFilter {
-                            accepted_from: Some(from),
-                            accepted_to: Some(to),
-                            page,
-                            page_size: MAX_PAGE_SIZE,
-                            ..Default::default()
-                        })?;
-                        let n = p.rows.len();
-                        rows.extend(p.rows.into_iter().map(|r| (r.case, r.party_names)));
-                        if n == 0 || (page as i64) * (MAX_PAGE_SIZE as i64) >= p.total {
-                            break;
-                        }
-                        page += 1;
+        let answers = self
+            .each(offices, &format!("drill:{from}:{to}"), move |s| {
+                let mut rows = Vec::new();
+                let mut page = 1;
+                loop {
+                    let p = s.list_disputes(&DisputeFilter {
+                        accepted_from: Some(from),
+                        accepted_to: Some(to),
+                        page,
+                        page_size: MAX_PAGE_SIZE,
+                        ..Default::default()
+                    })?;
+                    let n = p.rows.len();
+                    rows.extend(p.rows.into_iter().map(|r| (r.case, r.party_names)));
+                    if n == 0 || (page as i64) * (MAX_PAGE_SIZE as i64) >= p.total {
+                        break;
                     }
-                    Ok(rows)
-                })
-                .await?;
-            // 涉及当事人 counts the live party rows of each case (as the 统计表 does).
-            let parties = match test {
-                Figure::Parties => Some(
-                    self.with(o, "party_counts".into(), |s| {
-                        let mut n: HashMap<Uuid, i64> = HashMap::new();
-                        for p in s.all::<CaseParty>()? {
-                            if let Some(c) = p.case_id {
-                                *n.entry(c).or_default() += 1;
-                            }
+                    page += 1;
+                }
+                Ok(rows)
+            })
+            .await?;
+        // 涉及当事人 counts the live party rows of each case (as the 统计表 does).
+        let party_counts = match test {
+            Figure::Parties => {
+                self.each(offices, "party_counts", |s| {
+                    let mut n: HashMap<Uuid, i64> = HashMap::new();
+                    for p in s.all::<CaseParty>()? {
+                        if let Some(c) = p.case_id {
+                            *n.entry(c).or_default() += 1;
                         }
-                        Ok(n)
-                    })
-                    .await?,
-                ),
-                _ => None,
-            };
+                    }
+                    Ok(n)
+                })
+                .await?
+            }
+            _ => Vec::new(),
+        };
+        for (i, (o, rows)) in offices.iter().zip(answers).enumerate() {
+            let parties = party_counts.get(i);
             for (c, names) in rows {
                 if !counted(&c) || !test.matches(&c) {
                     continue;
                 }
                 let mut row = DrillRow::new(o.id, &o.name, &c, names);
-                if let Some(parties) = &parties {
+                if let Some(parties) = parties {
                     let n = parties.get(&c.meta.id).copied().unwrap_or(0);
                     if n == 0 {
                         continue;
@@ -530,44 +547,44 @@ impl Dashboard {
     /// not superseded by a live agreement), marked when performed (immediately or in full).
     async fn drill_agreements(&self, offices: &[OfficeHead], from: NaiveDate, to: NaiveDate) -> Result<Vec<AgreementDrillRow>> {
         let mut out = Vec::new();
-        for o in offices {
-            let rows = self
-                .with(o, format!("agreements:{from}:{to}"), move |s| {
-                    let cases: HashMap<Uuid, DisputeCase> = s
-                        .all::<DisputeCase>()?
-                        .into_iter()
-                        .filter(|c| counted(c) && c.accepted_on.is_some_and(|d| d >= from && d <= to))
-                        .map(|c| (c.meta.id, c))
-                        .collect();
-                    let agreements = s.all::<Agreement>()?;
-                    // A live agreement (draft or not) naming another of its case supersedes it.
-                    let superseded: std::collections::HashSet<(Uuid, Uuid)> =
-                        agreements.iter().filter_map(|b| Some((b.case_id?, b.supersedes_agreement_id?))).collect();
-                    let mut rows = Vec::new();
-                    for a in agreements {
-                        let Some(case) = a.case_id.and_then(|id| cases.get(&id)) else { continue };
-                        if a.meta.draft || superseded.contains(&(case.meta.id, a.meta.id)) {
-                            continue;
-                        }
-                        let performed = matches!(a.performance_status, Some(PerformanceStatus::Immediate | PerformanceStatus::Fulfilled));
-                        rows.push(AgreementDrillRow {
-                            office_id: Uuid::nil(),
-                            office_name: String::new(),
-                            id: a.meta.id,
-                            case_id: case.meta.id,
-                            case_no: case.case_no.clone(),
-                            title: case.title.clone(),
-                            accepted_on: case.accepted_on,
-                            agreement_no: a.agreement_no.clone(),
-                            form: a.form.map(|f| f.label()),
-                            effective_on: a.effective_on(),
-                            performance_status: a.performance_status.map(|p| p.label()),
-                            in_numerator: Some(performed),
-                        });
+        let answers = self
+            .each(offices, &format!("agreements:{from}:{to}"), move |s| {
+                let cases: HashMap<Uuid, DisputeCase> = s
+                    .all::<DisputeCase>()?
+                    .into_iter()
+                    .filter(|c| counted(c) && c.accepted_on.is_some_and(|d| d >= from && d <= to))
+                    .map(|c| (c.meta.id, c))
+                    .collect();
+                let agreements = s.all::<Agreement>()?;
+                // A live agreement (draft or not) naming another of its case supersedes it.
+                let superseded: std::collections::HashSet<(Uuid, Uuid)> =
+                    agreements.iter().filter_map(|b| Some((b.case_id?, b.supersedes_agreement_id?))).collect();
+                let mut rows = Vec::new();
+                for a in agreements {
+                    let Some(case) = a.case_id.and_then(|id| cases.get(&id)) else { continue };
+                    if a.meta.draft || superseded.contains(&(case.meta.id, a.meta.id)) {
+                        continue;
                     }
-                    Ok(rows)
-                })
-                .await?;
+                    let performed = matches!(a.performance_status, Some(PerformanceStatus::Immediate | PerformanceStatus::Fulfilled));
+                    rows.push(AgreementDrillRow {
+                        office_id: Uuid::nil(),
+                        office_name: String::new(),
+                        id: a.meta.id,
+                        case_id: case.meta.id,
+                        case_no: case.case_no.clone(),
+                        title: case.title.clone(),
+                        accepted_on: case.accepted_on,
+                        agreement_no: a.agreement_no.clone(),
+                        form: a.form.map(|f| f.label()),
+                        effective_on: a.effective_on(),
+                        performance_status: a.performance_status.map(|p| p.label()),
+                        in_numerator: Some(performed),
+                    });
+                }
+                Ok(rows)
+            })
+            .await?;
+        for (o, rows) in offices.iter().zip(answers) {
             out.extend(rows.into_iter().map(|mut r| {
                 r.office_id = o.id;
                 r.office_name = o.name.clone();
@@ -589,20 +606,20 @@ impl Dashboard {
         to: NaiveDate,
     ) -> Result<Vec<ItemDrillRow>> {
         let mut out = Vec::new();
-        for o in offices {
-            let items = self
-                .with(o, format!("items:{from}:{to}"), move |s| {
-                    let rounds: HashMap<Uuid, ScreeningRound> = s.all::<ScreeningRound>()?.into_iter().map(|r| (r.meta.id, r)).collect();
-                    let mut rows = Vec::new();
-                    for i in s.all::<ScreeningItem>()? {
-                        let Some(round) = i.round_id.and_then(|id| rounds.get(&id)) else { continue };
-                        if i.found_on.is_some_and(|d| d >= from && d <= to) {
-                            rows.push((i, round.unit_name.clone()));
-                        }
+        let answers = self
+            .each(&offices, &format!("items:{from}:{to}"), move |s| {
+                let rounds: HashMap<Uuid, ScreeningRound> = s.all::<ScreeningRound>()?.into_iter().map(|r| (r.meta.id, r)).collect();
+                let mut rows = Vec::new();
+                for i in s.all::<ScreeningItem>()? {
+                    let Some(round) = i.round_id.and_then(|id| rounds.get(&id)) else { continue };
+                    if i.found_on.is_some_and(|d| d >= from && d <= to) {
+                        rows.push((i, round.unit_name.clone()));
                     }
-                    Ok(rows)
-                })
-                .await?;
+                }
+                Ok(rows)
+            })
+            .await?;
+        for (o, items) in offices.iter().zip(answers) {
             for (i, unit) in items {
                 let Some(in_numerator) = item_in(code, base, &i) else { continue };
                 out.push(ItemDrillRow {
@@ -630,41 +647,41 @@ impl Dashboard {
     /// 排查纠纷 (次): the rounds held (screened) in the period, with the items each found.
     async fn drill_rounds(&self, offices: &[OfficeHead], from: NaiveDate, to: NaiveDate) -> Result<Vec<RoundDrillRow>> {
         let mut out = Vec::new();
-        for o in offices {
-            let rows = self
-                .with(o, format!("rounds:{from}:{to}"), move |s| {
-                    let mut items: HashMap<Uuid, i64> = HashMap::new();
-                    for i in s.all::<ScreeningItem>()? {
-                        if let Some(r) = i.round_id {
-                            *items.entry(r).or_default() += 1;
-                        }
+        let answers = self
+            .each(&offices, &format!("rounds:{from}:{to}"), move |s| {
+                let mut items: HashMap<Uuid, i64> = HashMap::new();
+                for i in s.all::<ScreeningItem>()? {
+                    if let Some(r) = i.round_id {
+                        *items.entry(r).or_default() += 1;
                     }
-                    let mut rows = Vec::new();
-                    for r in s.all::<ScreeningRound>()? {
-                        if !r.screened_on.is_some_and(|d| d >= from && d <= to) {
-                            continue;
-                        }
-                        let unit = match (&r.unit_name, r.unit_org_id) {
-                            (Some(n), _) => Some(n.clone()),
-                            (None, Some(id)) => s.get::<Organization>(id)?.and_then(|o| o.name),
-                            (None, None) => None,
-                        };
-                        rows.push(RoundDrillRow {
-                            office_id: Uuid::nil(),
-                            office_name: String::new(),
-                            id: r.meta.id,
-                            unit,
-                            period_type: r.period_type.map(|p| p.label()),
-                            period_start: r.period_start,
-                            period_end: r.period_end,
-                            screened_on: r.screened_on,
-                            items: items.get(&r.meta.id).copied().unwrap_or(0),
-                            zero_report: r.zero_report,
-                        });
+                }
+                let mut rows = Vec::new();
+                for r in s.all::<ScreeningRound>()? {
+                    if !r.screened_on.is_some_and(|d| d >= from && d <= to) {
+                        continue;
                     }
-                    Ok(rows)
-                })
-                .await?;
+                    let unit = match (&r.unit_name, r.unit_org_id) {
+                        (Some(n), _) => Some(n.clone()),
+                        (None, Some(id)) => s.get::<Organization>(id)?.and_then(|o| o.name),
+                        (None, None) => None,
+                    };
+                    rows.push(RoundDrillRow {
+                        office_id: Uuid::nil(),
+                        office_name: String::new(),
+                        id: r.meta.id,
+                        unit,
+                        period_type: r.period_type.map(|p| p.label()),
+                        period_start: r.period_start,
+                        period_end: r.period_end,
+                        screened_on: r.screened_on,
+                        items: items.get(&r.meta.id).copied().unwrap_or(0),
+                        zero_report: r.zero_report,
+                    });
+                }
+                Ok(rows)
+            })
+            .await?;
+        for (o, rows) in offices.iter().zip(answers) {
             out.extend(rows.into_iter().map(|mut r| {
                 r.office_id = o.id;
                 r.office_name = o.name.clone();
@@ -679,26 +696,25 @@ impl Dashboard {
     /// marked whether its numerator counts them.
     async fn drill_persons(&self, offices: &[OfficeHead], code: RateCode, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReleasedDrillRow>> {
         let mut out = Vec::new();
-        for o in offices {
-            let (id, name) = (o.id, o.name.clone());
-            let rows = self
-                .with(o, format!("persons:{}:{from}:{to}", code.code()), move |s| {
-                    let groups: std::collections::HashSet<Uuid> = s.all::<HelpGroup>()?.into_iter().filter_map(|g| g.released_person_id).collect();
-                    let mut rows = Vec::new();
-                    for r in s.all::<ReleasedPerson>()? {
-                        let has_group = groups.contains(&r.meta.id);
-                        let Some(in_numerator) = person_in(code, &r, has_group, from, to) else { continue };
-                        let person = match r.person_id {
-                            Some(p) => s.get::<Person>(p)?.and_then(|p| p.name),
-                            None => None,
-                        };
-                        rows.push((r, person, has_group, in_numerator));
-                    }
-                    Ok(rows)
-                })
-                .await?;
+        let answers = self
+            .each(&offices, &format!("persons:{}:{from}:{to}", code.code()), move |s| {
+                let groups: std::collections::HashSet<Uuid> = s.all::<HelpGroup>()?.into_iter().filter_map(|g| g.released_person_id).collect();
+                let mut rows = Vec::new();
+                for r in s.all::<ReleasedPerson>()? {
+                    let has_group = groups.contains(&r.meta.id);
+                    let Some(in_numerator) = person_in(code, &r, has_group, from, to) else { continue };
+                    let person = match r.person_id {
+                        Some(p) => s.get::<Person>(p)?.and_then(|p| p.name),
+                        None => None,
+                    };
+                    rows.push((r, person, has_group, in_numerator));
+                }
+                Ok(rows)
+            })
+            .await?;
+        for (o, rows) in offices.iter().zip(answers) {
             for (r, person, has_group, in_numerator) in rows {
-                let mut row = ReleasedDrillRow::new(id, &name, &r, person);
+                let mut row = ReleasedDrillRow::new(o.id, &o.name, &r, person);
                 row.help_group = Some(has_group);
                 row.in_numerator = Some(in_numerator);
                 out.push(row);
@@ -713,26 +729,26 @@ impl Dashboard {
     pub async fn drill_released(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>) -> Result<Vec<ReleasedDrillRow>> {
         check_period(from, to)?;
         let mut out = Vec::new();
-        for o in self.scope(office).await? {
-            let (id, name) = (o.id, o.name.clone());
-            let rows = self
-                .with(&o, format!("released:{from}:{to}"), move |s| {
-                    let mut rows = Vec::new();
-                    for r in s.all::<ReleasedPerson>()? {
-                        if r.meta.deleted || !r.released_on.is_some_and(|d| d >= from && d <= to) {
-                            continue;
-                        }
-                        let person = match r.person_id {
-                            Some(p) => s.get::<Person>(p)?.and_then(|p| p.name),
-                            None => None,
-                        };
-                        rows.push((r, person));
+        let offices = self.scope(office).await?;
+        let answers = self
+            .each(&offices, &format!("released:{from}:{to}"), move |s| {
+                let mut rows = Vec::new();
+                for r in s.all::<ReleasedPerson>()? {
+                    if r.meta.deleted || !r.released_on.is_some_and(|d| d >= from && d <= to) {
+                        continue;
                     }
-                    Ok(rows)
-                })
-                .await?;
+                    let person = match r.person_id {
+                        Some(p) => s.get::<Person>(p)?.and_then(|p| p.name),
+                        None => None,
+                    };
+                    rows.push((r, person));
+                }
+                Ok(rows)
+            })
+            .await?;
+        for (o, rows) in offices.iter().zip(answers) {
             for (r, person) in rows {
-                out.push(ReleasedDrillRow::new(id, &name, &r, person));
+                out.push(ReleasedDrillRow::new(o.id, &o.name, &r, person));
             }
         }
         out.sort_by(|a, b| (a.released_on, &a.office_name).cmp(&(b.released_on, &b.office_name)));
@@ -750,15 +766,14 @@ impl Dashboard {
         let settings = self.settings().await?.reminders;
         let today = today();
         let mut rows = Vec::new();
-        for o in self.scope(office).await? {
-            let s2 = settings.clone();
-            let name = o.name.clone();
-            let id = o.id;
-            let key = format!("compliance:{from}:{to}:{today}:{}", serde_json::to_string(&settings)?);
-            let units = self.with(&o, key, move |s| compliance_rows(s, &s2, from, to, today)).await?;
+        let offices = self.scope(office).await?;
+        let s2 = settings.clone();
+        let key = format!("compliance:{from}:{to}:{today}:{}", serde_json::to_string(&settings)?);
+        let answers = self.each(&offices, &key, move |s| compliance_rows(s, &s2, from, to, today)).await?;
+        for (o, units) in offices.iter().zip(answers) {
             rows.extend(units.into_iter().map(|mut u| {
-                u.office_id = id;
-                u.office_name = name.clone();
+                u.office_id = o.id;
+                u.office_name = o.name.clone();
                 u
             }));
         }
@@ -786,26 +801,25 @@ impl Dashboard {
         let settings = self.settings().await?.reminders;
         let today = today();
         let mut groups: Vec<LateGroup> = LATE_GROUPS.iter().map(|(code, label, _)| LateGroup { code, label, items: Vec::new() }).collect();
-        for o in self.scope(office).await? {
-            let s2 = settings.clone();
-            let items = self
-                .with(&o, format!("late:{today}:{}", serde_json::to_string(&settings)?), move |s| {
-                    let mut out = Vec::new();
-                    for r in s.compute_reminders(&s2, today)? {
-                        if r.severity != Severity::Overdue {
-                            continue;
-                        }
-                        let risk = match (r.rule, r.record_id) {
-                            (Rule::HelpVisit, Some(id)) => {
-                                s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string())
-                            }
-                            _ => None,
-                        };
-                        out.push((r, risk));
+        let offices = self.scope(office).await?;
+        let s2 = settings.clone();
+        let answers = self
+            .each(&offices, &format!("late:{today}:{}", serde_json::to_string(&settings)?), move |s| {
+                let mut out = Vec::new();
+                for r in s.compute_reminders(&s2, today)? {
+                    if r.severity != Severity::Overdue {
+                        continue;
                     }
-                    Ok(out)
-                })
-                .await?;
+                    let risk = match (r.rule, r.record_id) {
+                        (Rule::HelpVisit, Some(id)) => s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string()),
+                        _ => None,
+                    };
+                    out.push((r, risk));
+                }
+                Ok(out)
+            })
+            .await?;
+        for (o, items) in offices.iter().zip(answers) {
             for (r, risk) in items {
                 let Some(g) = LATE_GROUPS.iter().position(|(_, _, rules)| rules.contains(&r.rule)) else { continue };
                 groups[g].items.push(LateItem {
@@ -839,8 +853,9 @@ impl Dashboard {
         let settings = self.settings().await?;
         let mut rows = Vec::new();
         let mut office_failures = Vec::new();
-        for o in self.scope(None).await? {
-            let table = self.with(&o, format!("table:{from}:{to}"), move |s| s.case_statistics(from, to)).await?;
+        let offices = self.scope(None).await?;
+        let tables = self.each(&offices, &format!("table:{from}:{to}"), move |s| s.case_statistics(from, to)).await?;
+        for (o, table) in offices.iter().zip(tables) {
             let mut row = table.own_total.clone();
             row.kind = RowKind::Unit;
             row.org_id = o.org_id;
