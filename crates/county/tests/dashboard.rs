@@ -567,3 +567,31 @@ async fn mirrors_are_kept_between_runs() {
     let third = Dashboard::kept_in(county.clone(), mirrors.path()).unwrap();
     assert_eq!(third.figures(from, to, Some(office.id)).await.unwrap().cases, own_cases(&store));
 }
+
+/// Queries arriving together on a fresh dashboard (two browser tabs right after a start) open
+/// each office's mirror once: neither fails, both give the office's own figures, and the
+/// mirror holds each record once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_at_once_on_a_fresh_dashboard_share_each_mirror() {
+    use fengqiao_county::dashboard::Dashboard;
+
+    let f = crate::common::sqlite().await;
+    let county = f.store.clone();
+    let office_dir = tempfile::tempdir().unwrap();
+    let (office, store) = synced_office(&*county, office_dir.path(), "东山镇司法所", "350502101", 23).await;
+    let (from, to) = (NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2028, 12, 31).unwrap());
+    let own = store.case_statistics(from, to).unwrap().own_total.total;
+    for _ in 0..3 {
+        let mirrors = tempfile::tempdir().unwrap();
+        let dash = Dashboard::kept_in(county.clone(), mirrors.path()).unwrap();
+        let (a, b, c, d) =
+            tokio::join!(dash.figures(from, to, None), dash.figures(from, to, Some(office.id)), dash.late(None), dash.rollup(from, to));
+        assert_eq!(a.unwrap().cases, own);
+        assert_eq!(b.unwrap().cases, own);
+        c.unwrap();
+        assert_eq!(d.unwrap().own_total.total, own);
+        drop(dash);
+        let mirror = Store::open(&mirrors.path().join(office.id.to_string())).unwrap();
+        assert_eq!(mirror.case_statistics(from, to).unwrap().own_total.total, own);
+    }
+}

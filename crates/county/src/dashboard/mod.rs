@@ -6,7 +6,8 @@
 //! (`Store::apply_remote`, the same merge). Before a query the mirror pulls what arrived since
 //! its cursor; then the 统计表, the §3.4 metrics and the reminders are the office's own
 //! functions run on it, and county figures are sums of the offices' numerators and
-//! denominators. The mirrors live in a cache directory rebuilt when the server starts.
+//! denominators. The mirrors are kept in the data directory between starts (`kept_in`), or in
+//! a temporary directory.
 
 pub mod openapi;
 pub mod routes;
@@ -113,7 +114,10 @@ pub struct Dashboard {
     pub sign_in_limits: Arc<crate::limits::SignInLimiter>,
     dir: PathBuf,
     _temp: Option<tempfile::TempDir>,
-    mirrors: Mutex<HashMap<Uuid, Arc<Mirror>>>,
+    /// Each office's mirror, opened once: two queries arriving together for an office whose
+    /// mirror is not open yet (a second browser tab after a start) wait for the same opening
+    /// rather than both building it in the same directory.
+    mirrors: Mutex<HashMap<Uuid, Arc<tokio::sync::OnceCell<Arc<Mirror>>>>>,
 }
 
 /// An office's mirror in `dir` and how far it has pulled: the one kept from an earlier run when
@@ -210,21 +214,20 @@ impl Dashboard {
     /// [`Dashboard::scope`]) is past the mirror's cursor, so a query with nothing new makes no
     /// round trip per office.
     async fn mirror(&self, office: &OfficeHead) -> Result<(Arc<Mirror>, i64)> {
-        let existing = self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).get(&office.id).cloned();
-        let m = match existing {
-            Some(m) => m,
-            None => {
+        let cell = self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).entry(office.id).or_default().clone();
+        let m = cell
+            .get_or_try_init(|| async {
                 let dir = self.dir.join(office.id.to_string());
                 let org = office.org_id.unwrap_or(office.id);
                 let (store, cursor) = tokio::task::spawn_blocking(move || open_mirror(&dir, org)).await??;
-                let m = Arc::new(Mirror {
+                Ok::<_, CountyError>(Arc::new(Mirror {
                     cursor: tokio::sync::Mutex::new(cursor),
                     store: Arc::new(Mutex::new(store)),
                     results: Mutex::new(HashMap::new()),
-                });
-                self.mirrors.lock().unwrap_or_else(|p| p.into_inner()).entry(office.id).or_insert(m).clone()
-            }
-        };
+                }))
+            })
+            .await?
+            .clone();
         let mut cursor = m.cursor.lock().await;
         // A pull ends at the office's latest change (its `next_cursor`), so a cursor at or past
         // the head has nothing to pull. Changes committed after the head was read are taken
