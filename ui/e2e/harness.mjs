@@ -278,3 +278,17 @@ export async function withApp(dataDir, body) {
     await b.deleteSession();
   }
 }
+
+/** `fengqiao-cli` beside the app's binary. */
+export const CLI = process.env.FENGQIAO_CLI ?? join(resolve(BIN, ".."), "fengqiao-cli");
+
+/** Cases with parties, sessions and agreements, as an office would have them, put in with
+ * `fengqiao-cli demo-data` while the app is closed (signed in as the 所长: first run encrypted
+ * the office). */
+export function demoCases(dataDir, disputes) {
+  const r = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", String(disputes)], {
+    encoding: "utf8",
+    env: { ...process.env, FENGQIAO_NOW: NOW, FENGQIAO_USER: LOGIN, FENGQIAO_PASSWORD: PASSWORD },
+  });
+  if (r.status !== 0) throw new Error(`fengqiao-cli demo-data failed: ${r.stderr}`);
+}

@@ -6,13 +6,11 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { startDriver, stopDriver, withApp, setUpOffice, menu, shot, text, BIN, LOGIN, PASSWORD } from "./harness.mjs";
+import { join } from "node:path";
+import { startDriver, stopDriver, withApp, setUpOffice, menu, shot, text, demoCases } from "./harness.mjs";
 
 before(startDriver);
 after(stopDriver);
-
-const CLI = process.env.FENGQIAO_CLI ?? join(dirname(BIN), "fengqiao-cli");
 
 /** Waits for the dialog with this title (other dialogs stay in the page, hidden). */
 async function dialogTitled(b, title) {
@@ -28,13 +26,7 @@ function pdfText(file) {
 test("a case's whole 卷宗 prints from the case file and its first page is previewed", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e-print-"));
   await withApp(dataDir, async (b) => setUpOffice(b));
-  // Cases with parties, sessions and agreements, as an office would have them.
-  const demo = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", "4"], {
-    encoding: "utf8",
-    // The office first run made is encrypted: the CLI signs in as its 所长.
-    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00", FENGQIAO_USER: LOGIN, FENGQIAO_PASSWORD: PASSWORD },
-  });
-  assert.equal(demo.status, 0, demo.stderr);
+  demoCases(dataDir, 4);
 
   await withApp(dataDir, async (b) => {
     await menu(b, "cases");
@@ -88,12 +80,7 @@ test("a case's whole 卷宗 prints from the case file and its first page is prev
 test("cases ticked in the ledger print in one go with progress, and the ledger prints for its period", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "fengqiao-e2e-print-"));
   await withApp(dataDir, async (b) => setUpOffice(b));
-  const demo = spawnSync(CLI, ["--data-dir", dataDir, "demo-data", "--disputes", "6"], {
-    encoding: "utf8",
-    // The office first run made is encrypted: the CLI signs in as its 所长.
-    env: { ...process.env, FENGQIAO_NOW: process.env.FENGQIAO_NOW ?? "2026-11-20T10:00:00+08:00", FENGQIAO_USER: LOGIN, FENGQIAO_PASSWORD: PASSWORD },
-  });
-  assert.equal(demo.status, 0, demo.stderr);
+  demoCases(dataDir, 6);
 
   await withApp(dataDir, async (b) => {
     await menu(b, "cases");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  startDriver, stopDriver, openApp, setUpOffice, type, click, choose, text, fieldErrors, shot, menu, LOGIN, PASSWORD,
+  startDriver, stopDriver, openApp, setUpOffice, type, click, choose, text, fieldErrors, shot, menu, tab, demoCases, LOGIN, PASSWORD,
 } from "./harness.mjs";
 
 before(startDriver);
@@ -73,6 +73,7 @@ test("first run encrypts the office; the lock needs the password", async () => {
 });
 
 test("the next start opens on 登录; a 只读 account edits nothing; the audit log shows it all", async () => {
+  demoCases(officeDir, 3);
   await run(
     officeDir,
     async (b) => {
@@ -91,6 +92,17 @@ test("the next start opens on 登录; a 只读 account edits nothing; the audit 
       await menu(b, "cases");
       await pause(500);
       assert.ok(!(await b.$('[data-test="new-case"]').isExisting()), "no 登记纠纷 for 只读");
+      // A case opens read-only: no workflow step, no 添加当事人 (as an archived case).
+      const link = await b.$('[data-test="ledger"] .el-table__body tr a');
+      await link.waitForClickable({ timeout: 20000 });
+      await link.click();
+      await b.$('[data-test="case-file"]').waitForDisplayed({ timeout: 10000 });
+      assert.match(await text(b, '[data-test="workflow"]'), /只读账号：只能查看本案/);
+      assert.equal((await b.$$('[data-test^="action-"]')).length, 0, "no workflow step for 只读");
+      await tab(b, "当事人");
+      await pause(300);
+      assert.ok(!(await b.$('[data-test="add-party"]').isExisting()), "no 添加当事人 for 只读");
+      await shot(b, "33-readonly-case");
 
       // Switch to the 所长 from the lock screen and read the audit log.
       await click(b, "lock-button");
@@ -105,7 +117,14 @@ test("the next start opens on 登录; a 只读 account edits nothing; the audit 
       const log = await tableText(b, "audit-table");
       assert.match(log, /登录失败/);
       assert.match(log, /赵查看（chakan，只读）登录/);
-      assert.match(log, /新建账号/);
+      // The 所长 added the 只读 account before the demo cases went in: further down the log.
+      let all = log;
+      for (let i = 0; i < 20 && !/新建账号/.test(all) && (await b.$('[data-test="audit-more"]').isExisting()); i++) {
+        await click(b, "audit-more");
+        await pause(300);
+        all = await tableText(b, "audit-table");
+      }
+      assert.match(all, /新建账号/);
       assert.match(await text(b, '[data-test="audit-chain"]'), /审计日志完整/);
       await shot(b, "32-audit-log");
     },
