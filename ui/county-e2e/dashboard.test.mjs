@@ -202,6 +202,12 @@ test("drills into figures: the cases behind 调解成功, the records behind rat
   const shown = Number(/(\d+) 件/.exec(await card.getText())[1]);
   assert.ok(shown > 0, "the office's cases reached the county");
   await shot("figures");
+  // The charts by type, source and month drew, each one clickable (the shared EChart).
+  const charts = await browser.$$(".clickable canvas");
+  assert.ok(charts.length >= 3, `${charts.length} clickable charts`);
+  await charts[charts.length - 1].scrollIntoView();
+  await shot("figures-charts");
+  await card.scrollIntoView();
   await card.click();
   const dialog = await browser.$(".el-dialog__title");
   await browser.waitUntil(async () => /调解成功：\d+件/.test(await dialog.getText()), { timeout: 15000 });
