@@ -687,3 +687,38 @@ fn amounts_in_wan() {
     assert_eq!(cents_to_wan(12_345_678_900), "12345.68");
     assert_eq!(cents_to_wan(-5_000), "-0.01");
 }
+
+/// The county keeps one digest of everything per office and adds any period up from it: it
+/// must answer what the office's own 统计 answers, at every boundary of the hand-counted
+/// world (each record's day, the day before and after).
+#[test]
+fn a_digest_of_everything_answers_every_period_as_the_store_does() {
+    let w = world();
+    let all = w.f.store.stat_digest_all().unwrap();
+    let days = [
+        date(2025, 12, 30),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 1, 2),
+        date(2026, 3, 15),
+        date(2026, 6, 29),
+        date(2026, 6, 30),
+        date(2026, 7, 1),
+        date(2026, 7, 2),
+        date(2027, 1, 1),
+    ];
+    let t = Targets::default();
+    let mut nonzero = 0;
+    for (i, &a) in days.iter().enumerate() {
+        for &b in &days[i..] {
+            let table = w.f.store.case_statistics(a, b).unwrap();
+            assert_eq!(all.case_statistics(a, b).unwrap(), table, "{a}–{b}");
+            assert_eq!(all.metrics(a, b, &t).unwrap(), w.f.store.metrics(a, b, &t).unwrap(), "{a}–{b}");
+            assert_eq!(all.cases_and_success(a, b), (table.own_total.total, table.own_total.success), "{a}–{b}");
+            nonzero += usize::from(table.own_total.total > 0);
+        }
+    }
+    assert!(nonzero > 10, "the periods cover the world's cases ({nonzero} with cases)");
+    // A period backwards is refused by the digest too.
+    assert!(all.case_statistics(date(2026, 2, 1), date(2026, 1, 1)).is_err());
+}
