@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use fengqiao_model::*;
 use fengqiao_store::reminders::{period_containing, CountyPolicy, ReminderSettings, Rule, Severity};
-use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, ScreeningSuccessBase, StatRow, Targets};
+use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, ScreeningSuccessBase, StatDigest, StatRow, Targets};
 use fengqiao_store::sync::keys;
 use fengqiao_store::{DisputeFilter, Store, MAX_PAGE_SIZE};
 use fengqiao_sync::protocol::MAX_BATCH;
@@ -324,6 +324,19 @@ impl Dashboard {
         stream::iter(each).buffered(width()).try_collect().await
     }
 
+    /// `f` on each office's statistics by day ([`StatDigest`], of everything the office holds),
+    /// the answers in the offices' order. A digest is read from the mirror once after each
+    /// change and kept; any period's figures are then sums in memory — no office store is
+    /// queried again, whatever the period.
+    async fn over_digests<T, F>(&self, offices: &[OfficeHead], f: F) -> Result<Vec<T>>
+    where
+        T: Send + 'static,
+        F: Fn(&StatDigest) -> fengqiao_store::Result<T> + Send + 'static,
+    {
+        let digests = self.each(offices, "digest", |s| Ok(Arc::new(s.stat_digest_all()?))).await?;
+        tokio::task::spawn_blocking(move || digests.iter().map(|d| f(d)).collect::<fengqiao_store::Result<Vec<T>>>().map_err(blocking_err)).await?
+    }
+
     // -----------------------------------------------------------------------------------------
     // 司法所
 
@@ -363,14 +376,10 @@ impl Dashboard {
         let mut by_month: Vec<MonthCount> = months.iter().map(|(m, _, _)| MonthCount { month: m.clone(), cases: 0, success: 0 }).collect();
         let (t, ms) = (targets.clone(), months.clone());
         let answers = self
-            .each(&offices, &format!("figures:{from}:{to}:{}", serde_json::to_string(&targets)?), move |s| {
-                let table = s.case_statistics(from, to)?;
-                let metrics = s.metrics(from, to, &t)?;
-                let mut month_rows = Vec::new();
-                for (_, a, b) in &ms {
-                    let r = s.case_statistics(*a, *b)?.own_total;
-                    month_rows.push((r.total, r.success));
-                }
+            .over_digests(&offices, move |d| {
+                let table = d.case_statistics(from, to)?;
+                let metrics = d.metrics(from, to, &t)?;
+                let month_rows = ms.iter().map(|(_, a, b)| d.cases_and_success(*a, *b)).collect::<Vec<_>>();
                 Ok((table, metrics, month_rows))
             })
             .await?;
@@ -857,7 +866,7 @@ impl Dashboard {
         let mut rows = Vec::new();
         let mut office_failures = Vec::new();
         let offices = self.scope(None).await?;
-        let tables = self.each(&offices, &format!("table:{from}:{to}"), move |s| s.case_statistics(from, to)).await?;
+        let tables = self.over_digests(&offices, move |d| d.case_statistics(from, to)).await?;
         for (o, table) in offices.iter().zip(tables) {
             let mut row = table.own_total.clone();
             row.kind = RowKind::Unit;
