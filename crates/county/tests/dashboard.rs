@@ -201,13 +201,14 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
     assert_eq!(by_type, f["cases"].as_i64().unwrap());
 
     // Drill-down: the records behind a figure, as many as it counts.
-    let drill = c.get(&format!("/api/v1/dashboard/drill?{q}&figure=success")).await;
-    assert_eq!(drill.as_array().unwrap().len() as i64, f["success"].as_i64().unwrap());
-    assert!(drill.as_array().unwrap().iter().all(|r| r["result"] == "调解成功"));
+    let drill = c.get(&format!("/api/v1/dashboard/drill?{q}&figure=success&page_size=500")).await;
+    assert_eq!(drill["total"].as_i64().unwrap(), f["success"].as_i64().unwrap());
+    assert_eq!(drill["rows"].as_array().unwrap().len() as i64, f["success"].as_i64().unwrap());
+    assert!(drill["rows"].as_array().unwrap().iter().all(|r| r["result"] == "调解成功"));
     let t = f["by_type"].as_array().unwrap().iter().find(|t| t["count"].as_i64().unwrap() > 0).unwrap();
     let drill = c.get(&format!("/api/v1/dashboard/drill?{q}&figure=type:{}&office={}", t["code"].as_str().unwrap(), a.id)).await;
     let in_a = ta.own_total.by_dispute_type.iter().find(|x| x.code == t["code"].as_str().unwrap()).unwrap().count;
-    assert_eq!(drill.as_array().unwrap().len() as i64, in_a);
+    assert_eq!(drill["total"].as_i64().unwrap(), in_a);
     // … and the persons behind 衔接率: all of them its denominator, those handed over its numerator.
     let people = c.get(&format!("/api/v1/dashboard/drill/released?{q}")).await;
     let people = people.as_array().unwrap();
@@ -385,6 +386,42 @@ async fn compliance_matrix_by_hand(county: Arc<dyn CountyStore>) {
     let _ = Duration::days(1);
 }
 
+/// Every row of a drill-down (`q`: its query), 7 to a page: the pages hold as many rows as the
+/// first page's `total` says, each once, office after office, and as many marked
+/// `in_numerator` as its `in_numerator` says.
+async fn every_page(c: &Client, q: &str) -> Vec<Value> {
+    const SIZE: usize = 7;
+    let mut rows: Vec<Value> = Vec::new();
+    let (mut total, mut marked) = (None, 0);
+    for page in 1.. {
+        let p = c.get(&format!("/api/v1/dashboard/drill?{q}&page={page}&page_size={SIZE}")).await;
+        assert_eq!((p["page"].as_u64(), p["page_size"].as_u64()), (Some(page), Some(SIZE as u64)), "{q}");
+        total = total.or(p["total"].as_u64());
+        marked = p["in_numerator"].as_u64().unwrap();
+        let got = p["rows"].as_array().unwrap();
+        assert!(got.len() <= SIZE, "{q}");
+        rows.extend(got.iter().cloned());
+        if got.len() < SIZE {
+            break;
+        }
+    }
+    assert_eq!(rows.len() as u64, total.unwrap(), "{q}: the pages add up to the total");
+    let ids: std::collections::HashSet<&Value> = rows.iter().map(|r| &r["id"]).collect();
+    assert_eq!(ids.len(), rows.len(), "{q}: no row twice");
+    let offices: Vec<&Value> = rows.iter().map(|r| &r["office_id"]).collect();
+    let mut seen = Vec::new();
+    for o in offices {
+        if seen.last() != Some(&o) {
+            assert!(!seen.contains(&o), "{q}: one office's rows together");
+            seen.push(o);
+        }
+    }
+    if q.contains("rate:") && !q.contains(":numerator") {
+        assert_eq!(rows.iter().filter(|r| r["in_numerator"] == true).count() as u64, marked, "{q}");
+    }
+    rows
+}
+
 /// Every figure of the 统计 page drills to its records through `/api/v1/dashboard/drill`: as
 /// many rows as the figure counts (amounts and parties summed), each rate's denominator with
 /// its numerator marked and `:numerator` only those — over the whole demo period and over a
@@ -416,7 +453,7 @@ async fn every_figure_drills_to_its_records(county: Arc<dyn CountyStore>) {
             let drill = |figure: String| {
                 let c = &c;
                 let q = q.clone();
-                async move { c.get(&format!("/api/v1/dashboard/drill?{q}&figure={figure}")).await.as_array().unwrap().clone() }
+                async move { every_page(c, &format!("{q}&figure={figure}")).await }
             };
             let at = q.clone();
             // The cards.
@@ -473,8 +510,7 @@ async fn every_figure_drills_to_its_records(county: Arc<dyn CountyStore>) {
     let r = rate(&f["rates"], "排查成功率");
     let handled = rate(&f["rates"], "排查调处率");
     assert_eq!(r["denominator"], handled["numerator"]);
-    let rows = c.get(&format!("/api/v1/dashboard/drill?{q}&figure=rate:screening_success")).await;
-    let rows = rows.as_array().unwrap();
+    let rows = every_page(&c, &format!("{q}&figure=rate:screening_success")).await;
     assert_eq!(rows.len() as i64, n(&r["denominator"]));
     assert_eq!(rows.iter().filter(|x| x["in_numerator"] == true).count() as i64, n(&r["numerator"]));
     // … and one office's by hand: items found in the period, of live rounds, by status.
@@ -482,8 +518,17 @@ async fn every_figure_drills_to_its_records(county: Arc<dyn CountyStore>) {
     let items: Vec<ScreeningItem> =
         sa.all::<ScreeningItem>().unwrap().into_iter().filter(|i| i.round_id.is_some_and(|r| rounds.contains(&r))).collect();
     let found = items.iter().filter(|i| i.found_on.is_some_and(|d| d.year() >= 2019 && d.year() <= 2028)).count();
-    let one = c.get(&format!("/api/v1/dashboard/drill?{q}&office={}&figure=rate:screening_handled", a.id)).await;
-    assert_eq!(one.as_array().unwrap().len(), found);
+    let one = every_page(&c, &format!("{q}&office={}&figure=rate:screening_handled", a.id)).await;
+    assert_eq!(one.len(), found);
+
+    // Pages out of range are refused in Chinese; one past the last is empty.
+    for bad in ["page=0", "page_size=0", "page_size=501", "page=x"] {
+        let r = c.send(reqwest::Method::GET, &format!("/api/v1/dashboard/drill?{q}&figure=cases&{bad}"), None).await;
+        assert_eq!(r.status(), 400, "{bad}");
+    }
+    let past = c.get(&format!("/api/v1/dashboard/drill?{q}&figure=cases&page=100000&page_size=500")).await;
+    assert_eq!(past["rows"].as_array().unwrap().len(), 0);
+    assert!(past["total"].as_u64().unwrap() > 0);
 
     // Unknown figures are refused in Chinese; nothing the drill-downs read was changed.
     for bad in ["rate:nonsense", "rate:handover:denominator", "amounts"] {

@@ -497,4 +497,4 @@ fn parse_id(s: Option<String>) -> Option<Uuid> {
 }
 
 mod digest;
-pub use digest::StatDigest;
+pub use digest::{CasesWith, StatDigest};

@@ -447,16 +447,65 @@ impl Dashboard {
     ///   调解成功率, agreements in force for 协议履行率, 排查 items for 排查调处率 and 排查成功率,
     ///   released persons for the others — each by the conditions of the office's own
     ///   `Store::metrics`, so the counts are the figure's.
+    ///
+    /// Rows come office after office (in the 司法所 list's order), each office's by date.
     pub async fn drill(&self, from: NaiveDate, to: NaiveDate, office: Option<Uuid>, figure: &str) -> Result<Drill> {
-        check_period(from, to)?;
-        let (mut from, mut to) = (from, to);
-        let test = Figure::parse(figure)?;
-        if let Figure::Month(y, m) = test {
-            let (a, b) = month_bounds(y, m);
-            from = from.max(a);
-            to = to.min(b);
-        }
+        let (test, from, to) = Figure::narrowed(figure, from, to)?;
         let offices = self.scope(office).await?;
+        self.drill_in(&offices, test, from, to).await
+    }
+
+    /// One page of [`Dashboard::drill`], with the counts of all pages. How many rows each office
+    /// has is read from its [`StatDigest`]; only the offices the page shows list their records,
+    /// so a page of a county-wide figure costs one or two offices, not every office.
+    pub async fn drill_page(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        office: Option<Uuid>,
+        figure: &str,
+        page: usize,
+        page_size: usize,
+    ) -> Result<DrillPage> {
+        if page == 0 || !(1..=MAX_DRILL_PAGE).contains(&page_size) {
+            return Err(CountyError::Invalid(format!("页码应从1开始，每页条数应在1至{MAX_DRILL_PAGE}之间")));
+        }
+        let (test, from, to) = Figure::narrowed(figure, from, to)?;
+        let offices = self.scope(office).await?;
+        let targets = self.settings().await?.targets;
+        let t = test.clone();
+        let counts = self.over_digests(&offices, move |d| t.count(d, from, to, &targets)).await?;
+        let mut total = FigureCount::default();
+        let (start, end) = ((page - 1).saturating_mul(page_size), page.saturating_mul(page_size));
+        let (mut shown, mut skip, mut at) = (Vec::new(), 0, 0);
+        for (o, c) in offices.iter().zip(&counts) {
+            total.rows += c.rows;
+            total.numerator += c.numerator;
+            total.parties += c.parties;
+            total.amount_cents += c.amount_cents;
+            if at + c.rows > start && at < end {
+                if shown.is_empty() {
+                    skip = start - at;
+                }
+                shown.push(o.clone());
+            }
+            at += c.rows;
+        }
+        let rows = self.drill_in(&shown, test, from, to).await?.slice(skip, page_size);
+        Ok(DrillPage {
+            total: total.rows,
+            in_numerator: total.numerator,
+            party_count: total.parties,
+            amount_cents: total.amount_cents,
+            page,
+            page_size,
+            rows,
+        })
+    }
+
+    /// The drill-down of `test` over `offices`, office after office.
+    async fn drill_in(&self, offices: &[OfficeHead], test: Figure, from: NaiveDate, to: NaiveDate) -> Result<Drill> {
+        let offices = offices.to_vec();
         fn only<T>(rows: &mut Vec<T>, numerator: bool, flag: impl Fn(&T) -> Option<bool>) {
             if numerator {
                 rows.retain(|r| flag(r) == Some(true));
@@ -551,7 +600,7 @@ impl Dashboard {
                 out.push(row);
             }
         }
-        out.sort_by(|a, b| (a.accepted_on, &a.case_no).cmp(&(b.accepted_on, &b.case_no)));
+        sort_within_offices(&mut out, |r| r.office_id, |a, b| (a.accepted_on, &a.case_no).cmp(&(b.accepted_on, &b.case_no)));
         Ok(out)
     }
 
@@ -603,7 +652,7 @@ impl Dashboard {
                 r
             }));
         }
-        out.sort_by(|a, b| (a.accepted_on, &a.case_no, &a.office_name).cmp(&(b.accepted_on, &b.case_no, &b.office_name)));
+        sort_within_offices(&mut out, |r| r.office_id, |a, b| (a.accepted_on, &a.case_no, a.id).cmp(&(b.accepted_on, &b.case_no, b.id)));
         Ok(out)
     }
 
@@ -652,7 +701,7 @@ impl Dashboard {
                 });
             }
         }
-        out.sort_by(|a, b| (a.found_on, &a.office_name, a.id).cmp(&(b.found_on, &b.office_name, b.id)));
+        sort_within_offices(&mut out, |r| r.office_id, |a, b| (a.found_on, a.id).cmp(&(b.found_on, b.id)));
         Ok(out)
     }
 
@@ -700,7 +749,7 @@ impl Dashboard {
                 r
             }));
         }
-        out.sort_by(|a, b| (a.screened_on, &a.office_name, a.id).cmp(&(b.screened_on, &b.office_name, b.id)));
+        sort_within_offices(&mut out, |r| r.office_id, |a, b| (a.screened_on, a.id).cmp(&(b.screened_on, b.id)));
         Ok(out)
     }
 
@@ -732,7 +781,7 @@ impl Dashboard {
                 out.push(row);
             }
         }
-        out.sort_by(|a, b| (a.released_on, &a.office_name, a.id).cmp(&(b.released_on, &b.office_name, b.id)));
+        sort_within_offices(&mut out, |r| r.office_id, |a, b| (a.released_on, a.id).cmp(&(b.released_on, b.id)));
         Ok(out)
     }
 
@@ -1125,7 +1174,75 @@ enum Figure {
     Rate(RateCode, bool),
 }
 
+/// How many rows an office's drill-down of a figure has, and what they sum to.
+#[derive(Debug, Clone, Copy, Default)]
+struct FigureCount {
+    rows: usize,
+    /// Of those, a rate's numerator's.
+    numerator: usize,
+    /// 涉及当事人 and 协议涉及金额 of the period (the sums the headings quote).
+    parties: i64,
+    amount_cents: i64,
+}
+
+/// Most rows a drill-down page holds.
+pub const MAX_DRILL_PAGE: usize = 500;
+
+/// Sorts each office's rows — contiguous, offices in the list's order — by `cmp`: a drill-down
+/// goes office after office, so a page needs only the offices it shows.
+fn sort_within_offices<T>(rows: &mut [T], office: impl Fn(&T) -> Uuid, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for chunk in rows.chunk_by_mut(|a, b| office(a) == office(b)) {
+        chunk.sort_by(&cmp);
+    }
+}
+
 impl Figure {
+    /// The figure named `s` and the period its records are looked for in: a month's own days,
+    /// within the period, for `month:`.
+    fn narrowed(s: &str, from: NaiveDate, to: NaiveDate) -> Result<(Figure, NaiveDate, NaiveDate)> {
+        check_period(from, to)?;
+        let test = Figure::parse(s)?;
+        let (mut from, mut to) = (from, to);
+        if let Figure::Month(y, m) = test {
+            let (a, b) = month_bounds(y, m);
+            from = from.max(a);
+            to = to.min(b);
+        }
+        Ok((test, from, to))
+    }
+
+    /// The rows of the figure's drill-down for one office, from its digest: the figure's own
+    /// count (each kind of record the way `Store::metrics` and the 统计表 count it), which the
+    /// drill-down lists one by one.
+    fn count(&self, d: &StatDigest, from: NaiveDate, to: NaiveDate, targets: &Targets) -> fengqiao_store::Result<FigureCount> {
+        // A month outside the period (from after to) has no rows.
+        if from > to {
+            return Ok(FigureCount::default());
+        }
+        let table = d.case_statistics(from, to)?;
+        let t = &table.own_total;
+        let rows = match self {
+            Figure::Cases | Figure::Month(..) => t.total,
+            Figure::Success => t.success,
+            Figure::Difficult => t.difficult,
+            Figure::Amount => d.cases_with(from, to).amount,
+            Figure::Parties => d.cases_with(from, to).parties,
+            Figure::Type(ty) => t.by_dispute_type.iter().find(|c| c.code == ty.code()).map_or(0, |c| c.count),
+            Figure::Source(CaseSource::Proactive) => t.sources.proactive,
+            Figure::Source(CaseSource::PartyApplication) => t.sources.party_application,
+            Figure::Source(CaseSource::Referral) => t.sources.referral,
+            Figure::Rounds => t.prevention.screening_rounds,
+            Figure::Rate(code, numerator_only) => {
+                let metrics = d.metrics(from, to, targets)?;
+                let rate = metrics.rates().into_iter().find(|r| RateCode::of_label(r.label) == Some(*code)).expect("every rate has a code");
+                let n = rate.numerator as usize;
+                let rows = if *numerator_only { rate.numerator } else { rate.denominator };
+                return Ok(FigureCount { rows: rows as usize, numerator: n, parties: t.party_count, amount_cents: t.amount_cents });
+            }
+        };
+        Ok(FigureCount { rows: rows as usize, numerator: 0, parties: t.party_count, amount_cents: t.amount_cents })
+    }
+
     fn parse(s: &str) -> Result<Figure> {
         let bad = || {
             CountyError::Invalid(format!(
@@ -1188,7 +1305,36 @@ pub enum Drill {
     Persons(Vec<ReleasedDrillRow>),
 }
 
+/// One page of a drill-down: its rows, and the counts of every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct DrillPage {
+    /// Rows on every page.
+    pub total: usize,
+    /// Of those, a rate's numerator's (0 for other figures).
+    pub in_numerator: usize,
+    /// 涉及当事人 and 协议涉及金额 of the cases counted in the period.
+    pub party_count: i64,
+    pub amount_cents: i64,
+    pub page: usize,
+    pub page_size: usize,
+    pub rows: Drill,
+}
+
 impl Drill {
+    /// At most `n` rows after the first `skip`.
+    fn slice(self, skip: usize, n: usize) -> Drill {
+        fn cut<T>(v: Vec<T>, skip: usize, n: usize) -> Vec<T> {
+            v.into_iter().skip(skip).take(n).collect()
+        }
+        match self {
+            Drill::Cases(v) => Drill::Cases(cut(v, skip, n)),
+            Drill::Agreements(v) => Drill::Agreements(cut(v, skip, n)),
+            Drill::Items(v) => Drill::Items(cut(v, skip, n)),
+            Drill::Rounds(v) => Drill::Rounds(cut(v, skip, n)),
+            Drill::Persons(v) => Drill::Persons(cut(v, skip, n)),
+        }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Drill::Cases(v) => v.len(),

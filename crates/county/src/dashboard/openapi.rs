@@ -33,9 +33,9 @@ const PATHS: &[Operation] = &[
         "/api/v1/dashboard/drill",
         "get",
         "drill",
-        "一个数字背后的记录（只读），行数即该数字：figure为cases、success、difficult、amount（协议涉及金额，金额之和）、parties（涉及当事人，人数之和）、type:代码、source:代码、month:年-月（案件），rounds（排查纠纷：各次排查），或rate:指标代码（该指标分母的记录，in_numerator标出计入分子的；rate:指标代码:numerator只列分子），指标代码为mediation_success、performance、screening_handled、screening_success、handover、must_escort、resettlement、help、reoffense",
+        "一个数字背后的记录（只读），行数即该数字：figure为cases、success、difficult、amount（协议涉及金额，金额之和）、parties（涉及当事人，人数之和）、type:代码、source:代码、month:年-月（案件），rounds（排查纠纷：各次排查），或rate:指标代码（该指标分母的记录，in_numerator标出计入分子的；rate:指标代码:numerator只列分子），指标代码为mediation_success、performance、screening_handled、screening_success、handover、must_escort、resettlement、help、reoffense。按页返回：page从1开始，page_size为1至500（默认50）；total为总行数，in_numerator为计入分子的行数，party_count、amount_cents为期间内的涉及当事人和协议涉及金额，rows为本页各行（逐所列出，所内按日期）",
         false,
-        &["from", "to", "office", "figure"],
+        &["from", "to", "office", "figure", "page", "page_size"],
     ),
     (
         "/api/v1/dashboard/drill/released",
@@ -91,6 +91,8 @@ fn param(name: &str) -> Value {
         "to" => ("结束日期（含），默认今天", json!({ "type": "string", "format": "date" })),
         "office" => ("司法所编号；不给为全县", json!({ "type": "string", "format": "uuid" })),
         "limit" => ("最多返回的条数，1到1000，默认100", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })),
+        "page" => ("页码，从1开始，默认1", json!({ "type": "integer", "minimum": 1 })),
+        "page_size" => ("每页条数，1到500，默认50", json!({ "type": "integer", "minimum": 1, "maximum": 500 })),
         _ => ("统计项，默认cases", json!({ "type": "string" })),
     };
     json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": schema })

@@ -185,6 +185,9 @@ struct PeriodQuery {
     to: Option<String>,
     office: Option<String>,
     figure: Option<String>,
+    /// A drill-down's page (from 1) and rows per page.
+    page: Option<usize>,
+    page_size: Option<usize>,
 }
 
 fn date(field: &str, label: &str, v: Option<&str>, default: NaiveDate) -> Result<NaiveDate, ApiError> {
@@ -232,11 +235,12 @@ async fn figures(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<sup
     Ok(Json(s.dashboard.figures(from, to, q.office()?).await.map_err(county)?))
 }
 
-async fn drill(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<super::Drill>, ApiError> {
+async fn drill(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<super::DrillPage>, ApiError> {
     let q = period_query(q)?;
     let (from, to) = q.period()?;
     let figure = q.figure.clone().unwrap_or_else(|| "cases".into());
-    Ok(Json(s.dashboard.drill(from, to, q.office()?, &figure).await.map_err(county)?))
+    let (page, size) = (q.page.unwrap_or(1), q.page_size.unwrap_or(50));
+    Ok(Json(s.dashboard.drill_page(from, to, q.office()?, &figure, page, size).await.map_err(county)?))
 }
 
 async fn drill_released(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<Vec<super::ReleasedDrillRow>>, ApiError> {

@@ -79,12 +79,34 @@ pub struct StatDigest {
     /// In day order, as are `rounds`, `items` and `agreements`.
     case_days: Vec<CaseDay>,
     sums: Vec<(u16, i64)>,
+    /// The columns of `case_aggregates`, then those of `extra_columns`.
     width: usize,
+    /// The columns of `case_aggregates` alone.
+    table_width: usize,
     rounds: Vec<RoundDay>,
     items: Vec<ItemDay>,
     agreements: Vec<AgreementDay>,
     /// Every live released person: who is 在册 depends on the period, not on one date.
     persons: Vec<PersonFacts>,
+}
+
+/// Two counts a drill-down needs that the 统计表 does not hold, summed after
+/// `case_aggregates`: successful cases with an amount (协议涉及金额 lists them) and cases
+/// with a live party (涉及当事人 lists them).
+fn extra_columns() -> [String; 2] {
+    [
+        format!("sum(c.result = '{}' AND coalesce({}, 0) <> 0)", MediationResult::Success.code(), field("amount_cents")),
+        "sum(EXISTS (SELECT 1 FROM case_party p INDEXED BY case_party_live WHERE p.parent_id = c.id AND p.deleted = 0))".to_string(),
+    ]
+}
+
+/// Cases of a period that the 统计表's sums do not count one by one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CasesWith {
+    /// Successful cases with an amount.
+    pub amount: i64,
+    /// Cases with at least one live party.
+    pub parties: i64,
 }
 
 /// The rows of `rows` (in day order) dated from `from` to `to`.
@@ -122,7 +144,9 @@ impl Store {
 
         // Cases: the statistics index is in (accepted_on, committee_id) order, so this groups
         // without sorting.
-        let aggregates = case_aggregates();
+        let mut aggregates = case_aggregates();
+        let table_width = aggregates.len();
+        aggregates.extend(extra_columns());
         let width = aggregates.len();
         let (mut case_days, mut sums) = (Vec::new(), Vec::new());
         {
@@ -229,7 +253,7 @@ impl Store {
             }
         }
 
-        Ok(StatDigest { office_name, office_id: self.office_id, orgs, case_days, sums, width, rounds, items, agreements, persons })
+        Ok(StatDigest { office_name, office_id: self.office_id, orgs, case_days, sums, width, table_width, rounds, items, agreements, persons })
     }
 
     /// The digest of everything the store holds: any period's figures, from memory.
@@ -267,6 +291,22 @@ impl StatDigest {
             }
         }
         (cases, success)
+    }
+
+    /// The cases of the period with an amount, and with parties.
+    pub fn cases_with(&self, from: NaiveDate, to: NaiveDate) -> CasesWith {
+        let (amount_col, parties_col) = (self.table_width as u16, self.table_width as u16 + 1);
+        let mut out = CasesWith::default();
+        for d in within(&self.case_days, |d| d.day, from, to) {
+            for &(col, v) in &self.sums[d.start as usize..d.end as usize] {
+                if col == amount_col {
+                    out.amount += v;
+                } else if col == parties_col {
+                    out.parties += v;
+                }
+            }
+        }
+        out
     }
 
     /// 人民调解案件情况统计表 (§3.3) of the cases accepted from `from` to `to` inclusive.
