@@ -108,6 +108,11 @@ pub fn router_with(store: Arc<dyn CountyStore>, secure_cookies: bool) -> Router 
 /// The router over a dashboard made by the caller (e.g. with its mirrors kept on disk).
 pub fn router_for(store: Arc<dyn CountyStore>, mut dashboard: crate::dashboard::Dashboard, secure_cookies: bool) -> Router {
     dashboard.secure_cookies = secure_cookies;
+    router_sharing(store, Arc::new(dashboard))
+}
+
+/// The router around a dashboard something else holds too (the background warm-up).
+fn router_sharing(store: Arc<dyn CountyStore>, dashboard: Arc<crate::dashboard::Dashboard>) -> Router {
     Router::new()
         .merge(crate::dashboard::routes::router())
         .route("/api/v1/health", get(health))
@@ -118,7 +123,7 @@ pub fn router_for(store: Arc<dyn CountyStore>, mut dashboard: crate::dashboard::
         .route("/api/v1/pull", get(pull))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(AppState { store, dashboard: Arc::new(dashboard) })
+        .with_state(AppState { store, dashboard })
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(middleware::from_fn(protocol_header))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
@@ -441,11 +446,14 @@ pub async fn serve(
     let listener = std::net::TcpListener::bind(listen).map_err(|e| CountyError::Invalid(format!("无法监听{listen}：{e}")))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let dashboard = match mirrors {
+    let mut dashboard = match mirrors {
         Some(dir) => crate::dashboard::Dashboard::kept_in(store.clone(), dir)?,
         None => crate::dashboard::Dashboard::new(store.clone())?,
     };
-    let app = router_for(store, dashboard, tls.is_some());
+    dashboard.secure_cookies = tls.is_some();
+    let dashboard = Arc::new(dashboard);
+    tokio::spawn(keep_warm(dashboard.clone()));
+    let app = router_sharing(store, dashboard);
     let handle = axum_server::Handle::new();
     tokio::spawn({
         let handle = handle.clone();
@@ -471,6 +479,29 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// How often the dashboard's costly answers are brought up to date in the background.
+const WARM_EVERY: Duration = Duration::from_secs(10);
+
+/// Keeps the dashboard's costly answers ready ([`Dashboard::warm`]): after a start, and soon
+/// after each office syncs, so an administrator's query finds them computed. A failure is
+/// said once (not every round) and the next round tries again.
+async fn keep_warm(dashboard: Arc<crate::dashboard::Dashboard>) {
+    let mut said = String::new();
+    loop {
+        match dashboard.warm().await {
+            Ok(()) => said.clear(),
+            Err(e) => {
+                let msg = e.to_string();
+                if msg != said {
+                    eprintln!("fengqiao-county: 统计预先计算失败（稍后重试）：{msg}");
+                    said = msg;
+                }
+            }
+        }
+        tokio::time::sleep(WARM_EVERY).await;
+    }
 }
 
 async fn shutdown_signal() {

@@ -189,6 +189,16 @@ export type PersonDrillRow = {
   help_group?: boolean;
   in_numerator?: boolean;
 };
+/** One page of a drill-down (`GET /drill?figure=…&page=…&page_size=…`) and the counts of every page. */
+export type DrillPage = {
+  total: number;
+  in_numerator: number;
+  party_count: number;
+  amount_cents: number;
+  page: number;
+  page_size: number;
+  rows: Record<string, any>[];
+};
 /** What a drill-down lists: cases, agreements, 排查 items, 排查 rounds or released persons. */
 export type DrillKind = "cases" | "agreements" | "items" | "rounds" | "persons";
 

@@ -324,6 +324,18 @@ impl Dashboard {
         stream::iter(each).buffered(width()).try_collect().await
     }
 
+    /// Computes ahead what is costly to compute when asked: every office's mirror brought up
+    /// to date, its statistics by day ([`StatDigest`]) and today's late work. Nothing is
+    /// recomputed for an office with no new change (same day, same settings), so a round with
+    /// nothing new costs one query for the offices' heads. The server runs it in the
+    /// background; any period's figures, roll-up and drill-down counts then come from memory.
+    pub async fn warm(&self) -> Result<()> {
+        let offices = self.scope(None).await?;
+        self.over_digests(&offices, |_| Ok(())).await?;
+        self.late(None).await?;
+        Ok(())
+    }
+
     /// `f` on each office's statistics by day ([`StatDigest`], of everything the office holds),
     /// the answers in the offices' order. A digest is read from the mirror once after each
     /// change and kept; any period's figures are then sums in memory — no office store is
