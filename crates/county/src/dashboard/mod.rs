@@ -325,13 +325,15 @@ impl Dashboard {
     }
 
     /// Computes ahead what is costly to compute when asked: every office's mirror brought up
-    /// to date, its statistics by day ([`StatDigest`]) and today's late work. Nothing is
+    /// to date, its statistics by day ([`StatDigest`]), what its 零报告 matrix reads and today's
+    /// late work. Nothing is
     /// recomputed for an office with no new change (same day, same settings), so a round with
     /// nothing new costs one query for the offices' heads. The server runs it in the
     /// background; any period's figures, roll-up and drill-down counts then come from memory.
     pub async fn warm(&self) -> Result<()> {
         let offices = self.scope(None).await?;
         self.over_digests(&offices, |_| Ok(())).await?;
+        self.each(&offices, "screening", screening_facts).await?;
         self.late(None).await?;
         Ok(())
     }
@@ -840,9 +842,10 @@ impl Dashboard {
         let today = today();
         let mut rows = Vec::new();
         let offices = self.scope(office).await?;
+        let facts = self.each(&offices, "screening", screening_facts).await?;
         let s2 = settings.clone();
-        let key = format!("compliance:{from}:{to}:{today}:{}", serde_json::to_string(&settings)?);
-        let answers = self.each(&offices, &key, move |s| compliance_rows(s, &s2, from, to, today)).await?;
+        let answers =
+            tokio::task::spawn_blocking(move || facts.iter().map(|f| compliance_rows(f, &s2, from, to, today)).collect::<Vec<_>>()).await?;
         for (o, units) in offices.iter().zip(answers) {
             rows.extend(units.into_iter().map(|mut u| {
                 u.office_id = o.id;
@@ -1656,14 +1659,44 @@ pub struct Compliance {
 
 /// The matrix rows of one office: its 村(居) and 乡镇(街道) committees (the units the
 /// office's reminders expect rounds from), periods by the level's frequency.
-fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> fengqiao_store::Result<Vec<UnitRow>> {
+/// What the 零报告 matrix reads of an office, read once after each change: its 村(居) and
+/// 乡镇(街道) committees, in the matrix's order, and its live rounds with the items each found.
+#[derive(Debug)]
+struct ScreeningFacts {
+    committees: Vec<Organization>,
+    rounds: Vec<RoundFacts>,
+}
+
+#[derive(Debug)]
+struct RoundFacts {
+    unit_org_id: Option<Uuid>,
+    unit_division_code: Option<String>,
+    period_start: Option<NaiveDate>,
+    screened_on: Option<NaiveDate>,
+    zero_report: bool,
+    items: i64,
+}
+
+fn screening_facts(s: &Store) -> fengqiao_store::Result<Arc<ScreeningFacts>> {
     let mut items: HashMap<Uuid, i64> = HashMap::new();
     for i in s.all::<ScreeningItem>()? {
         if let (false, Some(p)) = (i.meta.deleted, i.parent_id()) {
             *items.entry(p).or_default() += 1;
         }
     }
-    let rounds: Vec<ScreeningRound> = s.all::<ScreeningRound>()?.into_iter().filter(|r| !r.meta.deleted && !r.meta.draft).collect();
+    let rounds = s
+        .all::<ScreeningRound>()?
+        .into_iter()
+        .filter(|r| !r.meta.deleted && !r.meta.draft)
+        .map(|r| RoundFacts {
+            items: items.get(&r.meta.id).copied().unwrap_or(0),
+            unit_org_id: r.unit_org_id,
+            unit_division_code: r.unit_division_code,
+            period_start: r.period_start,
+            screened_on: r.screened_on,
+            zero_report: r.zero_report,
+        })
+        .collect();
     let mut committees: Vec<Organization> = s
         .all::<Organization>()?
         .into_iter()
@@ -1676,11 +1709,16 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
         })
         .collect();
     committees.sort_by(|a, b| (a.committee_type.map(|t| t as usize), &a.name).cmp(&(b.committee_type.map(|t| t as usize), &b.name)));
+    Ok(Arc::new(ScreeningFacts { committees, rounds }))
+}
+
+fn compliance_rows(f: &ScreeningFacts, settings: &ReminderSettings, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Vec<UnitRow> {
     let mut out = Vec::new();
-    for o in committees {
+    for o in &f.committees {
         let village = matches!(o.committee_type, Some(CommitteeType::Village | CommitteeType::Residential));
         let freq = if village { settings.screening_village_period } else { settings.screening_township_period };
-        let mine: Vec<&ScreeningRound> = rounds
+        let mine: Vec<&RoundFacts> = f
+            .rounds
             .iter()
             .filter(|r| {
                 r.unit_org_id == Some(o.meta.id)
@@ -1699,14 +1737,14 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
             if start > to || start > today {
                 break;
             }
-            let in_period: Vec<&&ScreeningRound> = mine
+            let in_period: Vec<&&RoundFacts> = mine
                 .iter()
                 .filter(|r| {
                     r.period_start.is_some_and(|d| d >= start && d <= end)
                         || (r.period_start.is_none() && r.screened_on.is_some_and(|d| d >= start && d <= end))
                 })
                 .collect();
-            let found: i64 = in_period.iter().map(|r| items.get(&r.meta.id).copied().unwrap_or(0)).sum();
+            let found: i64 = in_period.iter().map(|r| r.items).sum();
             let deadline = end + Duration::days(settings.screening_deadline_days);
             let status = if found > 0 {
                 CellStatus::Found
@@ -1725,7 +1763,7 @@ fn compliance_rows(s: &Store, settings: &ReminderSettings, from: NaiveDate, to: 
         let unit = o.name.clone().unwrap_or_default().trim_end_matches("人民调解委员会").to_string();
         out.push(UnitRow { office_id: Uuid::nil(), office_name: String::new(), unit_id: o.meta.id, unit, village_level: village, cells });
     }
-    Ok(out)
+    out
 }
 
 /// The late-work groups and the reminder rules behind each.
