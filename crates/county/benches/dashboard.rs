@@ -221,6 +221,53 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
     }
 }
 
+/// The part of the figures that grows with offices × cases, measured on the template office
+/// itself: reading its statistics by day (after each change), and adding a period's figures up
+/// from it once per office for `FENGQIAO_BENCH_DASH_SCALE_OFFICES` offices (default 200) —
+/// what `Dashboard::figures` and `rollup` do in memory at that scale, without the disk that
+/// 200 mirrors of this size would need.
+fn digest_at_scale(office: &Store) {
+    let n = env_usize("FENGQIAO_BENCH_DASH_SCALE_OFFICES", 200);
+    let runs = env_usize("FENGQIAO_BENCH_DASH_RUNS", 20);
+    let mut read = Vec::new();
+    let mut digest = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        digest = Some(office.stat_digest_all().unwrap());
+        read.push(t.elapsed());
+    }
+    let d = digest.unwrap();
+    println!("statistics by day of one office: read in p50 {:.1} ms", pct(read, 0.5));
+    let targets = fengqiao_store::stats::Targets::default();
+    let day = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).unwrap();
+    let (mut figures, mut rollup) = (Vec::new(), Vec::new());
+    for i in 1..=runs {
+        let (a, b) = (day(1, 1) + chrono::Days::new(i as u64), day(11, 20));
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(d.case_statistics(a, b).unwrap());
+            std::hint::black_box(d.metrics(a, b, &targets).unwrap());
+            for m in 1..=11 {
+                let end = if m == 11 { b } else { day(m + 1, 1) - chrono::Days::new(1) };
+                std::hint::black_box(d.cases_and_success(day(m, 1).max(a), end));
+            }
+        }
+        figures.push(t.elapsed());
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(d.case_statistics(a, b).unwrap());
+        }
+        rollup.push(t.elapsed());
+    }
+    println!(
+        "in memory, {n} offices of this size: figures p50 {:.1} ms p95 {:.1} ms; roll-up p50 {:.1} ms p95 {:.1} ms",
+        pct(figures.clone(), 0.5),
+        pct(figures, 0.95),
+        pct(rollup.clone(), 0.5),
+        pct(rollup, 0.95)
+    );
+}
+
 fn main() {
     let cases = env_usize("FENGQIAO_BENCH_DASH_CASES", 1_000);
     let tmp = tempfile::tempdir().unwrap();
@@ -230,6 +277,7 @@ fn main() {
     let template: Vec<Change> = office.pending_changes(10_000_000).unwrap().iter().map(to_wire).collect();
     let template_org = office.office_id();
     eprintln!("template office: {cases} cases, {} changes, in {:.1} s", template.len(), t.elapsed().as_secs_f64());
+    digest_at_scale(&office);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
         // `FENGQIAO_BENCH_DASH_SQLITE=0` skips the SQLite run (at 200 offices its county file
