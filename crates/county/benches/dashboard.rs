@@ -213,6 +213,7 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
         store.push(o.id, o.county_device_id, one, Utc::now()).await.unwrap();
         let t = Instant::now();
         dash.figures(day(1, 1), day(11, 20), None).await.unwrap();
+        eprintln!("[{label}] figures after change {i}: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
         times.entry("figures, county").or_default().push(t.elapsed());
         let t = Instant::now();
         dash.late(None).await.unwrap();
