@@ -207,6 +207,7 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
     // One office changes one record: that office's mirror, digest and results are brought up
     // to date by the query that follows (no warm-up in between).
     let mut times: HashMap<&str, Vec<Duration>> = HashMap::new();
+    eprintln!("[{label}] changes begin at {}", chrono::Local::now().format("%T"));
     for i in 0..runs.min(10) {
         let o = &list[i % list.len()];
         let one = rewrite(&template[..1], o.org_id.unwrap(), template_org, o.county_device_id);

@@ -106,6 +106,16 @@ type Computed = Arc<dyn std::any::Any + Send + Sync>;
 /// Results kept per office before the oldest are dropped.
 const RESULTS_KEPT: usize = 64;
 
+/// The keys of what every query of any period reads (and the warm-up computes): kept when the
+/// answers of particular periods are dropped, as reading them again costs the most.
+const DIGEST_KEY: &str = "digest";
+const SCREENING_KEY: &str = "screening";
+const LATE_KEY_PREFIX: &str = "late:";
+
+fn standing(key: &str) -> bool {
+    key == DIGEST_KEY || key == SCREENING_KEY || key.starts_with(LATE_KEY_PREFIX)
+}
+
 pub struct Dashboard {
     pub store: Arc<dyn CountyStore>,
     /// Session cookies marked `Secure` (served over TLS).
@@ -278,7 +288,11 @@ impl Dashboard {
         let mut results = m.results.lock().unwrap_or_else(|p| p.into_inner());
         results.retain(|_, (c, _)| *c == at);
         if results.len() >= RESULTS_KEPT {
-            results.clear();
+            // Many periods asked: drop their answers, not the digest, rounds and late work.
+            results.retain(|k, _| standing(k));
+            if results.len() >= RESULTS_KEPT {
+                results.clear();
+            }
         }
         results.insert(key, (at, Arc::new(t.clone())));
         Ok(t)
@@ -333,7 +347,7 @@ impl Dashboard {
     pub async fn warm(&self) -> Result<()> {
         let offices = self.scope(None).await?;
         self.over_digests(&offices, |_| Ok(())).await?;
-        self.each(&offices, "screening", screening_facts).await?;
+        self.each(&offices, SCREENING_KEY, screening_facts).await?;
         self.late(None).await?;
         Ok(())
     }
@@ -347,7 +361,7 @@ impl Dashboard {
         T: Send + 'static,
         F: Fn(&StatDigest) -> fengqiao_store::Result<T> + Send + 'static,
     {
-        let digests = self.each(offices, "digest", |s| Ok(Arc::new(s.stat_digest_all()?))).await?;
+        let digests = self.each(offices, DIGEST_KEY, |s| Ok(Arc::new(s.stat_digest_all()?))).await?;
         tokio::task::spawn_blocking(move || digests.iter().map(|d| f(d)).collect::<fengqiao_store::Result<Vec<T>>>().map_err(blocking_err)).await?
     }
 
@@ -842,7 +856,7 @@ impl Dashboard {
         let today = today();
         let mut rows = Vec::new();
         let offices = self.scope(office).await?;
-        let facts = self.each(&offices, "screening", screening_facts).await?;
+        let facts = self.each(&offices, SCREENING_KEY, screening_facts).await?;
         let s2 = settings.clone();
         let answers =
             tokio::task::spawn_blocking(move || facts.iter().map(|f| compliance_rows(f, &s2, from, to, today)).collect::<Vec<_>>()).await?;
@@ -880,7 +894,7 @@ impl Dashboard {
         let offices = self.scope(office).await?;
         let s2 = settings.clone();
         let answers = self
-            .each(&offices, &format!("late:{today}:{}", serde_json::to_string(&settings)?), move |s| {
+            .each(&offices, &format!("{LATE_KEY_PREFIX}{today}:{}", serde_json::to_string(&settings)?), move |s| {
                 let mut out = Vec::new();
                 for r in s.compute_reminders(&s2, today)? {
                     if r.severity != Severity::Overdue {
