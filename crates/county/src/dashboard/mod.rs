@@ -21,7 +21,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use fengqiao_model::*;
 use fengqiao_store::reminders::{period_containing, CountyPolicy, ReminderSettings, Rule, Severity};
-use fengqiao_store::stats::{consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, ScreeningSuccessBase, StatDigest, StatRow, Targets};
+use fengqiao_store::stats::{
+    consistency_checks, CaseStatistics, ConsistencyCheck, Count, Rate, RowKind, ScreeningSuccessBase, StatDigest, StatRow, Targets,
+};
 use fengqiao_store::sync::keys;
 use fengqiao_store::{DisputeFilter, Store, MAX_PAGE_SIZE};
 use fengqiao_sync::protocol::MAX_BATCH;
@@ -858,8 +860,7 @@ impl Dashboard {
         let offices = self.scope(office).await?;
         let facts = self.each(&offices, SCREENING_KEY, screening_facts).await?;
         let s2 = settings.clone();
-        let answers =
-            tokio::task::spawn_blocking(move || facts.iter().map(|f| compliance_rows(f, &s2, from, to, today)).collect::<Vec<_>>()).await?;
+        let answers = tokio::task::spawn_blocking(move || facts.iter().map(|f| compliance_rows(f, &s2, from, to, today)).collect::<Vec<_>>()).await?;
         for (o, units) in offices.iter().zip(answers) {
             rows.extend(units.into_iter().map(|mut u| {
                 u.office_id = o.id;
