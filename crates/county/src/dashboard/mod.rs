@@ -250,11 +250,11 @@ impl Dashboard {
                 let entries: Vec<_> = page.changes.into_iter().map(fengqiao_sync::agent::from_wire).collect();
                 let (st, next) = (m.store.clone(), page.next_cursor);
                 tokio::task::spawn_blocking(move || {
+                    // The changes and the cursor past them in one transaction, written without
+                    // waiting for the disk: the county holds every change, so a power cut that
+                    // loses the last pages loses their cursor too, and they are pulled again.
                     let mut st = st.lock().unwrap_or_else(|p| p.into_inner());
-                    st.apply_remote(&entries).map_err(blocking_err)?;
-                    // After the changes: a crash between the two pulls the page again, and
-                    // applying a change twice has no effect.
-                    st.set_sync_setting(keys::CURSOR, Some(&next.to_string())).map_err(blocking_err)
+                    st.apply_pulled(&entries, Some(next)).map(|_| ()).map_err(blocking_err)
                 })
                 .await??;
             }
@@ -342,10 +342,10 @@ impl Dashboard {
 
     /// Computes ahead what is costly to compute when asked: every office's mirror brought up
     /// to date, its statistics by day ([`StatDigest`]), what its 零报告 matrix reads and today's
-    /// late work. Nothing is
-    /// recomputed for an office with no new change (same day, same settings), so a round with
-    /// nothing new costs one query for the offices' heads. The server runs it in the
-    /// background; any period's figures, roll-up and drill-down counts then come from memory.
+    /// late work. Nothing is recomputed for an office with no new change (same day, same
+    /// settings), so a round with nothing new costs one query for the offices' heads. The
+    /// server runs it in the background; any period's figures, roll-up and drill-down counts
+    /// then come from memory.
     pub async fn warm(&self) -> Result<()> {
         let offices = self.scope(None).await?;
         self.over_digests(&offices, |_| Ok(())).await?;
