@@ -101,7 +101,7 @@ pub fn check_passphrase(passphrase: &str) -> Result<()> {
 /// file is opened for writing only when `writable`; nothing here writes to it.
 fn open_file(path: &Path, key_sql: &str, writable: bool) -> Result<Option<Connection>> {
     let flags = if writable { OpenFlags::SQLITE_OPEN_READ_WRITE } else { OpenFlags::SQLITE_OPEN_READ_ONLY } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Corrupt(format!("无法打开备份文件：{e}")))?;
+    let conn = crate::encrypt::open_sqlite(path, flags).map_err(|e| StoreError::Corrupt(format!("无法打开备份文件：{e}")))?;
     if key_sql != "''" {
         conn.execute_batch(&format!("PRAGMA key = {key_sql};"))?;
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 use crate::keyring::DataKey;
 use crate::{open_connection, schema, Result, Store, StoreError, DB_FILE};
@@ -13,6 +13,28 @@ const ENCRYPTING_SUFFIX: &str = ".encrypting";
 
 fn encrypting_path(data_dir: &Path) -> PathBuf {
     data_dir.join(format!("{DB_FILE}{ENCRYPTING_SUFFIX}"))
+}
+
+/// Opens a connection to a store or backup file. Every store connection is opened here, so
+/// that each one has SQLCipher's `sqlcipher_export`.
+///
+/// SQLCipher registers that function for later connections during SQLite's start-up, but
+/// only after SQLite already reports itself started: a connection another thread opens in
+/// that moment lacks it, and a backup made on it fails with "no such function:
+/// sqlcipher_export" (seen once in CI, ≈ 1 process in 20 when threads open stores at once).
+/// The first call here waits, behind a lock the other threads wait on, until a fresh
+/// connection has the function.
+pub(crate) fn open_sqlite(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        for _ in 0..1000 {
+            match Connection::open_in_memory() {
+                Ok(probe) if probe.prepare("SELECT sqlcipher_export('main')").is_ok() => return,
+                _ => std::thread::sleep(std::time::Duration::from_millis(1)),
+            }
+        }
+    });
+    Connection::open_with_flags(path, flags)
 }
 
 /// Keys a connection just opened; must come before anything reads the file.
@@ -98,7 +120,7 @@ fn encrypt_upgrade_backups(data_dir: &Path, key_sql: &str) -> Result<()> {
         if path.extension().is_none_or(|e| e != "db") {
             continue;
         }
-        let plain = Connection::open(&path)?;
+        let plain = open_sqlite(&path, OpenFlags::default())?;
         if plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
             continue; // already encrypted
         }
@@ -118,7 +140,7 @@ pub(crate) fn finish_interrupted(data_dir: &Path, key: &DataKey) -> Result<bool>
     if !tmp.exists() {
         return Ok(false);
     }
-    let conn = Connection::open(&tmp)?;
+    let conn = open_sqlite(&tmp, OpenFlags::default())?;
     apply_key(&conn, key)?;
     if conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err() {
         return Ok(false);

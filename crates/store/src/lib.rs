@@ -225,7 +225,7 @@ fn open_connection(path: &Path, create: bool, key: Option<&keyring::DataKey>) ->
     if create {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(path, flags)?;
+    let conn = encrypt::open_sqlite(path, flags)?;
     if let Some(key) = key {
         encrypt::apply_key(&conn, key)?;
     }
