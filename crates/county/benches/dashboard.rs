@@ -249,7 +249,12 @@ fn digest_at_scale(office: &Store) {
         read.push(t.elapsed());
     }
     let d = digest.unwrap();
-    println!("statistics by day of one office: read in p50 {:.1} ms", pct(read, 0.5));
+    println!(
+        "statistics by day of one office: read in p50 {:.1} ms, ≈ {} KB held ({n} offices ≈ {:.1} MB)",
+        pct(read, 0.5),
+        d.approx_bytes() / 1024,
+        (n * d.approx_bytes()) as f64 / (1024.0 * 1024.0)
+    );
     let targets = fengqiao_store::stats::Targets::default();
     let day = |m, dd| NaiveDate::from_ymd_opt(2026, m, dd).unwrap();
     let (mut figures, mut rollup) = (Vec::new(), Vec::new());

@@ -278,6 +278,22 @@ impl StatDigest {
         self.office_id
     }
 
+    /// About how much memory the digest holds (the organizations' text not counted: there are
+    /// a few dozen). The county keeps one per office, so this times the offices is what its
+    /// figures cost in memory.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        size_of::<Self>()
+            + self.office_name.capacity()
+            + self.orgs.capacity() * (size_of::<Uuid>() + size_of::<Organization>())
+            + self.case_days.capacity() * size_of::<CaseDay>()
+            + self.sums.capacity() * size_of::<(u16, i64)>()
+            + self.rounds.capacity() * size_of::<RoundDay>()
+            + self.items.capacity() * size_of::<ItemDay>()
+            + self.agreements.capacity() * size_of::<AgreementDay>()
+            + self.persons.capacity() * size_of::<PersonFacts>()
+    }
+
     /// 调解案件总数 and 调解成功 of the period: the two sums the month chart needs.
     pub fn cases_and_success(&self, from: NaiveDate, to: NaiveDate) -> (i64, i64) {
         let (mut cases, mut success) = (0, 0);
