@@ -276,7 +276,19 @@ test("the compliance matrix and late work show", async () => {
   assert.match(await matrix.getText(), /东山镇司法所/);
   await shot("compliance");
   await page("late");
-  await (await el("late-mediation")).waitForDisplayed({ timeout: 15000 });
+  await (await el("late-count-mediation")).waitForDisplayed({ timeout: 15000 });
+  // The chosen kind's count (on its tab) is what the table's pages hold, page by page from
+  // the server; the demo office has overdue work of some kind.
+  await browser.waitUntil(
+    async () => {
+      const count = await browser.$(".el-tabs__item.is-active [data-test^='late-count-']").getText();
+      const total = await browser.$("[data-test='late-table'] .el-pagination__total").getText();
+      return Number(count) > 0 && total.replace(/\s/g, "") === `共${count}条`;
+    },
+    { timeout: 15000, timeoutMsg: "the late-work tab's count is not the table's total" },
+  );
+  const rows = await browser.$$("[data-test='late-table'] .el-table__body tr");
+  assert.ok(rows.length > 0 && rows.length <= 50, `one page of late work, not ${rows.length} rows`);
   await shot("late");
 });
 

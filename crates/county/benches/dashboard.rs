@@ -179,7 +179,15 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
                 })
             }),
         ),
-        ("late work", Box::new(move |_| Box::pin(async move { drop(dash.late(None).await.unwrap()) }))),
+        (
+            "late work, a page",
+            Box::new(move |i| {
+                Box::pin(async move {
+                    let group = ["mediation", "return_visit", "help_visit", "notice", "help_period"][i % 5];
+                    dash.late_page(None, group, 1 + i % 3, 50).await.unwrap();
+                })
+            }),
+        ),
         (
             "roll-up",
             Box::new(move |i| {
@@ -225,7 +233,7 @@ async fn run(label: &str, store: Arc<dyn CountyStore>, template: &[Change], temp
         eprintln!("[{label}] figures after change {i}: {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
         times.entry("figures, county").or_default().push(t.elapsed());
         let t = Instant::now();
-        dash.late(None).await.unwrap();
+        dash.late_page(None, "mediation", 1, 50).await.unwrap();
         times.entry("late work").or_default().push(t.elapsed());
     }
     for (name, t) in times {

@@ -244,7 +244,7 @@ async fn figures_match_the_offices(county: Arc<dyn CountyStore>) {
 
     // Late work and the calendar answer; the settings round-trip for an admin.
     let late = c.get("/api/v1/dashboard/late").await;
-    assert_eq!(late.as_array().unwrap().len(), 5);
+    assert_eq!(late["groups"].as_array().unwrap().len(), 5);
     let cal = c.get("/api/v1/dashboard/calendar").await;
     assert!(cal.as_array().unwrap().iter().any(|d| d["name"] == "安置帮教工作半年报告"));
     let mut settings = c.get("/api/v1/dashboard/settings").await["settings"].clone();
@@ -539,6 +539,83 @@ async fn every_figure_drills_to_its_records(county: Arc<dyn CountyStore>) {
     assert_eq!(county.offices().await.unwrap().iter().map(|o| o.changes).sum::<i64>(), held);
 }
 
+/// 逾期事项 by page: for each group, for the county and for one office, the pages (7 to a
+/// page) hold exactly the overdue reminders the offices' own stores compute for today, each
+/// once, most overdue first across the offices, and each group's count says as many. Bad
+/// groups and pages are refused.
+async fn late_work_pages_hold_each_offices_own_overdue_work(county: Arc<dyn CountyStore>) {
+    use fengqiao_store::reminders::{ReminderSettings, Rule, Severity};
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, sa) = synced_office(&*county, dirs.0.path(), "东山镇司法所", "350502101", 41).await;
+    let (b, sb) = synced_office(&*county, dirs.1.path(), "西山镇司法所", "350502102", 42).await;
+    add_user(&*county, "张科长", Role::Admin, "admin-pass-1").await;
+    let addr = serve(county.clone()).await;
+    let mut c = Client::new(addr);
+    assert_eq!(c.sign_in("张科长", "admin-pass-1").await.status(), 200);
+
+    let groups: [(&str, &[Rule]); 5] = [
+        ("mediation", &[Rule::MediationOverdue]),
+        ("return_visit", &[Rule::ReturnVisit]),
+        ("help_visit", &[Rule::HelpVisit]),
+        ("notice", &[Rule::HandoverNotify, Rule::HandoverCollect, Rule::HandoverFirstVisit, Rule::HandoverFile, Rule::HandoverHukou]),
+        ("help_period", &[Rule::HelpPeriodEnded]),
+    ];
+    let today = fengqiao_county::dashboard::today();
+    let own = |office: &Office, s: &Store, rules: &[Rule]| -> Vec<String> {
+        s.compute_reminders(&ReminderSettings::default(), today)
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.severity == Severity::Overdue && rules.contains(&r.rule))
+            .map(|r| format!("{} {} {:?} {} {}", office.id, r.rule.label(), r.record_id, r.title, r.days_overdue))
+            .collect()
+    };
+    let mut paged_across = false;
+    for (code, rules) in groups {
+        for office in [None, Some(&a)] {
+            let mut expected = own(&a, &sa, rules);
+            if office.is_none() {
+                expected.extend(own(&b, &sb, rules));
+            }
+            expected.sort();
+            let q = office.map(|o| format!("&office={}", o.id)).unwrap_or_default();
+            let (mut got, mut days, mut counted) = (Vec::new(), Vec::new(), None);
+            for page in 1.. {
+                let p = c.get(&format!("/api/v1/dashboard/late?group={code}&page={page}&page_size=7{q}")).await;
+                assert_eq!((p["group"].as_str(), p["page"].as_u64()), (Some(code), Some(page)), "{p}");
+                let count = p["groups"].as_array().unwrap().iter().find(|g| g["code"] == code).unwrap()["count"].as_u64();
+                assert_eq!(count, p["total"].as_u64(), "{code}");
+                counted = counted.or(count);
+                let items = p["items"].as_array().unwrap();
+                for it in items {
+                    let rid = it["record_id"].as_str().map(|id| format!("Some({id})")).unwrap_or_else(|| "None".into());
+                    got.push(format!(
+                        "{} {} {} {} {}",
+                        it["office_id"].as_str().unwrap(),
+                        it["rule"].as_str().unwrap(),
+                        rid,
+                        it["title"].as_str().unwrap(),
+                        it["days_overdue"]
+                    ));
+                    days.push(it["days_overdue"].as_i64().unwrap());
+                }
+                if items.len() < 7 {
+                    break;
+                }
+            }
+            assert_eq!(counted, Some(expected.len() as u64), "{code}: the count is the offices' own");
+            assert!(days.windows(2).all(|w| w[0] >= w[1]), "{code}: most overdue first across pages: {days:?}");
+            paged_across |= office.is_none() && expected.len() > 7;
+            got.sort();
+            assert_eq!(got, expected, "{code} {q}: the pages hold the offices' own overdue work, each once");
+        }
+    }
+    assert!(paged_across, "the demo offices have some group of late work longer than a page");
+    for bad in ["group=overdue", "page=0", "page_size=501"] {
+        let r = c.send(reqwest::Method::GET, &format!("/api/v1/dashboard/late?{bad}"), None).await;
+        assert_eq!(r.status(), 400, "{bad}");
+    }
+}
+
 macro_rules! both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -562,7 +639,7 @@ macro_rules! both {
     };
 }
 
-both!(figures_match_the_offices, compliance_matrix_by_hand, every_figure_drills_to_its_records);
+both!(figures_match_the_offices, compliance_matrix_by_hand, every_figure_drills_to_its_records, late_work_pages_hold_each_offices_own_overdue_work);
 
 /// The dashboard's mirrors kept on disk (`serve --data DIR` keeps them in DIR/mirrors): after a
 /// restart an office's mirror is the same file, brought up to date with only what arrived
@@ -633,8 +710,12 @@ async fn queries_at_once_on_a_fresh_dashboard_share_each_mirror() {
     for _ in 0..3 {
         let mirrors = tempfile::tempdir().unwrap();
         let dash = Dashboard::kept_in(county.clone(), mirrors.path()).unwrap();
-        let (a, b, c, d) =
-            tokio::join!(dash.figures(from, to, None), dash.figures(from, to, Some(office.id)), dash.late(None), dash.rollup(from, to));
+        let (a, b, c, d) = tokio::join!(
+            dash.figures(from, to, None),
+            dash.figures(from, to, Some(office.id)),
+            dash.late_page(None, "mediation", 1, 50),
+            dash.rollup(from, to)
+        );
         assert_eq!(a.unwrap().cases, own);
         assert_eq!(b.unwrap().cases, own);
         c.unwrap();

@@ -350,7 +350,7 @@ impl Dashboard {
         let offices = self.scope(None).await?;
         self.over_digests(&offices, |_| Ok(())).await?;
         self.each(&offices, SCREENING_KEY, screening_facts).await?;
-        self.late(None).await?;
+        self.office_lates(&offices).await?;
         Ok(())
     }
 
@@ -497,9 +497,7 @@ impl Dashboard {
         page: usize,
         page_size: usize,
     ) -> Result<DrillPage> {
-        if page == 0 || !(1..=MAX_DRILL_PAGE).contains(&page_size) {
-            return Err(CountyError::Invalid(format!("页码应从1开始，每页条数应在1至{MAX_DRILL_PAGE}之间")));
-        }
+        check_page(page, page_size)?;
         let (test, from, to) = Figure::narrowed(figure, from, to)?;
         let offices = self.scope(office).await?;
         let targets = self.settings().await?.targets;
@@ -887,35 +885,27 @@ impl Dashboard {
     // -----------------------------------------------------------------------------------------
     // 逾期事项
 
-    /// The overdue work of every office (or one), by the county's reminder settings, grouped.
-    pub async fn late(&self, office: Option<Uuid>) -> Result<Vec<LateGroup>> {
+    /// Each office's late work of today, by group, each group most overdue first: computed once
+    /// a day per office (and again after it changes, or when the settings do), ahead by the
+    /// warm-up, and shared, not copied, by every page asked of it.
+    async fn office_lates(&self, offices: &[OfficeHead]) -> Result<Vec<Arc<OfficeLate>>> {
         let settings = self.settings().await?.reminders;
         let today = today();
-        let mut groups: Vec<LateGroup> = LATE_GROUPS.iter().map(|(code, label, _)| LateGroup { code, label, items: Vec::new() }).collect();
-        let offices = self.scope(office).await?;
-        let s2 = settings.clone();
-        let answers = self
-            .each(&offices, &format!("{LATE_KEY_PREFIX}{today}:{}", serde_json::to_string(&settings)?), move |s| {
-                let mut out = Vec::new();
-                for r in s.compute_reminders(&s2, today)? {
-                    if r.severity != Severity::Overdue {
-                        continue;
-                    }
-                    let risk = match (r.rule, r.record_id) {
-                        (Rule::HelpVisit, Some(id)) => s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string()),
-                        _ => None,
-                    };
-                    out.push((r, risk));
+        let key = format!("{LATE_KEY_PREFIX}{today}:{}", serde_json::to_string(&settings)?);
+        self.each(offices, &key, move |s| {
+            let mut groups: OfficeLate = Default::default();
+            for r in s.compute_reminders(&settings, today)? {
+                if r.severity != Severity::Overdue {
+                    continue;
                 }
-                Ok(out)
-            })
-            .await?;
-        for (o, items) in offices.iter().zip(answers) {
-            for (r, risk) in items {
                 let Some(g) = LATE_GROUPS.iter().position(|(_, _, rules)| rules.contains(&r.rule)) else { continue };
-                groups[g].items.push(LateItem {
-                    office_id: o.id,
-                    office_name: o.name.clone(),
+                let risk = match (r.rule, r.record_id) {
+                    (Rule::HelpVisit, Some(id)) => s.get::<ReleasedPerson>(id)?.and_then(|p| p.assessment_type).map(|a| a.label().to_string()),
+                    _ => None,
+                };
+                groups[g].push(LateItem {
+                    office_id: Uuid::nil(),
+                    office_name: String::new(),
                     rule: r.rule.label(),
                     record_kind: r.record_kind.map(|k| k.code()),
                     record_id: r.record_id,
@@ -925,11 +915,52 @@ impl Dashboard {
                     risk,
                 });
             }
+            for g in &mut groups {
+                g.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.title.cmp(&b.title)));
+            }
+            Ok(Arc::new(groups))
+        })
+        .await
+    }
+
+    /// 逾期事项 of today: how many of each group ([`LATE_GROUPS`]: cases past one month
+    /// without an extension, 回访 overdue, 帮教 visits overdue by risk class, release notices
+    /// not handled, 帮教期 ended without 解除), and one page of `group`, most overdue first
+    /// across the offices (ties office by office, in the 司法所 list's order). A county of
+    /// 200 large offices has hundreds of thousands of such items; a page merges the offices'
+    /// sorted lists and takes only its own rows.
+    pub async fn late_page(&self, office: Option<Uuid>, group: &str, page: usize, page_size: usize) -> Result<LatePage> {
+        check_page(page, page_size)?;
+        let g =
+            LATE_GROUPS.iter().position(|(code, _, _)| *code == group).ok_or_else(|| CountyError::Invalid(format!("没有“{group}”这一类逾期事项")))?;
+        let offices = self.scope(office).await?;
+        let lates = self.office_lates(&offices).await?;
+        let groups = LATE_GROUPS
+            .iter()
+            .enumerate()
+            .map(|(i, (code, label, _))| LateCount { code, label, count: lates.iter().map(|l| l[i].len()).sum() })
+            .collect::<Vec<_>>();
+        // Merge the offices' lists, most overdue first, up to the end of the page.
+        use std::cmp::Reverse;
+        let list = |k: usize| &lates[k][g];
+        let mut next: std::collections::BinaryHeap<(i64, Reverse<usize>, Reverse<usize>)> =
+            (0..lates.len()).filter_map(|k| list(k).first().map(|it| (it.days_overdue, Reverse(k), Reverse(0)))).collect();
+        let (start, end) = ((page - 1).saturating_mul(page_size), page.saturating_mul(page_size));
+        let mut items = Vec::new();
+        let mut at = 0;
+        while let Some((_, Reverse(k), Reverse(i))) = next.pop() {
+            if at >= end {
+                break;
+            }
+            if at >= start {
+                items.push(LateItem { office_id: offices[k].id, office_name: offices[k].name.clone(), ..list(k)[i].clone() });
+            }
+            at += 1;
+            if let Some(it) = list(k).get(i + 1) {
+                next.push((it.days_overdue, Reverse(k), Reverse(i + 1)));
+            }
         }
-        for g in &mut groups {
-            g.items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then(a.office_name.cmp(&b.office_name)));
-        }
-        Ok(groups)
+        Ok(LatePage { total: groups[g].count, groups, group: LATE_GROUPS[g].0, page, page_size, items })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1017,6 +1048,14 @@ impl Dashboard {
         out.sort_by_key(|d| d.due_on);
         Ok(out)
     }
+}
+
+/// A page (from 1) of at most [`MAX_DRILL_PAGE`] rows.
+fn check_page(page: usize, page_size: usize) -> Result<()> {
+    if page == 0 || !(1..=MAX_DRILL_PAGE).contains(&page_size) {
+        return Err(CountyError::Invalid(format!("页码应从1开始，每页条数应在1至{MAX_DRILL_PAGE}之间")));
+    }
+    Ok(())
 }
 
 fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
@@ -1808,10 +1847,27 @@ pub struct LateItem {
     pub risk: Option<String>,
 }
 
+/// One office's late work, by group of [`LATE_GROUPS`], each most overdue first (its items'
+/// office fields are filled in when a page shows them).
+type OfficeLate = [Vec<LateItem>; LATE_GROUPS.len()];
+
+/// How many items a group of late work holds.
 #[derive(Debug, Clone, Serialize)]
-pub struct LateGroup {
+pub struct LateCount {
     pub code: &'static str,
     pub label: &'static str,
+    pub count: usize,
+}
+
+/// A page of one group of late work ([`Dashboard::late_page`]), with every group's count.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatePage {
+    pub groups: Vec<LateCount>,
+    /// The group the page is of, and how many items it holds.
+    pub group: &'static str,
+    pub total: usize,
+    pub page: usize,
+    pub page_size: usize,
     pub items: Vec<LateItem>,
 }
 

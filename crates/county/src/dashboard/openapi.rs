@@ -57,9 +57,9 @@ const PATHS: &[Operation] = &[
         "/api/v1/dashboard/late",
         "get",
         "late",
-        "逾期事项：超期未调结、回访逾期、帮教走访逾期（按帮教类别）、释放通知未处理、帮教期满未解除",
+        "逾期事项（截至今天）：groups为各类的条数，items为group一类的一页，逾期最久的在前。group为mediation（超过一个月未调结、未延期）、return_visit（回访逾期）、help_visit（帮教走访逾期，按帮教类别）、notice（释放通知未处理）、help_period（帮教期满未解除），默认mediation；page从1开始，page_size为1至500（默认50）",
         false,
-        &["office"],
+        &["office", "group", "page", "page_size"],
     ),
     (
         "/api/v1/dashboard/rollup",
@@ -92,6 +92,10 @@ fn param(name: &str) -> Value {
         "office" => ("司法所编号；不给为全县", json!({ "type": "string", "format": "uuid" })),
         "limit" => ("最多返回的条数，1到1000，默认100", json!({ "type": "integer", "minimum": 1, "maximum": 1000 })),
         "page" => ("页码，从1开始，默认1", json!({ "type": "integer", "minimum": 1 })),
+        "group" => (
+            "逾期事项的类别，默认mediation",
+            json!({ "type": "string", "enum": ["mediation", "return_visit", "help_visit", "notice", "help_period"] }),
+        ),
         "page_size" => ("每页条数，1到500，默认50", json!({ "type": "integer", "minimum": 1, "maximum": 500 })),
         _ => ("统计项，默认cases", json!({ "type": "string" })),
     };

@@ -185,7 +185,9 @@ struct PeriodQuery {
     to: Option<String>,
     office: Option<String>,
     figure: Option<String>,
-    /// A drill-down's page (from 1) and rows per page.
+    /// A group of late work (`mediation` by default).
+    group: Option<String>,
+    /// A drill-down's or late work's page (from 1) and rows per page.
     page: Option<usize>,
     page_size: Option<usize>,
 }
@@ -259,9 +261,11 @@ async fn compliance(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<
     Ok(Json(s.dashboard.compliance(from, to, q.office()?).await.map_err(county)?))
 }
 
-async fn late(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<Vec<super::LateGroup>>, ApiError> {
+async fn late(State(s): State<AppState>, _: Session, q: Q) -> Result<Json<super::LatePage>, ApiError> {
     let q = period_query(q)?;
-    Ok(Json(s.dashboard.late(q.office()?).await.map_err(county)?))
+    let group = q.group.as_deref().unwrap_or("mediation");
+    let (page, size) = (q.page.unwrap_or(1), q.page_size.unwrap_or(50));
+    Ok(Json(s.dashboard.late_page(q.office()?, group, page, size).await.map_err(county)?))
 }
 
 #[derive(Serialize)]
