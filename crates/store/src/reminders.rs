@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::records::{ts, Mode};
-use crate::stats::Targets;
+use crate::stats::{sql_codes, Targets};
 use crate::{Result, Store, StoreError};
 
 /// The `settings` key holding the [`ReminderSettings`] as JSON.
@@ -481,6 +481,17 @@ pub const SCHEMA: &str = concat!(
     "  actor TEXT NOT NULL, at TEXT NOT NULL) STRICT;\n",
 );
 
+/// Schema step: covering indexes for the rows `compute_reminders` reads of every 回访, 帮教
+/// visit, handover event and help group, so none of their documents is parsed (at 10,000
+/// cases this was half of the time; the county recomputes an office's reminders after each
+/// sync).
+pub const INDEXES: &str = concat!(
+    "CREATE INDEX IF NOT EXISTS return_visit_reminders ON return_visit(parent_id, json_extract(data, '$.visited_at')) WHERE deleted = 0;\n",
+    "CREATE INDEX IF NOT EXISTS help_visit_reminders ON help_visit(parent_id, visited_at) WHERE deleted = 0;\n",
+    "CREATE INDEX IF NOT EXISTS handover_event_reminders ON handover_event(parent_id, json_extract(data, '$.event'), json_extract(data, '$.on')) WHERE deleted = 0;\n",
+    "CREATE INDEX IF NOT EXISTS help_group_reminders ON help_group(parent_id, json_extract(data, '$.agreement_signed_on')) WHERE deleted = 0;\n",
+);
+
 // ---------------------------------------------------------------------------------------------
 // Dates
 
@@ -579,7 +590,12 @@ fn make(
 // The rules
 
 fn case_name(c: &DisputeCase) -> String {
-    c.title.clone().filter(|t| !t.trim().is_empty()).or_else(|| c.case_no.clone()).unwrap_or_else(|| "未命名案件".into())
+    case_label(c.title.clone(), c.case_no.clone())
+}
+
+/// How a case is named in a reminder: its title, else its number.
+fn case_label(title: Option<String>, case_no: Option<String>) -> String {
+    title.filter(|t| !t.trim().is_empty()).or(case_no).unwrap_or_else(|| "未命名案件".into())
 }
 
 fn mediation(out: &mut Vec<Reminder>, c: &DisputeCase, s: &ReminderSettings, today: NaiveDate) {
@@ -616,16 +632,39 @@ fn mediation(out: &mut Vec<Reminder>, c: &DisputeCase, s: &ReminderSettings, tod
     }
 }
 
-/// The agreement in force with its case, and the latest return visit's date.
+// The reads of `compute_reminders`, each answered from an index (`INDEXES`, the status index),
+// checked by the `plans` test.
+const RETURN_VISITS: &str = "SELECT parent_id, json_extract(data, '$.visited_at') FROM return_visit WHERE deleted = 0";
+const HELP_VISITS: &str = "SELECT parent_id, visited_at FROM help_visit WHERE deleted = 0";
+const HANDOVER_EVENTS: &str = "SELECT parent_id, json_extract(data, '$.event'), json_extract(data, '$.on') FROM handover_event WHERE deleted = 0";
+const HELP_GROUPS: &str = "SELECT parent_id, json_extract(data, '$.agreement_signed_on') FROM help_group WHERE deleted = 0";
+
+/// Agreements with their case's id and name, found from the open cases (by the status index),
+/// not from every agreement.
+fn agreements_of_open_cases() -> String {
+    format!(
+        "SELECT a.data, c.id, json_extract(c.data, '$.title'), c.case_no FROM dispute_case c JOIN agreement a ON a.parent_id = c.id \
+         WHERE c.deleted = 0 AND c.status IN ({}) AND a.deleted = 0",
+        sql_codes(CaseStatus::ALL.iter().copied().filter(|s| !CASE_STATUSES_PAST_CHANGE.contains(s)), CaseStatus::code)
+    )
+}
+
+/// Cases whose agreements no longer call for performance or 回访 reminders.
+const CASE_STATUSES_PAST_CHANGE: &[CaseStatus] =
+    &[CaseStatus::Archived, CaseStatus::Withdrawn, CaseStatus::Rejected, CaseStatus::Terminated, CaseStatus::Draft];
+
+/// The agreement in force with its case (its id and name: the rules need no more of it, and
+/// parsing every open case in full was most of the cost), and the latest return visit's date.
 struct AgreementCase {
     agreement: Agreement,
-    case: DisputeCase,
+    case_id: Uuid,
+    case_name: String,
     last_return_visit: Option<NaiveDate>,
 }
 
 fn agreement_rules(out: &mut Vec<Reminder>, x: &AgreementCase, s: &ReminderSettings, today: NaiveDate) {
     let a = &x.agreement;
-    let name = case_name(&x.case);
+    let name = &x.case_name;
     let kind = Some(Kind::Agreement);
     let id = Some(a.meta.id);
     let Some(effective) = a.effective_on() else { return };
@@ -681,7 +720,7 @@ fn agreement_rules(out: &mut Vec<Reminder>, x: &AgreementCase, s: &ReminderSetti
             Rule::ReturnVisit,
             None,
             Some(Kind::DisputeCase),
-            Some(x.case.meta.id),
+            Some(x.case_id),
             sev,
             due,
             today,
@@ -1073,7 +1112,7 @@ impl Store {
         // Agreements in force of cases still open to change.
         {
             let mut last_visit: HashMap<String, NaiveDate> = HashMap::new();
-            let mut stmt = self.conn.prepare("SELECT parent_id, json_extract(data, '$.visited_at') FROM return_visit WHERE deleted = 0")?;
+            let mut stmt = self.conn.prepare(RETURN_VISITS)?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?;
             for row in rows {
                 if let (Some(case), Some(at)) = row? {
@@ -1083,31 +1122,30 @@ impl Store {
                     }
                 }
             }
-            let mut stmt = self.conn.prepare(
-                "SELECT a.data, c.data FROM agreement a JOIN dispute_case c ON c.id = a.parent_id \
-                 WHERE a.deleted = 0 AND c.deleted = 0 AND c.status NOT IN ('archived', 'withdrawn', 'rejected', 'terminated', 'draft')",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut stmt = self.conn.prepare(&agreements_of_open_cases())?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<String>>(3)?))
+            })?;
             let mut all = Vec::new();
             for row in rows {
-                let (a, c) = row?;
+                let (a, case_id, title, case_no) = row?;
                 let agreement: Agreement = serde_json::from_str(&a)?;
-                let case: DisputeCase = serde_json::from_str(&c)?;
-                all.push((agreement, case));
+                let last_return_visit = last_visit.get(&case_id).copied();
+                let case_id = Uuid::parse_str(&case_id).map_err(|_| StoreError::Corrupt(format!("案件编号无效：{case_id}")))?;
+                all.push(AgreementCase { agreement, case_id, case_name: case_label(title, case_no), last_return_visit });
             }
-            let superseded: HashSet<Uuid> = all.iter().filter_map(|(a, _)| a.supersedes_agreement_id).collect();
-            for (agreement, case) in all {
-                if agreement.meta.draft || superseded.contains(&agreement.meta.id) {
+            let superseded: HashSet<Uuid> = all.iter().filter_map(|x| x.agreement.supersedes_agreement_id).collect();
+            for x in all {
+                if x.agreement.meta.draft || superseded.contains(&x.agreement.meta.id) {
                     continue;
                 }
-                let last_return_visit = last_visit.get(&case.meta.id.to_string()).copied();
-                agreement_rules(&mut out, &AgreementCase { agreement, case, last_return_visit }, s, today);
+                agreement_rules(&mut out, &x, s, today);
             }
         }
         // Released persons still 在册.
         {
             let mut last_visit: HashMap<String, NaiveDate> = HashMap::new();
-            let mut stmt = self.conn.prepare("SELECT parent_id, visited_at FROM help_visit WHERE deleted = 0")?;
+            let mut stmt = self.conn.prepare(HELP_VISITS)?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?;
             for row in rows {
                 if let (Some(p), Some(at)) = row? {
@@ -1118,9 +1156,7 @@ impl Store {
                 }
             }
             let mut events: HashMap<String, HashMap<HandoverEventKind, NaiveDate>> = HashMap::new();
-            let mut stmt = self
-                .conn
-                .prepare("SELECT parent_id, json_extract(data, '$.event'), json_extract(data, '$.on') FROM handover_event WHERE deleted = 0")?;
+            let mut stmt = self.conn.prepare(HANDOVER_EVENTS)?;
             let rows =
                 stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?)))?;
             for row in rows {
@@ -1133,7 +1169,7 @@ impl Store {
                 }
             }
             let mut signed: HashMap<String, NaiveDate> = HashMap::new();
-            let mut stmt = self.conn.prepare("SELECT parent_id, json_extract(data, '$.agreement_signed_on') FROM help_group WHERE deleted = 0")?;
+            let mut stmt = self.conn.prepare(HELP_GROUPS)?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?;
             for row in rows {
                 if let (Some(p), Some(on)) = row? {
@@ -1291,6 +1327,33 @@ mod tests {
         assert_eq!(period_containing(PeriodType::Quarterly, d(2026, 11, 20)).0, d(2026, 10, 1));
         assert_eq!(period_containing(PeriodType::Weekly, d(2026, 11, 22)).0, d(2026, 11, 16));
         assert_eq!(period_containing(PeriodType::Monthly, d(2024, 2, 10)).1, d(2024, 2, 29));
+    }
+
+    /// Each read of `compute_reminders` comes from its index (a changed expression would
+    /// silently fall back to a scan that parses every document). SQLite takes the indexed
+    /// expressions from the index without reading the rows, but does not call that
+    /// "COVERING" in the plan; at 10,000 cases these reads took 0.7–4 ms against 8–25 ms.
+    #[test]
+    fn plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(dir.path(), "测试镇司法所", "350502101").unwrap();
+        let plan = |sql: &str| -> String {
+            let mut stmt = store.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
+            rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+        };
+        for (sql, index) in [
+            (RETURN_VISITS, "return_visit USING INDEX return_visit_reminders"),
+            (HELP_VISITS, "help_visit USING INDEX help_visit_reminders"),
+            (HANDOVER_EVENTS, "handover_event USING INDEX handover_event_reminders"),
+            (HELP_GROUPS, "help_group USING INDEX help_group_reminders"),
+        ] {
+            let p = plan(sql);
+            assert!(p.contains(index), "{sql}\n{p}");
+        }
+        let p = plan(&agreements_of_open_cases());
+        assert!(p.contains("SEARCH c USING INDEX dispute_case_list_status (status=?)"), "{p}");
+        assert!(!p.contains("SCAN"), "{p}");
     }
 
     #[test]

@@ -189,6 +189,8 @@ pub fn migrations() -> Vec<Step> {
         Step::Sql(crate::accounts::SCHEMA),
         // The field clocks stored once per stamp (sync.rs).
         Step::Code(crate::sync::compact_clocks),
+        // Covering indexes for the reminders' reads (reminders.rs).
+        Step::Sql(crate::reminders::INDEXES),
     ]
 }
 

@@ -417,7 +417,7 @@ impl Metrics {
 }
 
 /// `'a', 'b'` for an SQL `IN` list of model codes (static, never user input).
-fn sql_codes<T: Copy>(values: impl IntoIterator<Item = T>, code: fn(T) -> &'static str) -> String {
+pub(crate) fn sql_codes<T: Copy>(values: impl IntoIterator<Item = T>, code: fn(T) -> &'static str) -> String {
     values.into_iter().map(|v| format!("'{}'", code(v))).collect::<Vec<_>>().join(", ")
 }
 
