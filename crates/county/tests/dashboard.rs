@@ -36,6 +36,19 @@ async fn serve(store: Arc<dyn CountyStore>) -> SocketAddr {
 async fn synced_office(county: &dyn CountyStore, dir: &std::path::Path, name: &str, division: &str, seed: u64) -> (Office, Store) {
     let mut store = Store::init(dir, name, division).unwrap();
     generate(&mut store, &DemoOptions { disputes: 240, released: 50, screenings: 12, seed }, |_| {}).unwrap();
+    // An agreement changed: the new one, now performed, supersedes the old, which stays on
+    // file and no longer counts (协议履行率 and its records).
+    let old = store
+        .all::<Agreement>()
+        .unwrap()
+        .into_iter()
+        .find(|a| !a.meta.draft && a.performance_status == Some(PerformanceStatus::InProgress))
+        .expect("an agreement being performed");
+    let mut new = old.clone();
+    new.meta = Meta::default();
+    new.supersedes_agreement_id = Some(old.meta.id);
+    new.performance_status = Some(PerformanceStatus::Fulfilled);
+    store.save(new).unwrap();
     let office = Office {
         id: Uuid::now_v7(),
         org_id: Some(store.office_id()),

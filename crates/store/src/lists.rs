@@ -274,6 +274,30 @@ impl Store {
         })
     }
 
+    /// The live cases accepted from `from` to `to` that have live agreements, each with all
+    /// of them (drafts too: a draft may supersede), in no particular order. Found by the
+    /// accepted-date index; only these cases and agreements are parsed (协议履行率's
+    /// records, asked of a 10,000-case office, parsed all of them).
+    pub fn cases_with_agreements(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(DisputeCase, Vec<Agreement>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.data, a.data FROM dispute_case c JOIN agreement a ON a.parent_id = c.id \
+             WHERE c.accepted_on BETWEEN ?1 AND ?2 AND c.deleted = 0 AND a.deleted = 0 ORDER BY c.id, a.id",
+        )?;
+        let mut rows = stmt.query([from.to_string(), to.to_string()])?;
+        let mut out: Vec<(DisputeCase, Vec<Agreement>)> = Vec::new();
+        let mut last_case = String::new();
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if id != last_case {
+                out.push((serde_json::from_str(&r.get::<_, String>(1)?)?, Vec::new()));
+                last_case = id;
+            }
+            let agreement: Agreement = serde_json::from_str(&r.get::<_, String>(2)?)?;
+            out.last_mut().expect("pushed above").1.push(agreement);
+        }
+        Ok(out)
+    }
+
     pub(crate) fn count_live(&self, table: &str, parent: Uuid) -> Result<i64> {
         let sql = format!("SELECT count(*) FROM {table} WHERE parent_id = ?1 AND deleted = 0");
         Ok(self.conn.query_row(&sql, [parent.to_string()], |r| r.get(0))?)

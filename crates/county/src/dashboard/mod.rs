@@ -638,37 +638,33 @@ impl Dashboard {
         let mut out = Vec::new();
         let answers = self
             .each(offices, &format!("agreements:{from}:{to}"), move |s| {
-                let cases: HashMap<Uuid, DisputeCase> = s
-                    .all::<DisputeCase>()?
-                    .into_iter()
-                    .filter(|c| counted(c) && c.accepted_on.is_some_and(|d| d >= from && d <= to))
-                    .map(|c| (c.meta.id, c))
-                    .collect();
-                let agreements = s.all::<Agreement>()?;
-                // A live agreement (draft or not) naming another of its case supersedes it.
-                let superseded: std::collections::HashSet<(Uuid, Uuid)> =
-                    agreements.iter().filter_map(|b| Some((b.case_id?, b.supersedes_agreement_id?))).collect();
                 let mut rows = Vec::new();
-                for a in agreements {
-                    let Some(case) = a.case_id.and_then(|id| cases.get(&id)) else { continue };
-                    if a.meta.draft || superseded.contains(&(case.meta.id, a.meta.id)) {
+                for (case, agreements) in s.cases_with_agreements(from, to)? {
+                    if !counted(&case) {
                         continue;
                     }
-                    let performed = matches!(a.performance_status, Some(PerformanceStatus::Immediate | PerformanceStatus::Fulfilled));
-                    rows.push(AgreementDrillRow {
-                        office_id: Uuid::nil(),
-                        office_name: String::new(),
-                        id: a.meta.id,
-                        case_id: case.meta.id,
-                        case_no: case.case_no.clone(),
-                        title: case.title.clone(),
-                        accepted_on: case.accepted_on,
-                        agreement_no: a.agreement_no.clone(),
-                        form: a.form.map(|f| f.label()),
-                        effective_on: a.effective_on(),
-                        performance_status: a.performance_status.map(|p| p.label()),
-                        in_numerator: Some(performed),
-                    });
+                    // A live agreement (draft or not) naming another of its case supersedes it.
+                    let superseded: std::collections::HashSet<Uuid> = agreements.iter().filter_map(|b| b.supersedes_agreement_id).collect();
+                    for a in agreements {
+                        if a.meta.draft || superseded.contains(&a.meta.id) {
+                            continue;
+                        }
+                        let performed = matches!(a.performance_status, Some(PerformanceStatus::Immediate | PerformanceStatus::Fulfilled));
+                        rows.push(AgreementDrillRow {
+                            office_id: Uuid::nil(),
+                            office_name: String::new(),
+                            id: a.meta.id,
+                            case_id: case.meta.id,
+                            case_no: case.case_no.clone(),
+                            title: case.title.clone(),
+                            accepted_on: case.accepted_on,
+                            agreement_no: a.agreement_no.clone(),
+                            form: a.form.map(|f| f.label()),
+                            effective_on: a.effective_on(),
+                            performance_status: a.performance_status.map(|p| p.label()),
+                            in_numerator: Some(performed),
+                        });
+                    }
                 }
                 Ok(rows)
             })
