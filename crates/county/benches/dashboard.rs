@@ -293,6 +293,35 @@ fn digest_at_scale(office: &Store) {
     );
 }
 
+/// What late work right after an office's change costs beyond the merge: that office's
+/// reminders computed on its mirror, here on the template office itself, beside a bare scan of
+/// its cases' documents in the same run as the baseline.
+fn reminders_of_one_office(office: &Store) {
+    let settings = fengqiao_store::reminders::ReminderSettings::default();
+    let today = office.ctx().today;
+    let time = |f: &mut dyn FnMut()| {
+        f(); // the page cache and the statement cache
+        let mut v = Vec::new();
+        for _ in 0..9 {
+            let t = Instant::now();
+            f();
+            v.push(t.elapsed());
+        }
+        v
+    };
+    let mut count = 0;
+    let reminders = time(&mut || count = office.compute_reminders(&settings, today).unwrap().len());
+    let scan = time(&mut || {
+        let _: i64 = office.connection().query_row("SELECT sum(length(data)) FROM dispute_case", [], |r| r.get(0)).unwrap();
+    });
+    let (r, b) = (pct(reminders.clone(), 0.5), pct(scan, 0.5));
+    println!(
+        "reminders of one office ({count}): p50 {r:.1} ms  p95 {:.1} ms; baseline, a scan of its dispute_case: p50 {b:.1} ms; ratio {:.2}",
+        pct(reminders, 0.95),
+        r / b
+    );
+}
+
 fn main() {
     let cases = env_usize("FENGQIAO_BENCH_DASH_CASES", 1_000);
     let tmp = tempfile::tempdir().unwrap();
@@ -303,6 +332,7 @@ fn main() {
     let template_org = office.office_id();
     eprintln!("template office: {cases} cases, {} changes, in {:.1} s", template.len(), t.elapsed().as_secs_f64());
     digest_at_scale(&office);
+    reminders_of_one_office(&office);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     rt.block_on(async {
         // `FENGQIAO_BENCH_DASH_SQLITE=0` skips the SQLite run (at 200 offices its county file
