@@ -15,14 +15,41 @@ use uuid::Uuid;
 
 use super::*;
 
-/// Cases accepted on one day by one unit: their non-zero sums are `sums[start..end]` of the
-/// digest, as (column of `case_aggregates`, value).
+/// Cases accepted on one day by one unit: their non-zero sums are `start..end` of the
+/// digest's [`Sums`].
 #[derive(Debug, Clone)]
 struct CaseDay {
     day: NaiveDate,
     unit: Option<Uuid>,
     start: u32,
     end: u32,
+}
+
+/// The non-zero sums of every [`CaseDay`], one after another: a column of `case_aggregates`
+/// (or `extra_columns`) and its value. Kept as two arrays, not as pairs, which padding made 16
+/// bytes an entry, against 10: the county holds one digest per office, most of it these.
+#[derive(Debug, Clone, Default)]
+struct Sums {
+    cols: Vec<u16>,
+    vals: Vec<i64>,
+}
+
+impl Sums {
+    fn push(&mut self, col: usize, v: i64) {
+        self.cols.push(col as u16);
+        self.vals.push(v);
+    }
+    fn len(&self) -> u32 {
+        self.cols.len() as u32
+    }
+    /// The sums of one day and unit.
+    fn of(&self, d: &CaseDay) -> impl Iterator<Item = (u16, i64)> + '_ {
+        let r = d.start as usize..d.end as usize;
+        self.cols[r.clone()].iter().copied().zip(self.vals[r].iter().copied())
+    }
+    fn bytes(&self) -> usize {
+        self.cols.capacity() * std::mem::size_of::<u16>() + self.vals.capacity() * std::mem::size_of::<i64>()
+    }
 }
 
 /// 排查 rounds held on one day by one unit.
@@ -78,7 +105,7 @@ pub struct StatDigest {
     orgs: HashMap<Uuid, Organization>,
     /// In day order, as are `rounds`, `items` and `agreements`.
     case_days: Vec<CaseDay>,
-    sums: Vec<(u16, i64)>,
+    sums: Sums,
     /// The columns of `case_aggregates`, then those of `extra_columns`.
     width: usize,
     /// The columns of `case_aggregates` alone.
@@ -148,7 +175,7 @@ impl Store {
         let table_width = aggregates.len();
         aggregates.extend(extra_columns());
         let width = aggregates.len();
-        let (mut case_days, mut sums) = (Vec::new(), Vec::new());
+        let (mut case_days, mut sums) = (Vec::new(), Sums::default());
         {
             let sql = format!(
                 "SELECT c.accepted_on, c.committee_id, {} FROM {CASES} WHERE {CASES_IN_PERIOD} \
@@ -159,14 +186,14 @@ impl Store {
             let mut rows = stmt.query(p)?;
             while let Some(r) = rows.next()? {
                 let Some(day) = date(r.get(0)?) else { continue };
-                let start = sums.len() as u32;
+                let start = sums.len();
                 for i in 0..width {
                     let v = r.get::<_, Option<i64>>(i + 2)?.unwrap_or(0);
                     if v != 0 {
-                        sums.push((i as u16, v));
+                        sums.push(i, v);
                     }
                 }
-                case_days.push(CaseDay { day, unit: parse_id(r.get(1)?), start, end: sums.len() as u32 });
+                case_days.push(CaseDay { day, unit: parse_id(r.get(1)?), start, end: sums.len() });
             }
         }
 
@@ -253,6 +280,14 @@ impl Store {
             }
         }
 
+        // Kept for as long as the office does not change: no room left over from the reading.
+        case_days.shrink_to_fit();
+        sums.cols.shrink_to_fit();
+        sums.vals.shrink_to_fit();
+        rounds.shrink_to_fit();
+        items.shrink_to_fit();
+        agreements.shrink_to_fit();
+        persons.shrink_to_fit();
         Ok(StatDigest { office_name, office_id: self.office_id, orgs, case_days, sums, width, table_width, rounds, items, agreements, persons })
     }
 
@@ -287,7 +322,7 @@ impl StatDigest {
             + self.office_name.capacity()
             + self.orgs.capacity() * (size_of::<Uuid>() + size_of::<Organization>())
             + self.case_days.capacity() * size_of::<CaseDay>()
-            + self.sums.capacity() * size_of::<(u16, i64)>()
+            + self.sums.bytes()
             + self.rounds.capacity() * size_of::<RoundDay>()
             + self.items.capacity() * size_of::<ItemDay>()
             + self.agreements.capacity() * size_of::<AgreementDay>()
@@ -298,7 +333,7 @@ impl StatDigest {
     pub fn cases_and_success(&self, from: NaiveDate, to: NaiveDate) -> (i64, i64) {
         let (mut cases, mut success) = (0, 0);
         for d in within(&self.case_days, |d| d.day, from, to) {
-            for &(col, v) in &self.sums[d.start as usize..d.end as usize] {
+            for (col, v) in self.sums.of(d) {
                 match col {
                     0 => cases += v,
                     2 => success += v,
@@ -314,7 +349,7 @@ impl StatDigest {
         let (amount_col, parties_col) = (self.table_width as u16, self.table_width as u16 + 1);
         let mut out = CasesWith::default();
         for d in within(&self.case_days, |d| d.day, from, to) {
-            for &(col, v) in &self.sums[d.start as usize..d.end as usize] {
+            for (col, v) in self.sums.of(d) {
                 if col == amount_col {
                     out.amount += v;
                 } else if col == parties_col {
@@ -332,7 +367,7 @@ impl StatDigest {
         let mut case_sums: BTreeMap<Option<Uuid>, Vec<i64>> = BTreeMap::new();
         for d in within(&self.case_days, |d| d.day, from, to) {
             let unit = case_sums.entry(d.unit).or_insert_with(|| vec![0; self.width]);
-            for &(col, v) in &self.sums[d.start as usize..d.end as usize] {
+            for (col, v) in self.sums.of(d) {
                 unit[col as usize] += v;
             }
         }
