@@ -275,9 +275,10 @@ impl Store {
     }
 
     /// The live cases accepted from `from` to `to` that have live agreements, each with all
-    /// of them (drafts too: a draft may supersede), in no particular order. Found by the
-    /// accepted-date index; only these cases and agreements are parsed (协议履行率's
-    /// records, asked of a 10,000-case office, parsed all of them).
+    /// of them (drafts too: a draft may supersede), by case id. Found by the accepted-date
+    /// index; only these cases and agreements are parsed (协议履行率's records, asked of a
+    /// 10,000-case office, parsed all of them). The rows come ordered by case so that each
+    /// case's agreements are next to each other, and each case is parsed once.
     pub fn cases_with_agreements(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(DisputeCase, Vec<Agreement>)>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.data, a.data FROM dispute_case c JOIN agreement a ON a.parent_id = c.id \
