@@ -94,7 +94,7 @@ fn param(name: &str) -> Value {
         "page" => ("页码，从1开始，默认1", json!({ "type": "integer", "minimum": 1 })),
         "group" => (
             "逾期事项的类别，默认mediation",
-            json!({ "type": "string", "enum": ["mediation", "return_visit", "help_visit", "notice", "help_period"] }),
+            json!({ "type": "string", "enum": super::LATE_GROUPS.iter().map(|(code, _, _)| *code).collect::<Vec<_>>() }),
         ),
         "page_size" => ("每页条数，1到500，默认50", json!({ "type": "integer", "minimum": 1, "maximum": 500 })),
         _ => ("统计项，默认cases", json!({ "type": "string" })),
